@@ -1,0 +1,121 @@
+"""Gazetteer: China's administrative divisions, and finding them in text.
+
+Input: ``data/adcodes.csv`` (see ``data/README.md`` for its source). Output: ``Division``
+records with their parents, ``Gazetteer.mentions(text)`` (every division name in a search-form
+text, with positions), and ``short_name`` (盘锦市 -> 盘锦) used by both the indexer and the
+query filters, so that ``city:盘锦`` and ``city:盘锦市`` mean the same thing.
+
+An adcode has 12 digits: 1-2 the province, 1-4 the prefecture-level city, 1-6 the county.
+The four municipalities (北京, 天津, 上海, 重庆) are their own city: a district of 重庆 has
+province 重庆市, city 重庆市.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # 12-digit adcode
+    name: str
+    level: str  # "province", "city" or "district" (county-level: 区, 县, 县级市, 旗)
+    province: str  # name of the province-level unit
+    city: str | None  # name of the prefecture-level unit (the municipality for its districts)
+
+    def contains(self, other: Division) -> bool:
+        """True if ``other`` lies inside this division (and is not this division)."""
+        if other.code == self.code:
+            return False
+        if self.level == "province":
+            return other.code[:2] == self.code[:2]
+        if self.level == "city":
+            return other.level == "district" and other.code[:4] == self.code[:4]
+        return False
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("indexer").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _suffix_regex() -> re.Pattern[str]:
+    return re.compile(r"^(.{2,}?)(?:" + "|".join(_data_lines("division_suffixes.txt")) + r")$")
+
+
+def short_name(name: str) -> str:
+    """A division name without its generic suffix (四川省 -> 四川); the name if none applies."""
+    match = _suffix_regex().match(name)
+    return match.group(1) if match else name
+
+
+class Gazetteer:
+    """All divisions, looked up by code and by name, and found in text."""
+
+    def __init__(self, rows: list[tuple[str, str]], ignore: set[str]):
+        names_by_code = {code: name for code, name in rows}
+        self.by_code: dict[str, Division] = {}
+        self.by_name: dict[str, list[Division]] = {}
+        for code, name in sorted(rows):
+            if name in ignore or not code.isdigit() or len(code) != 12:
+                continue
+            province = names_by_code.get(code[:2] + "0" * 10)
+            if province is None:
+                continue
+            if code[2:] == "0" * 10:
+                level, city = "province", (name if code[:2] in MUNICIPALITY_PREFIXES else None)
+            elif code[4:] == "0" * 8:
+                if code[:2] in MUNICIPALITY_PREFIXES:
+                    continue  # the "市辖区"/"县" placeholder rows under a municipality
+                level, city = "city", name
+            else:
+                level = "district"
+                if code[:2] in MUNICIPALITY_PREFIXES:
+                    city = province
+                else:
+                    # County-level cities directly under a province have a placeholder
+                    # parent row; they are then their own city.
+                    parent = names_by_code.get(code[:4] + "0" * 8)
+                    city = parent if parent and parent not in ignore else name
+            division = Division(code, name, level, province, city)
+            self.by_code[code] = division
+            self.by_name.setdefault(name, []).append(division)
+        names = sorted(self.by_name, key=lambda n: (-len(n), n))
+        # Longest names first, so "南充市嘉陵区" is read as 南充市 + 嘉陵区, not a shorter name.
+        self._pattern = re.compile("|".join(re.escape(n) for n in names))
+
+    def mentions(self, text: str) -> list[tuple[int, str]]:
+        """(position, name) of every division name in ``text``, left to right."""
+        return [(m.start(), m.group()) for m in self._pattern.finditer(text)]
+
+    def names_only(self, text: str) -> bool:
+        """True if ``text`` is nothing but division names ("四川省自贡市")."""
+        compact = text.replace(" ", "")
+        return bool(compact) and not self._pattern.sub("", compact)
+
+    def parent_names(self, division: Division) -> set[str]:
+        return {n for n in (division.province, division.city) if n and n != division.name}
+
+    def resolve(self, name: str, context_names: set[str]) -> Division | None:
+        """The division called ``name``; when several share it, the one whose province or
+        city is among ``context_names``. None when that still leaves a choice."""
+        candidates = self.by_name.get(name, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        fitting = [d for d in candidates if self.parent_names(d) & context_names]
+        return fitting[0] if len(fitting) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded on first use."""
+    text = resources.files("indexer").joinpath("data/adcodes.csv").read_text("utf-8")
+    rows = [(row["adcode"], row["name"]) for row in csv.DictReader(text.splitlines())]
+    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")))

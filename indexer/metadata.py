@@ -1,0 +1,319 @@
+"""Metadata: a report's texts -> who wrote it, about which year, when, under what number.
+
+Input: the original text, its ``NormalizedText`` and its ``CleanedText``. Output:
+``ReportMetadata`` (title, province, city, district, level, year, published, doc_number,
+issuer, kind, script) plus ``title_lines``, the line numbers that form the title block and so
+are not passages.
+
+Rules, each chosen so that a field is empty rather than guessed:
+
+* title: the first "关于……报告" line near the top; otherwise the short lines that open the
+  report (a place-only line such as "四川省自贡市" is skipped). Shown in original characters.
+* place: division names (gazetteer) in the title block and issuer first, then the opening
+  lines, then the whole text; "四川省自贡市" and "南充市嘉陵区" refine to the more specific
+  name; a name shared by several divisions needs its province or city mentioned to count.
+* year (the year the report is ABOUT): a year in the title ("关于2023年度……"); otherwise, for a
+  government report only, the year that dominates the text's "20xx年" mentions. News articles
+  get no year from the text: their dates are when things happened, not the report's year.
+* published: a "发布日期/发布时间/成文日期" property, else a date line among the last lines
+  (the signature date, in Arabic or Chinese numerals).
+* doc_number: a 文号 such as 遂府〔2024〕6号 in the header, before the body starts.
+* issuer: the signature line at the end, else the "XX人民政府关于" title prefix, else the
+  "发布机构" property.
+* kind: "news" when the page has a byline (记者/通讯员), else "report".
+* script: "traditional" when Traditional->Simplified conversion changed at least 5 % of the
+  Han characters, else "simplified".
+
+A sidecar file ``NAME.meta.json`` next to a report supplies or overrides any field
+(``apply_overrides``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from .cleaning import CleanedText, Line
+from .errors import SidecarError
+from .gazetteer import Division, Gazetteer, default_gazetteer
+from .normalizing import NormalizedText
+from .numerals import parse_chinese_number
+
+LEVELS = ("province", "city", "district", "department")
+KINDS = ("report", "news")
+SCRIPTS = ("simplified", "traditional")
+
+
+@dataclass(frozen=True)
+class ReportMetadata:
+    title: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    level: str = ""
+    year: int | None = None
+    published: str = ""  # ISO date, YYYY-MM-DD
+    doc_number: str = ""
+    issuer: str = ""
+    kind: str = ""
+    script: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FIELD_NAMES = tuple(f.name for f in fields(ReportMetadata))
+
+_TITLE_REPORT = re.compile(r"关于.{0,40}(报告|情况)$|^.{2,40}(年度报告|工作报告|情况的报告)$")
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+_YEAR_MENTION = re.compile(r"(?<![\d\-—~至])((?:19|20)\d\d)年")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(]\d{4}[〕\])]\d{1,5}号")
+_PROPERTY_DATE = re.compile(
+    r"(发布日期|发布时间|成文日期)[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_CN_DATE_LINE = re.compile(r"^([〇零○o一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
+_ISSUER_LINE = re.compile(r"^[^,。;:\s]{2,30}(人民政府|人民政府办公室|人民政府办公厅|委员会|局|厅|办公室)$")
+_ISSUER_IN_TITLE = re.compile(r"^(.{2,30}?(人民政府|委员会|局|厅|办公室))关于")
+_ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,30})")
+_DEPARTMENT = re.compile(r"(局|委员会|厅|办公室|办)$")
+_SENTENCE = re.compile(r"[。,;!?]")
+_SHORT_LINE = 40
+_HEAD_LINES = 12
+
+
+def extract_metadata(
+    original: str,
+    normalized: NormalizedText,
+    cleaned: CleanedText,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[ReportMetadata, frozenset[int]]:
+    """The report's metadata and the line numbers of its title block."""
+    gazetteer = gazetteer or default_gazetteer()
+    all_lines = sorted(
+        [*cleaned.kept, *(item.line for item in cleaned.removed)], key=lambda line: line.number
+    )
+    kind = "news" if any(item.category == "byline" for item in cleaned.removed) else "report"
+    title, title_lines = _title(cleaned.kept, gazetteer)
+    title_text = " ".join(line.text for line in cleaned.kept if line.number in title_lines)
+    issuer_line = _issuer(all_lines, title_text, normalized.text)
+    division = _place(title_text + " " + (issuer_line or ""), cleaned.kept, gazetteer)
+    year = _year(title_text, cleaned.kept, kind)
+    level = ""
+    if issuer_line and _DEPARTMENT.search(issuer_line) and "人民政府" not in issuer_line:
+        level = "department"
+    elif division:
+        level = division.level
+    metadata = ReportMetadata(
+        title=_original_of(title, normalized, original),
+        province=division.province if division else "",
+        city=(division.city or "") if division else "",
+        district=division.name if division and division.level == "district" else "",
+        level=level,
+        year=year,
+        published=_published(all_lines, normalized.text),
+        doc_number=_original_of(_doc_number(all_lines), normalized, original),
+        issuer=_original_of(issuer_line, normalized, original),
+        kind=kind,
+        script=_script(original, normalized),
+    )
+    return metadata, title_lines
+
+
+def _original_of(found: tuple[int, int] | str | None, normalized, original) -> str:
+    """A (start, end) span of the search form -> the original characters there."""
+    if not found:
+        return ""
+    if isinstance(found, str):
+        position = normalized.text.find(found)
+        if position < 0:
+            return found
+        found = (position, position + len(found))
+    start, end = normalized.to_original(*found)
+    return re.sub(r"\s+", " ", original[start:end]).strip()
+
+
+def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | None, frozenset]:
+    head = kept[:_HEAD_LINES]
+    for line in head:
+        if len(line.text) <= 80 and _TITLE_REPORT.search(line.text):
+            # Anything above it in the head (place lines, a split title) belongs to the title
+            # block too, as long as those lines are short and not sentences.
+            above = [
+                other.number
+                for other in head
+                if other.number < line.number
+                and len(other.text) <= _SHORT_LINE
+                and not _SENTENCE.search(other.text)
+            ]
+            # Official pages often repeat the title split over lines below the first one.
+            repeats = [
+                other.number
+                for other in head
+                if len(other.text) <= 80 and _TITLE_REPORT.search(other.text)
+            ]
+            return (line.start, line.end), frozenset([*above, *repeats])
+    block: list[Line] = []
+    for line in head:
+        if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text):
+            break
+        block.append(line)
+    # The block must stop before the body: with no long line after it, it is not a title.
+    if not block or len(block) == len(head):
+        return None, frozenset()
+    numbers = frozenset(line.number for line in block)
+    words = [line for line in block if not gazetteer.names_only(line.text)]
+    if not words:
+        return None, numbers
+    return (words[0].start, words[-1].end), numbers
+
+
+def _place(priority_text: str, kept: list[Line], gazetteer: Gazetteer) -> Division | None:
+    body = " ".join(line.text for line in kept)
+    context = {name for _, name in gazetteer.mentions(body)}
+    opening = " ".join(line.text for line in kept[:5])
+    for scope in (priority_text, opening):
+        division = _subject(scope, gazetteer, context)
+        if division:
+            return division
+    counts = Counter(name for _, name in gazetteer.mentions(body))
+    for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        division = gazetteer.resolve(name, context)
+        if division:
+            return division
+    return None
+
+
+def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | None:
+    """The first division named in ``text``, refined by names right after it that lie inside
+    it ("四川省" + "自贡市" -> 自贡市)."""
+    found: Division | None = None
+    for _, name in gazetteer.mentions(text):
+        division = gazetteer.resolve(name, context | ({found.name} if found else set()))
+        if division is None:
+            continue
+        if found is None:
+            found = division
+        elif found.contains(division):
+            found = division
+        else:
+            break
+    return found
+
+
+def _year(title_text: str, kept: list[Line], kind: str) -> int | None:
+    match = _YEAR_IN_TITLE.search(title_text)
+    if match:
+        return int(match.group(1))
+    if kind != "report":
+        return None
+    counts = Counter(int(y) for line in kept for y in _YEAR_MENTION.findall(line.text))
+    if not counts:
+        return None
+    (year, count), total = counts.most_common(1)[0], sum(counts.values())
+    return year if count >= 3 and count >= 0.4 * total else None
+
+
+def _published(lines: list[Line], text: str) -> str:
+    found = {m.group(1): m.groups()[1:] for m in _PROPERTY_DATE.finditer(text)}
+    for key in ("发布日期", "发布时间", "成文日期"):
+        if key in found:
+            return _iso(*map(int, found[key]))
+    for line in reversed(lines[-8:]):
+        match = _DATE_LINE.match(line.text)
+        if match:
+            return _iso(*map(int, match.groups()))
+        match = _CN_DATE_LINE.match(line.text)
+        if match:
+            parts = [parse_chinese_number(part.replace("o", "〇")) for part in match.groups()]
+            if None not in parts:
+                return _iso(*parts)
+    return ""
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
+    for line in lines:
+        if len(line.text) > 80:
+            break  # the body has started: numbers there are cited documents, not this one
+        match = _DOC_NUMBER.search(line.text)
+        if match:
+            start = match.start()
+            # "文号:遂府〔2024〕6号": the pattern's leading Han run may swallow the label.
+            label = re.match(r".*[::]\s*", line.text[: match.end()])
+            if label and label.end() > start:
+                start = label.end()
+            return line.start + start, line.start + match.end()
+    return None
+
+
+def _issuer(lines: list[Line], title_text: str, text: str) -> str | None:
+    for line in reversed(lines[-8:]):
+        if _ISSUER_LINE.match(line.text):
+            return line.text
+    match = _ISSUER_IN_TITLE.match(title_text)
+    if match:
+        return match.group(1)
+    match = _ISSUER_PROPERTY.search(text)
+    return match.group(2) if match else None
+
+
+def _script(original: str, normalized: NormalizedText) -> str:
+    han = changed = 0
+    for i, char in enumerate(normalized.text):
+        if "\u4e00" <= char <= "\u9fff":
+            han += 1
+            source = original[normalized.starts[i] : normalized.ends[i]]
+            changed += source != char
+    return "traditional" if han and changed / han >= 0.05 else "simplified"
+
+
+# ---- sidecar files ------------------------------------------------------------------------
+
+
+def sidecar_path(report_path: Path) -> Path:
+    """``reports/x.txt`` -> ``reports/x.meta.json``."""
+    return report_path.with_name(report_path.stem + ".meta.json")
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.endswith(".meta.json")
+
+
+def read_sidecar(path: Path) -> dict:
+    """A sidecar's field overrides, checked; {} when there is no sidecar."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SidecarError(str(path), f"unreadable sidecar: {error}") from None
+    if not isinstance(data, dict):
+        raise SidecarError(str(path), "sidecar must be a JSON object of metadata fields")
+    unknown = sorted(set(data) - set(FIELD_NAMES))
+    if unknown:
+        raise SidecarError(
+            str(path), f"unknown field(s) {', '.join(unknown)}; known: {', '.join(FIELD_NAMES)}"
+        )
+    year = data.get("year")
+    if year is not None and not (isinstance(year, int) and 1949 <= year <= 2100):
+        raise SidecarError(str(path), f"year must be a whole number or null, not {year!r}")
+    for name, allowed in (("level", LEVELS), ("kind", KINDS), ("script", SCRIPTS)):
+        if name in data and data[name] not in (*allowed, ""):
+            raise SidecarError(str(path), f"{name} must be one of {', '.join(allowed)}")
+    for name, value in data.items():
+        if name != "year" and not isinstance(value, str):
+            raise SidecarError(str(path), f"{name} must be a string")
+    return data
+
+
+def apply_overrides(metadata: ReportMetadata, overrides: dict) -> ReportMetadata:
+    return replace(metadata, **overrides) if overrides else metadata

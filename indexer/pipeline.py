@@ -1,0 +1,157 @@
+"""Pipeline: report files -> ``Report`` records, one stage after another.
+
+Input: paths (files or folders). Output: ``Report`` records (reading decision, metadata,
+headings, passages, what cleaning removed), or a ``ReadError`` per file that could not be
+read. Stages: reading -> normalizing -> cleaning -> metadata -> sections (-> metrics, once
+extracted). Nothing here writes anywhere; ``store.py`` is the only module that does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleaning import clean_lines
+from .errors import ReadError
+from .metadata import (
+    ReportMetadata,
+    apply_overrides,
+    extract_metadata,
+    is_sidecar,
+    read_sidecar,
+    sidecar_path,
+)
+from .normalizing import normalize_with_offsets
+from .reading import DecodedText, decode_bytes, read_decoded
+from .sections import Heading, Passage, split_sections
+
+
+@dataclass
+class Report:
+    id: str  # the file name without its suffix; what search hits call "report"
+    file: str
+    content_hash: str  # of the file's bytes and its sidecar's, for incremental indexing
+    reading: DecodedText
+    metadata: ReportMetadata
+    headings: list[Heading]
+    passages: list[Passage]
+    removed: Counter = field(default_factory=Counter)
+
+    @property
+    def original(self) -> str:
+        return self.reading.text
+
+    def summary(self) -> dict:
+        """The row ``reportsearch reports`` prints (and ``--format json`` documents)."""
+        return {
+            "report": self.id,
+            "file": self.file,
+            **self.metadata.as_dict(),
+            "passages": len(self.passages),
+            "sections": len(self.headings),
+            "encoding": self.reading.encoding,
+            "confidence": self.reading.confidence,
+            "decided_by": self.reading.method,
+            "removed_lines": dict(sorted(self.removed.items())),
+        }
+
+
+def report_id_for(path: Path) -> str:
+    return path.stem
+
+
+def ingest_bytes(data: bytes, file: str, report_id: str, overrides: dict | None = None,
+                 is_html: bool | None = None) -> Report:
+    """Run the whole pipeline on one report's bytes."""
+    decoded = read_decoded(decode_bytes(data, file), file, is_html)
+    return ingest_text(decoded, file, report_id, overrides or {}, _hash(data, overrides))
+
+
+def ingest_text(decoded: DecodedText, file: str, report_id: str, overrides: dict,
+                content_hash: str) -> Report:
+    normalized = normalize_with_offsets(decoded.text)
+    cleaned = clean_lines(normalized.text)
+    metadata, title_lines = extract_metadata(decoded.text, normalized, cleaned)
+    metadata = apply_overrides(metadata, overrides)
+    headings, passages = split_sections(
+        report_id, cleaned.kept, normalized, decoded.text, title_lines
+    )
+    return Report(
+        id=report_id,
+        file=file,
+        content_hash=content_hash,
+        reading=decoded,
+        metadata=metadata,
+        headings=headings,
+        passages=passages,
+        removed=cleaned.removed_counts,
+    )
+
+
+def ingest_file(path: str | Path) -> Report:
+    """Read one report file (and its sidecar, if any) into a Report, or raise ReadError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(str(path), error.strerror or str(error)) from None
+    overrides = read_sidecar(sidecar_path(path))
+    return ingest_bytes(data, str(path), report_id_for(path), overrides)
+
+
+def file_fingerprint(path: Path) -> str:
+    """The content hash ``ingest_file`` would give, without parsing the report."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(str(path), error.strerror or str(error)) from None
+    return _hash(data, read_sidecar(sidecar_path(path)))
+
+
+def _hash(data: bytes, overrides: dict | None) -> str:
+    digest = hashlib.sha256(data)
+    if overrides:
+        digest.update(repr(sorted(overrides.items())).encode())
+    return digest.hexdigest()[:32]
+
+
+def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadError]]:
+    """Report files under ``paths``: files as given, folders walked in sorted order.
+    Hidden files and sidecars are not reports. Paths that do not exist are errors."""
+    found: list[Path] = []
+    errors: list[ReadError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in relative):
+                    if not is_sidecar(child):
+                        found.append(child)
+        elif path.is_file():
+            found.append(path)
+        else:
+            errors.append(ReadError(str(path), "no such file or folder"))
+    unique = list(dict.fromkeys(found))
+    return unique, errors
+
+
+def ingest_paths(paths: Iterable[str | Path]) -> Iterator[Report | ReadError]:
+    """Every report under ``paths``, in order; a ReadError in place of each bad file.
+    Two files with the same name (and so the same report id) are an error for the second."""
+    files, errors = discover_files(paths)
+    yield from errors
+    seen: dict[str, str] = {}
+    for path in files:
+        report_id = report_id_for(path)
+        if report_id in seen:
+            yield ReadError(str(path), f"same report id {report_id!r} as {seen[report_id]}")
+            continue
+        seen[report_id] = str(path)
+        try:
+            yield ingest_file(path)
+        except ReadError as error:
+            yield error
