@@ -123,7 +123,7 @@ def normalize_with_offsets(original: str) -> NormalizedText:
                 ends.extend([e] * len(converted))
         line.clear()
 
-    for piece, span in zip(pieces, spans):
+    for piece, span in zip(pieces, spans, strict=True):
         if piece == "\n":
             flush_line()
             text_parts.append("\n")

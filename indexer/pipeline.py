@@ -63,15 +63,21 @@ def report_id_for(path: Path) -> str:
     return path.stem
 
 
-def ingest_bytes(data: bytes, file: str, report_id: str, overrides: dict | None = None,
-                 is_html: bool | None = None) -> Report:
+def ingest_bytes(
+    data: bytes,
+    file: str,
+    report_id: str,
+    overrides: dict | None = None,
+    is_html: bool | None = None,
+) -> Report:
     """Run the whole pipeline on one report's bytes."""
     decoded = read_decoded(decode_bytes(data, file), file, is_html)
     return ingest_text(decoded, file, report_id, overrides or {}, _hash(data, overrides))
 
 
-def ingest_text(decoded: DecodedText, file: str, report_id: str, overrides: dict,
-                content_hash: str) -> Report:
+def ingest_text(
+    decoded: DecodedText, file: str, report_id: str, overrides: dict, content_hash: str
+) -> Report:
     normalized = normalize_with_offsets(decoded.text)
     cleaned = clean_lines(normalized.text)
     metadata, title_lines = extract_metadata(decoded.text, normalized, cleaned)

@@ -1,6 +1,7 @@
 """Reading: a report file's bytes -> its text, and how that text was decoded.
 
-Input: bytes and the name of their source. Output: ``DecodedText(text, encoding, confidence, method)``.
+Input: bytes and the name of their source.
+Output: ``DecodedText(text, encoding, confidence, method, is_html)``.
 
 The decision is kept on the record because a wrong guess is silent corruption: a user who
 sees ``Big5 (0.74, chardet)`` next to a report can judge it; one who sees garbage cannot.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import codecs
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,15 +43,16 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# chardet names -> the codec we decode with. Supersets, so that a file chardet calls GB2312
-# but which uses a GBK/GB18030 character still decodes.
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "gb18030": "gb18030",
-    "big5": "big5hkscs",
-    "cp950": "big5hkscs",
-    "ascii": "utf-8",
+# chardet names -> the codecs we try, in order. Supersets first, so that a file chardet calls
+# GB2312 but which uses a GBK/GB18030 character still decodes; Big5 files are usually written
+# by Windows (cp950), with Hong Kong's HKSCS as the fallback.
+_CODECS = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb18030": ("gb18030",),
+    "big5": ("cp950", "big5hkscs"),
+    "cp950": ("cp950", "big5hkscs"),
+    "big5hkscs": ("big5hkscs",),
 }
 
 
@@ -85,12 +88,32 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> DecodedText:
     if name in ("utf-8", "ascii") or name.startswith("utf-8"):
         # chardet agrees it is UTF-8, which we already know does not decode.
         raise ReadError(source, _describe(utf8_error, "utf-8", data))
-    codec = _SUPERSETS.get(name, name)
-    try:
-        codecs.lookup(codec)
-    except LookupError:
-        raise ReadError(source, f"unsupported encoding {name!r}") from None
-    return DecodedText(_strict(data, codec, source), codec, round(confidence, 3), "chardet")
+    codecs_to_try = _CODECS.get(name, (name,))
+    for codec in codecs_to_try:
+        try:
+            codecs.lookup(codec)
+        except LookupError:
+            raise ReadError(source, f"unsupported encoding {name!r}") from None
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as error:
+            if codec == codecs_to_try[-1]:
+                raise ReadError(source, _describe(error, codec, data)) from None
+            continue
+        if not _plausible_text(text):
+            raise ReadError(source, f"binary file, not a text report (no sense as {codec})")
+        return DecodedText(text, codec, round(confidence, 3), "chardet")
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _plausible_text(text: str) -> bool:
+    """Text, not binary that happened to decode: almost no control or unassigned characters."""
+    odd = sum(
+        1
+        for char in text
+        if unicodedata.category(char) in ("Cc", "Cn", "Co") and char not in "\n\r\t\x0c"
+    )
+    return odd <= len(text) / 100
 
 
 def _strict(data: bytes, codec: str, source: str) -> str:
@@ -127,8 +150,26 @@ def _looks_like_html(text: str) -> bool:
 
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "section", "article", "header", "footer", "ul", "ol", "title", "td",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "title",
+    "td",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "head"}
 

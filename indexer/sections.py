@@ -114,7 +114,7 @@ def split_sections(
         if found:
             style, number_end = found
             sentence = _FIRST_SENTENCE.match(line.text, number_end)
-            if sentence and line.text[sentence.end():].strip():
+            if sentence and line.text[sentence.end() :].strip():
                 heading_end = sentence.end(1)
             else:
                 heading_end, standalone = len(line.text), len(line.text) <= 80

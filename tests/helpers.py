@@ -1,0 +1,17 @@
+"""Constants and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+# Seed file -> the city it is about; tests name seeds by city, not by hash.
+SEED_FILES = {
+    "自贡": "000_a00c8acd4099b14f",
+    "盘锦": "001_1c9c93ea932af3e0",
+    "遂宁": "002_b750b201fd996722",
+    "巴南": "003_4bbaf42a68c37ea5",
+    "嘉陵": "004_f05f222353707495",
+}

@@ -1,0 +1,157 @@
+"""metadata: title, place, year, dates, 文号, issuer, kind and script from the text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer.errors import SidecarError
+from indexer.gazetteer import default_gazetteer, short_name
+from indexer.pipeline import ingest_file
+
+from .helpers import SEED_FILES, SEEDS
+
+EXPECTED = {
+    "自贡": dict(
+        province="四川省",
+        city="自贡市",
+        district="",
+        level="city",
+        year=2020,
+        kind="report",
+        script="simplified",
+    ),
+    "盘锦": dict(
+        province="辽宁省",
+        city="盘锦市",
+        district="",
+        level="city",
+        year=2021,
+        kind="report",
+        script="traditional",
+    ),
+    "遂宁": dict(
+        province="四川省",
+        city="遂宁市",
+        district="",
+        level="city",
+        year=2023,
+        published="2024-02-07",
+        doc_number="遂府〔2024〕6号",
+        issuer="遂宁市人民政府",
+        kind="report",
+        script="simplified",
+    ),
+    "巴南": dict(
+        province="重庆市",
+        city="重庆市",
+        district="巴南区",
+        level="district",
+        year=2020,
+        published="2021-01-11",
+        doc_number="巴南府文〔2021〕4号",
+        issuer="重庆市巴南区人民政府",
+        kind="report",
+        script="simplified",
+    ),
+    "嘉陵": dict(
+        province="四川省",
+        city="南充市",
+        district="嘉陵区",
+        level="district",
+        year=None,
+        published="",
+        kind="news",
+        script="simplified",
+    ),
+}
+
+
+@pytest.mark.parametrize("city", EXPECTED)
+def test_seed_metadata(seed_reports, city):
+    metadata = seed_reports[city].metadata.as_dict()
+    for field, value in EXPECTED[city].items():
+        assert metadata[field] == value, (city, field)
+
+
+def test_titles_in_the_reports_own_characters(seed_reports):
+    titles = {city: r.metadata.title for city, r in seed_reports.items()}
+    assert titles["盘锦"] == "關于2021年法治政府建設情況的報告"
+    assert titles["遂宁"] == "遂宁市人民政府关于2023年度法治政府建设情况的报告"
+    assert titles["自贡"] == "高标准严要求全力推进法治政府建设 为高质量发展提供坚实的法治保障"
+    assert titles["嘉陵"].startswith("南充市嘉陵区持续加强法治政府建设")
+
+
+def test_title_lines_are_not_passages(seed_reports):
+    for report in seed_reports.values():
+        assert report.passages[0].original != report.metadata.title
+        assert all("关于2023年度法治政府建设情况的报告" != p.text for p in report.passages)
+
+
+def test_sidecar_supplies_and_overrides(tmp_path):
+    source = SEEDS / f"{SEED_FILES['嘉陵']}.txt"
+    target = tmp_path / source.name
+    target.write_bytes(source.read_bytes())
+    assert ingest_file(target).metadata.year is None
+    (tmp_path / f"{source.stem}.meta.json").write_text(
+        json.dumps({"year": 2020, "kind": "report", "issuer": "南充市嘉陵区人民政府"}), "utf-8"
+    )
+    report = ingest_file(target)
+    assert (report.metadata.year, report.metadata.kind) == (2020, "report")
+    assert report.metadata.issuer == "南充市嘉陵区人民政府"
+    assert report.metadata.district == "嘉陵区"  # fields the sidecar does not name stay
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("{not json", "unreadable sidecar"),
+        ('["a"]', "JSON object"),
+        ('{"colour": "red"}', "unknown field(s) colour"),
+        ('{"year": "2020"}', "year must be a whole number"),
+        ('{"level": "galaxy"}', "level must be one of"),
+    ],
+)
+def test_bad_sidecars_are_one_line_errors(tmp_path, content, reason):
+    report = tmp_path / "r.txt"
+    report.write_text("关于2021年法治政府建设情况的报告\n" + "依法行政。" * 30, "utf-8")
+    (tmp_path / "r.meta.json").write_text(content, "utf-8")
+    with pytest.raises(SidecarError) as caught:
+        ingest_file(report)
+    assert reason in str(caught.value) and str(caught.value).startswith(str(tmp_path / "r"))
+
+
+def test_gazetteer_covers_every_province_and_city():
+    gazetteer = default_gazetteer()
+    levels = [d.level for d in gazetteer.by_code.values()]
+    assert levels.count("province") == 34
+    assert levels.count("city") >= 330
+    assert levels.count("district") >= 2800
+    assert gazetteer.by_name["嘉陵区"][0].city == "南充市"
+    assert {d.city for d in gazetteer.by_name["朝阳区"]} == {"北京市", "长春市"}
+
+
+@pytest.mark.parametrize(
+    "name, short",
+    [
+        ("盘锦市", "盘锦"),
+        ("四川省", "四川"),
+        ("广西壮族自治区", "广西"),
+        ("新疆维吾尔自治区", "新疆"),
+        ("凉山彝族自治州", "凉山"),
+        ("巴南区", "巴南"),
+        ("荣县", "荣县"),
+        ("香港特别行政区", "香港"),
+    ],
+)
+def test_short_names(name, short):
+    assert short_name(name) == short
+
+
+def test_ambiguous_district_needs_its_city(tmp_path):
+    text = "朝阳区人民政府关于2022年法治政府建设情况的报告\n" + "全区依法行政,长春市委要求。" * 10
+    path = tmp_path / "chaoyang.txt"
+    path.write_text(text, "utf-8")
+    metadata = ingest_file(path).metadata
+    assert (metadata.city, metadata.district, metadata.province) == ("长春市", "朝阳区", "吉林省")
