@@ -1,0 +1,462 @@
+"""reportsearch's command line: parse arguments, call the library, print.
+
+Search logic lives in ``query`` and ``indexer``; this module only turns their records into
+text, JSON, JSON lines or CSV, and their typed errors into one-line messages and grep's exit
+codes (0 found, 1 nothing found, 2 error).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from indexer.errors import ReportSearchError
+from indexer.pipeline import ingest_paths
+from indexer.schema import FACET_FIELDS
+from indexer.store import INDEX_DIR_ENV, IndexStore
+from query.api import SORTS, open_index
+from query.snippets import Snippet, mark
+
+DEFAULT_SOURCE = "seeds"
+FORMATS = ("text", "json", "jsonl", "csv")
+FOUND, NOT_FOUND, ERROR = 0, 1, 2
+
+
+class ReportSearchGroup(click.Group):
+    """Turns library errors into one-line messages with exit code 2 (never a traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except ReportSearchError as error:
+            click.echo(f"reportsearch: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("reportsearch: interrupted; the index is as it was before", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(FOUND)
+        except Exception as error:  # a bug: say so in one line, keep tracebacks for debugging
+            if os.environ.get("REPORTSEARCH_DEBUG"):
+                raise
+            click.echo(
+                f"reportsearch: internal error: {type(error).__name__}: {error} "
+                "(set REPORTSEARCH_DEBUG=1 for details)",
+                err=True,
+            )
+            ctx.exit(ERROR)
+
+
+def output_options(command):
+    """``--format`` for every command that prints records."""
+
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text for people; json, jsonl or csv for scripts (schemas in the README).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def filter_options(command):
+    """Field filters as options; each means the same as ``NAME:VALUE`` in the query."""
+    for name, help_text in reversed(
+        [
+            ("city", "Prefecture-level city, e.g. 盘锦 (Traditional works too)."),
+            ("province", "Province, e.g. 四川."),
+            ("district", "District or county, e.g. 巴南."),
+            ("year", "Year the report is about: 2021 or 2019..2021."),
+            ("section", "Text in the section headings."),
+            ("category", "Section category, e.g. 行政执法."),
+            ("metric", "Indicator stated, e.g. 出庭应诉率 or 出庭应诉率>=95."),
+        ]
+    ):
+        command = click.option(f"--{name}", default=None, metavar="VALUE", help=help_text)(command)
+    return command
+
+
+def _filters(kwargs) -> dict:
+    names = ("city", "province", "district", "year", "section", "category", "metric")
+    return {name: kwargs.pop(name) for name in names if kwargs.get(name) is not None}
+
+
+@click.group(cls=ReportSearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=INDEX_DIR_ENV,
+    default=Path("index_data"),
+    show_default=True,
+    help=f"Where the index lives (or set ${INDEX_DIR_ENV}).",
+)
+@click.version_option("0.1.0", prog_name="reportsearch")
+@click.pass_context
+def cli(ctx, index_dir):
+    """Search Chinese local governments' annual reports on building law-based government
+    (法治政府建设年度报告).
+
+    \b
+    Quick start:
+      reportsearch search 柔性执法               exact phrase, Simplified or Traditional
+      reportsearch search '"出庭应诉率" year:2023'
+      reportsearch facets 法治政府建设 --by year
+      reportsearch index path/to/reports        add, update or drop reports
+    Exit codes: 0 found, 1 nothing found, 2 error.
+    """
+    ctx.obj = IndexStore(index_dir)
+
+
+# ---- index --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
+@click.option(
+    "--wait", type=float, default=30.0, show_default=True,
+    help="Seconds to wait for another process writing the index.",
+)  # fmt: skip
+@output_options
+@click.pass_obj
+def index(store: IndexStore, paths, rebuild, wait, fmt):
+    """Index report files (default: seeds/). Adds new files, re-indexes changed ones, drops
+    reports whose file is gone. Exit 1 if any file was skipped."""
+    summary = _build(store, list(paths) or [DEFAULT_SOURCE], rebuild, wait)
+    if fmt == "text":
+        _print_index_summary(store, summary)
+    else:
+        _emit([summary.as_dict()], fmt, single=True)
+    sys.exit(NOT_FOUND if summary.skipped else FOUND)
+
+
+def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0):
+    if not sys.stderr.isatty():
+        return store.update(paths, rebuild=rebuild, wait=wait)
+    with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
+
+        def progress(done, total, path):
+            bar.length = total
+            bar.update(1, current_item=Path(path).name)
+
+        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait)
+
+
+def _print_index_summary(store, summary):
+    verb = "rebuilt" if summary.rebuilt else "updated"
+    click.echo(
+        f"{verb} {store.directory}: {summary.reports} reports, {summary.passages} passages "
+        f"({len(summary.added)} added, {len(summary.updated)} updated, "
+        f"{len(summary.removed)} removed, {len(summary.unchanged)} unchanged)"
+    )
+    if summary.skipped:
+        click.echo(f"skipped {len(summary.skipped)} file(s):", err=True)
+        for error in summary.skipped:
+            click.echo(f"  {error}", err=True)
+
+
+def _ensure_index(store: IndexStore) -> None:
+    """The first search on an empty index builds it from seeds/, and says so."""
+    if store.exists():
+        return
+    if not Path(DEFAULT_SOURCE).is_dir():
+        return  # opening will raise IndexMissingError with the way out
+    click.echo(
+        f"reportsearch: no index at {store.directory} yet; building it from "
+        f"{DEFAULT_SOURCE}/ (first use)",
+        err=True,
+    )
+    summary = _build(store, [DEFAULT_SOURCE], rebuild=False)
+    for error in summary.skipped:
+        click.echo(f"reportsearch: skipped {error}", err=True)
+
+
+# ---- reports ------------------------------------------------------------------------------
+
+REPORT_COLUMNS = ("report", "province", "city", "district", "level", "year", "published",
+                  "doc_number", "kind", "script", "passages", "encoding", "confidence", "title")  # fmt: skip
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_options
+@click.pass_obj
+def reports(store: IndexStore, paths, fmt):
+    """List reports with what was understood of them: metadata, passages, encoding.
+
+    With PATHS, read those files directly (no index); otherwise list the index."""
+    errors = []
+    if paths:
+        rows = []
+        for item in ingest_paths(paths):
+            if isinstance(item, ReportSearchError):
+                errors.append(item)
+                click.echo(f"reportsearch: skipped {item}", err=True)
+            else:
+                rows.append(item.summary())
+    else:
+        _ensure_index(store)
+        with open_index(store.directory) as opened:
+            rows = opened.reports()
+    if fmt == "text":
+        _table(rows, REPORT_COLUMNS)
+    else:
+        _emit(rows, fmt, columns=REPORT_COLUMNS + ("file", "issuer", "decided_by"))
+    if errors:
+        sys.exit(NOT_FOUND)
+
+
+# ---- search -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@filter_options
+@click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@click.option("--limit", type=int, default=10, show_default=True, help="Hits to show; 0 = all.")
+@click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip first.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="relevance (BM25, ties by passage id), year (newest first) or city.")  # fmt: skip
+@click.option("--group", type=click.Choice(["report"]), default=None,
+              help="One row per report (its best passage) with its passage count.")  # fmt: skip
+@click.option("--facets", "facet_names", default=",".join(FACET_FIELDS), show_default=True,
+              help="Comma-separated facets to count; empty for none.")  # fmt: skip
+@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None,
+              help="Answer one query per line of FILE ('-' for stdin).")  # fmt: skip
+@click.option("--color/--no-color", default=None, help="Highlight matches (default: on a tty).")
+@output_options
+@click.pass_obj
+def search(store: IndexStore, query, words, limit, offset, sort, group, facet_names, batch,
+           color, fmt, **kwargs):  # fmt: skip
+    """Find passages containing QUERY exactly (after NFKC and Traditional->Simplified).
+
+    \b
+    QUERY syntax:
+      柔性执法 "行政 复议"      strings that must all occur (quotes keep spaces)
+      复议 OR 应诉  -试点  NOT x  (a b)
+      city:盘锦 province:四川 district:巴南 year:2021 year:2019..2021
+      section:执法 category:行政执法 metric:出庭应诉率 metric:出庭应诉率>=95
+    """
+    filters = _filters(kwargs)
+    facets = [name for name in facet_names.split(",") if name.strip()]
+    options = dict(filters=filters, words=words, limit=limit, offset=offset, sort=sort,
+                   facets=facets, group=group)  # fmt: skip
+    if batch is None and not query.strip() and not filters:
+        raise click.UsageError("give a QUERY, a filter option, or --batch FILE")
+    _ensure_index(store)
+    color = sys.stdout.isatty() if color is None else color
+    with open_index(store.directory) as opened:
+        if batch is None:
+            result = opened.search(query, **options)
+            _print_search(result, fmt, color)
+            sys.exit(FOUND if result.total else NOT_FOUND)
+        _search_batch(opened, batch, options, fmt, color)
+
+
+def _search_batch(opened, lines, options, fmt, color):
+    found = failed = False
+    objects = []
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            result = opened.search(text, **options)
+        except ReportSearchError as error:
+            failed = True
+            click.echo(f"reportsearch: error: query {text!r}: {error}", err=True)
+            objects.append({"query": text, "error": str(error)})
+            if fmt == "jsonl":
+                _emit_line(objects[-1])
+            continue
+        found = found or result.total > 0
+        if fmt == "jsonl":
+            _emit_line(result.as_dict())
+        elif fmt == "json":
+            objects.append(result.as_dict())
+        elif fmt == "csv":
+            objects.append(result)
+        else:
+            _print_search(result, fmt, color)
+            click.echo()
+    if fmt == "json":
+        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _search_csv([r for r in objects if not isinstance(r, dict)], with_query=True)
+    sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
+
+
+HIT_COLUMNS = ("report", "passage", "province", "city", "district", "year", "category",
+               "section", "matches", "score", "snippet")  # fmt: skip
+
+
+def _print_search(result, fmt, color):
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for hit in result.hits:
+            _emit_line({"query": result.query, **hit.as_dict()})
+    elif fmt == "csv":
+        _search_csv([result], with_query=False)
+    else:
+        _search_text(result, color)
+
+
+def _search_csv(results, with_query):
+    columns = (("query",) if with_query else ()) + HIT_COLUMNS
+    rows = []
+    for result in results:
+        for hit in result.hits:
+            row = hit.as_dict()
+            row["section"] = " > ".join(row["section"])
+            row["query"] = result.query
+            rows.append(row)
+    _emit(rows, "csv", columns=columns)
+
+
+def _search_text(result, color):
+    unit = "reports" if result.group else "passages"
+    if not result.total:
+        click.echo(f"No passage matches {result.query}.")
+        if not result.words:
+            click.echo("Exact matching found nothing; try --words to match the words in any order.")
+        return
+    shown = len(result.hits)
+    click.echo(
+        f"{result.total} passages in {result.reports} reports match {result.query}"
+        + (f" (showing {shown} {unit})" if shown < (result.reports if result.group else result.total) else "")
+    )  # fmt: skip
+    for hit in result.hits:
+        place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
+                                     hit.district) if p)  # fmt: skip
+        year = hit.year if hit.year else "no year"
+        click.echo()
+        click.echo(click.style(f"{place} · {year} · {hit.title}", bold=color) + f"  [{hit.report}]")
+        details = [" > ".join(hit.section) or "(no section)"]
+        if hit.category:
+            details.append(hit.category)
+        details.append(f"{hit.matches} match{'es' if hit.matches != 1 else ''}")
+        if hit.passages is not None:
+            details.append(f"{hit.passages} passages")
+        click.echo("  " + " · ".join(details))
+        snippet = Snippet(hit.snippet, [tuple(h) for h in hit.highlights], hit.matches)
+        if color:
+            text = mark(snippet, "\x1b[1;31m", "\x1b[0m")
+        else:
+            text = mark(snippet, "«", "»")
+        click.echo("  " + text)
+    if result.facets:
+        click.echo()
+        _facets_text(result.facets)
+
+
+def _facets_text(facets):
+    for name, rows in facets.items():
+        none = "(no year)" if name == "year" else "(none)"
+        values = ", ".join(
+            f"{row['value'] if row['value'] is not None else none} {row['count']}" for row in rows
+        )
+        click.echo(f"{name}: {values or '-'}")
+
+
+# ---- facets -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--by", "by", multiple=True, default=None, metavar="FACET",
+              help=f"Facet to count (repeat or comma-separate): {', '.join(FACET_FIELDS)}. "
+                   "Default: all.")  # fmt: skip
+@filter_options
+@click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@output_options
+@click.pass_obj
+def facets(store: IndexStore, query, by, words, fmt, **kwargs):
+    """Count passages matching QUERY (default: all) by year, city, province, district,
+    category or metric.
+
+    Example: reportsearch facets 法治政府建设 --by year"""
+    filters = _filters(kwargs)
+    names = [n.strip() for item in (by or FACET_FIELDS) for n in item.split(",") if n.strip()]
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        data = opened.facets(query, names, filters=filters, words=words)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        rows = [
+            {"facet": name, "value": row["value"], "count": row["count"]}
+            for name, values in data["facets"].items()
+            for row in values
+        ]
+        _emit(rows, fmt, columns=("facet", "value", "count"))
+    else:
+        click.echo(f"{data['total']} passages in {data['reports']} reports match {data['query']}")
+        _facets_text(data["facets"])
+    sys.exit(FOUND if data["total"] else NOT_FOUND)
+
+
+# ---- output helpers -----------------------------------------------------------------------
+
+
+def _emit_line(obj):
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _emit(rows, fmt, columns=None, single=False):
+    if fmt == "json":
+        click.echo(json.dumps(rows[0] if single else rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            _emit_line(row)
+    elif fmt == "csv":
+        columns = columns or tuple(rows[0]) if rows else columns or ()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def _table(rows, columns):
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max(_width(c), *(_width(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    click.echo("  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        click.echo("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns on a terminal.
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def main():
+    cli(prog_name="reportsearch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""The indexing side: reading -> normalizing -> cleaning -> metadata -> sections -> metrics
+-> index building (``store``, the only module that writes to disk)."""

@@ -1,0 +1,134 @@
+"""Schema: the one definition of the index, shared by the indexer and the query side.
+
+Input: nothing (a format version and analyzers). Output: ``build_schema()``, the analyzers,
+and ``exact_grams`` / ``word_tokens``, the two ways text is cut into terms, used both when
+indexing and when querying so the two cannot drift apart.
+
+Text is indexed twice:
+
+* ``text``: the search form cut into overlapping character bigrams, each at the position of
+  its first character, plus the last character alone. A string of length n >= 2 occurs in a
+  passage exactly when its n-1 bigrams occur at consecutive positions (a phrase query), and a
+  single character occurs exactly when some term starts with it. So matching is exact: no
+  word segmentation can hide a match, and nothing else can match.
+* ``words``: jieba words, for BM25 relevance ranking only.
+
+Two kinds of document share the index: one per passage (``doctype`` "p") and one per report
+(``doctype`` "r", holding the file's content hash for incremental indexing). Both are added
+and deleted in one commit, so the index and its record of what it holds never disagree.
+
+``FORMAT_VERSION`` changes whenever the schema or the analyzers change what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+FORMAT_VERSION = 1
+
+PASSAGE, REPORT = "p", "r"
+
+# Facetable fields (sortable columns) and how the CLI and JSON name them.
+FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
+
+
+def exact_grams(search_text: str) -> list[tuple[int, str]]:
+    """(position, term) pairs for exact matching: every bigram, then the last character."""
+    grams = [(i, search_text[i : i + 2]) for i in range(len(search_text) - 1)]
+    if search_text:
+        grams.append((len(search_text) - 1, search_text[-1]))
+    return grams
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    # jieba announces its dictionary loading on stderr; that is noise for our users.
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def word_tokens(search_text: str) -> list[str]:
+    """jieba words of a search form, without white space and punctuation."""
+    return [w for w in _jieba().cut(search_text) if any(c.isalnum() for c in w)]
+
+
+class GramTokenizer(Tokenizer):
+    """Search form -> exact-match terms with real positions (see ``exact_grams``)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, gram in exact_grams(value):
+            token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = gram
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + position
+                token.endchar = start_char + position + len(gram)
+            yield token
+
+
+class WordTokenizer(Tokenizer):
+    """Search form -> jieba words, for ranking."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, word in enumerate(word_tokens(value)):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + position
+            yield token
+
+
+def build_schema() -> Schema:
+    return Schema(
+        doctype=ID(),
+        id=ID(stored=True, unique=True, sortable=True),
+        report=ID(stored=True, sortable=True),
+        position=NUMERIC(stored=True, sortable=True),
+        # metadata, stored for display; ID+sortable where it is a facet
+        title=STORED(),
+        file=STORED(),
+        province=ID(stored=True, sortable=True),
+        city=ID(stored=True, sortable=True),
+        district=ID(stored=True, sortable=True),
+        place_keys=KEYWORD(commas=True),  # full and short names, prefixed "province=" etc.
+        level=ID(stored=True),
+        kind=ID(stored=True),
+        script=ID(stored=True),
+        year=ID(stored=True, sortable=True),  # "2021", or "" when the report does not say
+        published=STORED(),
+        doc_number=STORED(),
+        issuer=STORED(),
+        # passage
+        section=STORED(),  # list of headings, outermost first
+        section_text=TEXT(analyzer=GramTokenizer(), phrase=True),
+        category=ID(stored=True, sortable=True),
+        metric=KEYWORD(stored=True, commas=True),
+        facts=STORED(),
+        original=STORED(),
+        start=STORED(),
+        end=STORED(),
+        text=TEXT(analyzer=GramTokenizer(), phrase=True),
+        words=TEXT(analyzer=WordTokenizer(), phrase=False),
+        # report documents
+        content_hash=STORED(),
+        summary=STORED(),
+    )

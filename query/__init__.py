@@ -1,0 +1,6 @@
+"""The query side: parsing -> matching -> facets -> snippets, and the API in ``api``."""
+
+from .api import Hit, ReportIndex, SearchResult, open_index
+from .parsing import parse_query
+
+__all__ = ["Hit", "ReportIndex", "SearchResult", "open_index", "parse_query"]

@@ -1,0 +1,251 @@
+"""The Python API: open an index, search it, count facets. The CLI is built on this.
+
+Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
+``as_dict()`` is exactly the JSON the CLI prints (documented in the README)::
+
+    from query import open_index
+    with open_index("index_data") as index:
+        result = index.search("柔性执法 year:2021", limit=0)
+        for hit in result.hits:
+            print(hit.city, hit.matches, hit.snippet)
+        index.facets("法治政府建设", by=["year"])
+
+One ``ReportIndex`` holds one Whoosh searcher open, so a batch of queries pays for opening
+the index once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import sorting
+
+from indexer.errors import UsageError
+from indexer.schema import FACET_FIELDS, REPORT
+from indexer.store import IndexStore
+
+from . import facets as facet_counts
+from .matching import ranking_query
+from .parsing import FIELDS, parse_query, positive_texts
+from .snippets import make_snippet
+from .snippets import words_to_highlight as _words_to_highlight
+
+SORTS = ("relevance", "year", "city")
+
+
+@dataclass
+class Hit:
+    report: str
+    title: str
+    province: str
+    city: str
+    district: str
+    year: int | None
+    section: list[str]
+    category: str
+    snippet: str
+    highlights: list[list[int]]  # [start, end) in snippet
+    matches: int
+    score: float
+    passage: str
+    level: str = ""
+    kind: str = ""
+    passages: int | None = None  # with group="report": matching passages in the report
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        if self.passages is None:
+            del data["passages"]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int  # matching passages
+    reports: int  # matching reports
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    words: bool = False
+    group: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "reports": self.reports,
+            "hits": [hit.as_dict() for hit in self.hits],
+            "facets": self.facets,
+        }
+
+
+def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
+    """``query`` with option filters (``{"city": "盘锦"}``) added as ``city:"盘锦"`` terms."""
+    if not any(value not in (None, "") for value in (filters or {}).values()):
+        return query
+    parts = [f"({query})"] if query.strip() else []
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if name not in FIELDS:
+            raise UsageError(f"unknown filter {name!r}; filters are: {', '.join(FIELDS)}")
+        value = str(value)
+        parts.append(f"{name}:{value}" if name in ("year", "metric") else f'{name}:"{value}"')
+    return " ".join(parts)
+
+
+class ReportIndex:
+    """An open index. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self.store = IndexStore(directory)
+        self._index = self.store.open()
+        self._searcher = self._index.searcher()
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- search ----------------------------------------------------------------------
+
+    def _run(self, query_text, words, facet_names, limit):
+        tree = parse_query(query_text) if query_text.strip() else None  # None: everything
+        whoosh_query = ranking_query(tree, self._searcher, words)
+        results = self._searcher.search(
+            whoosh_query,
+            limit=limit,
+            groupedby=facet_counts.groupedby(facet_names),
+            maptype=sorting.Count,
+        )
+        return tree, results
+
+    def _ordered(self, results, sort: str) -> list[tuple[int, float]]:
+        """Every hit as (docnum, score), in the requested order; ties broken by passage id so
+        the order never depends on how the index happens to be segmented."""
+        reader = self._searcher.reader()
+        ids = reader.column_reader("id")
+        hits = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if sort == "relevance":
+            key = lambda hit: (-hit[1], ids[hit[0]])  # noqa: E731
+        else:
+            years, cities = reader.column_reader("year"), reader.column_reader("city")
+            if sort == "year":
+                key = lambda hit: (-int(years[hit[0]] or 0), -hit[1], ids[hit[0]])  # noqa: E731
+            else:
+                key = lambda hit: (  # noqa: E731
+                    cities[hit[0]],
+                    -int(years[hit[0]] or 0),
+                    -hit[1],
+                    ids[hit[0]],
+                )
+        return sorted(hits, key=key)
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: dict[str, str] | None = None,
+        words: bool = False,
+        limit: int = 10,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets=FACET_FIELDS,
+        group: str | None = None,
+    ) -> SearchResult:
+        """Passages matching ``query`` (see ``query.parsing``), best first.
+
+        ``limit=0`` returns every hit; totals and facets always count every match.
+        ``group="report"`` returns one hit per report (its best passage) with ``passages``.
+        """
+        if sort not in SORTS:
+            raise UsageError(f"unknown sort {sort!r}; sorts are: {', '.join(SORTS)}")
+        if group not in (None, "report"):
+            raise UsageError(f"unknown grouping {group!r}; the only grouping is: report")
+        if limit < 0 or offset < 0:
+            raise UsageError("--limit and --offset take whole numbers >= 0")
+        facet_names = facet_counts.check_names(facets)
+        query_text = build_query_text(query, filters)
+        tree, results = self._run(query_text, words, facet_names, None)
+        strings = positive_texts(tree)
+        if words:
+            strings = _words_to_highlight(strings)
+        report_counts = results.groups("report")
+        docnums = self._ordered(results, sort)
+        if group == "report":
+            docnums = _first_per_report(self._searcher, docnums)
+        page = docnums[offset:] if limit == 0 else docnums[offset : offset + limit]
+        hits = []
+        for docnum, score in page:
+            hit = self._hit(docnum, score, strings)
+            if group == "report":
+                hit.passages = report_counts.get(hit.report, 0)
+            hits.append(hit)
+        return SearchResult(
+            query=query_text,
+            total=len(results),
+            reports=len(report_counts),
+            hits=hits,
+            facets=facet_counts.facet_rows(results, facet_names),
+            words=words,
+            group=group,
+        )
+
+    def _hit(self, docnum: int, score: float, strings: list[str]) -> Hit:
+        stored = self._searcher.stored_fields(docnum)
+        snippet = make_snippet(stored["original"], strings)
+        return Hit(
+            report=stored["report"],
+            title=stored.get("title", ""),
+            province=stored.get("province", ""),
+            city=stored.get("city", ""),
+            district=stored.get("district", ""),
+            year=int(stored["year"]) if stored.get("year") else None,
+            section=list(stored.get("section") or []),
+            category=stored.get("category", ""),
+            snippet=snippet.text,
+            highlights=[list(span) for span in snippet.highlights],
+            matches=snippet.matches,
+            score=round(float(score or 0.0), 4),
+            passage=stored["id"],
+            level=stored.get("level", ""),
+            kind=stored.get("kind", ""),
+        )
+
+    def facets(self, query: str, by=FACET_FIELDS, *, filters=None, words=False) -> dict:
+        """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit."""
+        facet_names = facet_counts.check_names(by)
+        query_text = build_query_text(query, filters)
+        _, results = self._run(query_text, words, facet_names, 1)
+        return {
+            "query": query_text,
+            "total": len(results),
+            "reports": facet_counts.matching_reports(results),
+            "facets": facet_counts.facet_rows(results, facet_names),
+        }
+
+    def reports(self) -> list[dict]:
+        """The summary row of every indexed report, ordered by report id."""
+        rows = [fields["summary"] for fields in self._searcher.documents(doctype=REPORT)]
+        return sorted(rows, key=lambda row: row["report"])
+
+
+def _first_per_report(searcher, docnums):
+    reports = searcher.reader().column_reader("report")
+    seen, out = set(), []
+    for docnum, score in docnums:
+        report = reports[docnum]
+        if report not in seen:
+            seen.add(report)
+            out.append((docnum, score))
+    return out
+
+
+def open_index(directory: str | Path | None = None) -> ReportIndex:
+    """Open the index in ``directory`` (default: $REPORTSEARCH_INDEX_DIR or index_data/)."""
+    return ReportIndex(directory)
