@@ -188,8 +188,10 @@ def _ensure_index(store: IndexStore) -> None:
 
 # ---- reports ------------------------------------------------------------------------------
 
-REPORT_COLUMNS = ("report", "province", "city", "district", "level", "year", "published",
-                  "doc_number", "kind", "script", "passages", "encoding", "confidence", "title")  # fmt: skip
+REPORT_COLUMNS = (
+    "report", "province", "city", "district", "level", "year", "published", "doc_number",
+    "kind", "script", "passages", "encoding", "confidence", "title",
+)  # fmt: skip
 
 
 @cli.command()
@@ -230,8 +232,13 @@ def reports(store: IndexStore, paths, fmt):
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits to show; 0 = all.")
 @click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip first.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="relevance (BM25, ties by passage id), year (newest first) or city.")  # fmt: skip
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="relevance (BM25, ties by passage id), year (newest first) or city.",
+)
 @click.option("--group", type=click.Choice(["report"]), default=None,
               help="One row per report (its best passage) with its passage count.")  # fmt: skip
 @click.option("--facets", "facet_names", default=",".join(FACET_FIELDS), show_default=True,
@@ -336,11 +343,10 @@ def _search_text(result, color):
         if not result.words:
             click.echo("Exact matching found nothing; try --words to match the words in any order.")
         return
-    shown = len(result.hits)
-    click.echo(
-        f"{result.total} passages in {result.reports} reports match {result.query}"
-        + (f" (showing {shown} {unit})" if shown < (result.reports if result.group else result.total) else "")
-    )  # fmt: skip
+    shown, available = len(result.hits), (result.reports if result.group else result.total)
+    more = f" (showing {shown} {unit})" if shown < available else ""
+    click.echo(f"{_count(result.total, 'passage')} in {_count(result.reports, 'report')} "
+               f"match {result.query}{more}")  # fmt: skip
     for hit in result.hits:
         place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
                                      hit.district) if p)  # fmt: skip
@@ -406,12 +412,19 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
         ]
         _emit(rows, fmt, columns=("facet", "value", "count"))
     else:
-        click.echo(f"{data['total']} passages in {data['reports']} reports match {data['query']}")
+        click.echo(
+            f"{_count(data['total'], 'passage')} in {_count(data['reports'], 'report')} "
+            f"match {data['query'] or 'everything'}"
+        )
         _facets_text(data["facets"])
     sys.exit(FOUND if data["total"] else NOT_FOUND)
 
 
 # ---- output helpers -----------------------------------------------------------------------
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _emit_line(obj):

@@ -29,7 +29,6 @@ from pathlib import Path
 import filelock
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.query import Term
 
 from .errors import (
     IndexLockedError,
