@@ -71,7 +71,9 @@ def normalize_with_offsets(original: str) -> NormalizedText:
     i, n = 0, len(original)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(original[j]):
+        # Combining marks belong to the character before them, but never to a line break
+        # (a mark at the start of a line stands alone, as it would after normalizing).
+        while j < n and original[i] not in _LINE_BREAKS and unicodedata.combining(original[j]):
             j += 1
         cluster = original[i:j]
         if cluster[0] in _LINE_BREAKS:

@@ -75,9 +75,13 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> DecodedText:
         if data.startswith(bom):
             return DecodedText(_strict(data, codec, source), codec, 1.0, "bom")
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8", 1.0, "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         utf8_error = error
+    else:
+        if not _plausible_text(text):
+            raise ReadError(source, "binary file (control characters), not a text report")
+        return DecodedText(text, "utf-8", 1.0, "utf-8")
     guess = chardet.detect(data)
     name = (guess.get("encoding") or "").lower()
     confidence = float(guess.get("confidence") or 0.0)

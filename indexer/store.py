@@ -192,8 +192,9 @@ class IndexStore:
         if fresh:
             self._point_at(generation)
         with self.open().searcher() as searcher:
-            summary.reports = searcher.doc_frequency("doctype", REPORT)
-            summary.passages = searcher.doc_frequency("doctype", PASSAGE)
+            # doc_frequency would still count deleted documents until segments merge.
+            summary.reports = sum(1 for _ in searcher.document_numbers(doctype=REPORT))
+            summary.passages = searcher.doc_count() - summary.reports
         return summary
 
     def _index_file(self, writer, path: Path, known: dict, seen: dict, summary: IndexSummary):

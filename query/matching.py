@@ -23,7 +23,12 @@ from indexer.schema import PASSAGE, exact_grams, word_tokens
 
 from .parsing import And, Field, Not, Or, Text, positive_texts
 
-EXACT_FIRST = 1000.0  # score added to passages holding the exact string in --words mode
+EXACT_FIRST = 1000.0
+# The universe for "everything" and for negation. Not Whoosh's Every(): And.normalize() lets
+# Every() absorb its siblings, which would drop the passage filter.
+_ALL_PASSAGES = wq.Term(
+    "doctype", PASSAGE
+)  # score added to passages holding the exact string in --words mode
 
 
 def exact_query(field: str, value: str) -> wq.Query:
@@ -68,7 +73,7 @@ def ranking_query(tree, searcher=None, words: bool = False) -> wq.Query:
 
 def _compile(node, searcher, words: bool) -> wq.Query:
     if node is None:  # no query at all: every passage
-        return wq.Every()
+        return _ALL_PASSAGES
     if isinstance(node, Text):
         if words:
             return words_query(node.value) or exact_query("text", node.value)
@@ -76,7 +81,7 @@ def _compile(node, searcher, words: bool) -> wq.Query:
     if isinstance(node, Field):
         return _field(node, searcher)
     if isinstance(node, Not):
-        return wq.And([wq.Every(), wq.Not(_compile(node.node, searcher, words))])
+        return wq.And([_ALL_PASSAGES, wq.Not(_compile(node.node, searcher, words))])
     if isinstance(node, And):
         return wq.And([_compile(n, searcher, words) for n in node.nodes])
     if isinstance(node, Or):

@@ -13,3 +13,21 @@ from .helpers import SEED_FILES, SEEDS
 def seed_reports():
     """{city: Report} for the five seeds."""
     return {city: ingest_file(SEEDS / f"{stem}.txt") for city, stem in SEED_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory):
+    """An index of the five seeds, built once in a temporary folder."""
+    from indexer.store import IndexStore
+
+    directory = tmp_path_factory.mktemp("seed-index")
+    IndexStore(directory).update([SEEDS])
+    return directory
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir):
+    from query import open_index
+
+    with open_index(seed_index_dir) as index:
+        yield index

@@ -1,0 +1,118 @@
+"""matching: exact means exact. For generated strings, the passages a search returns are
+exactly the passages whose search form contains the normalized string (grep's answer)."""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.normalizing import normalize_for_search
+from query.matching import exact_query
+
+_S2T = opencc.OpenCC("s2t")
+
+
+@pytest.fixture(scope="module")
+def corpus(seed_reports):
+    """(passage id, search form) of every seed passage: the ground truth grep runs over."""
+    return [(p.id, p.text) for r in seed_reports.values() for p in r.passages]
+
+
+def grep(corpus, query: str) -> set[str]:
+    needle = normalize_for_search(query)
+    return {pid for pid, text in corpus if needle in text}
+
+
+def quoted(string: str) -> str | None:
+    """The query that searches for ``string`` literally, or None if no quote style fits."""
+    for opening, closing in (('"', '"'), ("“", "”"), ("「", "」")):
+        if opening not in string and closing not in string:
+            return opening + string + closing
+    return None
+
+
+def search_ids(index, query: str) -> set[str]:
+    result = index.search(query, limit=0, facets=())
+    assert result.total == len(result.hits)
+    return {hit.passage for hit in result.hits}
+
+
+@st.composite
+def corpus_substrings(draw, corpus):
+    _, text = draw(st.sampled_from(corpus))
+    length = draw(st.integers(1, 8))
+    start = draw(st.integers(0, max(0, len(text) - length)))
+    return text[start : start + length]
+
+
+def check(index, corpus, string):
+    query = quoted(string)
+    if query is None or not normalize_for_search(string):
+        return
+    expected = grep(corpus, string)
+    assert search_ids(index, query) == expected, string
+
+
+SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_simplified_substrings_match_exactly_what_grep_finds(seed_index, corpus, data):
+    check(seed_index, corpus, data.draw(corpus_substrings(corpus)))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_traditional_substrings_match_exactly_what_grep_finds(seed_index, corpus, data):
+    # The user types Traditional; the expected answer is grep for its normalized form.
+    check(seed_index, corpus, _S2T.convert(data.draw(corpus_substrings(corpus))))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(data=st.data())
+def test_strings_not_in_the_corpus_find_nothing_wrong(seed_index, corpus, data):
+    # Random strings over the corpus' own alphabet: mostly absent, sometimes present.
+    alphabet = sorted({c for _, text in corpus for c in text})
+    string = data.draw(st.text(alphabet=st.sampled_from(alphabet[:400]), min_size=1, max_size=4))
+    check(seed_index, corpus, string)
+
+
+@pytest.mark.parametrize(
+    "string",
+    [
+        "法",
+        "法治",
+        "柔性执法",
+        "柔性執法",
+        "。",
+        "2020年",
+        "“",
+        "99.5%",
+        "哈哈哈",
+        "执法执法",
+        " ",
+        "a",
+    ],
+)
+def test_edge_strings(seed_index, corpus, string):
+    check(seed_index, corpus, string)
+
+
+def test_exact_query_shapes():
+    assert type(exact_query("text", "法")).__name__ == "Prefix"
+    assert type(exact_query("text", "法治")).__name__ == "Term"
+    assert type(exact_query("text", "法治政府")).__name__ == "Phrase"
+
+
+def test_stock_recipe_failure_cases(seed_index):
+    """What jieba's ChineseAnalyzer gets wrong, which we must get right."""
+    cities = {hit.city for hit in seed_index.search('"柔性执法"', limit=0, facets=()).hits}
+    assert cities == {"盘锦市", "遂宁市"}
+    # A 2-character word inside longer words: FTS5 trigram misses these.
+    assert search_ids(seed_index, "复议") and search_ids(seed_index, "应诉")

@@ -1,0 +1,77 @@
+"""parsing: query strings -> trees, normalized like report text; malformed ones -> errors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.errors import QuerySyntaxError
+from query.parsing import And, Field, Not, Or, Text, parse_query, positive_texts
+
+
+def test_words_and_quotes():
+    assert parse_query("柔性执法") == Text("柔性执法")
+    assert parse_query('"柔性执法"') == Text("柔性执法")
+    assert parse_query("“行政 复议”") == Text("行政 复议")
+    assert parse_query("柔性執法") == Text("柔性执法")  # Traditional -> Simplified
+    assert parse_query("ＡＰＰ") == Text("app")  # NFKC, lower case
+
+
+def test_boolean_structure():
+    assert parse_query("a b") == And((Text("a"), Text("b")))
+    assert parse_query("a AND b") == And((Text("a"), Text("b")))
+    assert parse_query("a OR b c") == Or((Text("a"), And((Text("b"), Text("c")))))
+    assert parse_query("(a OR b) c") == And((Or((Text("a"), Text("b"))), Text("c")))
+    assert parse_query("a -b") == And((Text("a"), Not(Text("b"))))
+    assert parse_query("NOT b") == Not(Text("b"))
+    assert parse_query('"OR"') == Text("or")
+    assert parse_query("2015-2020年") == Text("2015-2020年")  # a hyphen inside a word is text
+
+
+def test_fields():
+    assert parse_query("city:盤錦") == Field("city", "盘锦")
+    assert parse_query("year:2021") == Field("year", "2021", year_range=(2021, 2021))
+    assert parse_query("year:2019..2021").year_range == (2019, 2021)
+    assert parse_query('section:"行政 执法"') == Field("section", "行政 执法")
+    assert parse_query("metric:出庭应诉率>=95") == Field(
+        "metric", "出庭应诉率", op=">=", number=95.0
+    )
+    assert parse_query("metric:出庭应诉率").op is None
+    assert parse_query("CITY:盘锦").name == "city"
+
+
+def test_positive_texts_skip_negations():
+    assert positive_texts(parse_query("a -b (c OR d) city:x")) == ["a", "c", "d"]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("(柔性执法", "unclosed parenthesis"),
+        ("柔性执法)", "unexpected ')'"),
+        ('"柔性执法', "unclosed quote"),
+        ("foo:bar", "unknown field 'foo'"),
+        ("year:21", "not a year"),
+        ("year:2021..2019", "runs backwards"),
+        ("city:", "needs a value"),
+        ("a OR", "ends too early"),
+        ("OR a", "unexpected 'OR'"),
+        ("metric:>=95", "names no indicator"),
+    ],
+)
+def test_malformed_queries_say_what_is_wrong(query, message):
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query(query)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@given(st.text(alphabet='法治()()"“”-: ORANDNOTcityyear:2021.', max_size=30))
+def test_any_input_parses_or_fails_cleanly(query):
+    try:
+        parse_query(query)
+    except QuerySyntaxError as error:
+        assert str(error) and "\n" not in str(error)

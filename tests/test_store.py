@@ -1,0 +1,154 @@
+"""store: incremental, atomic, versioned index writing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from indexer import pipeline
+from indexer.errors import IndexLockedError, IndexMissingError, IndexVersionError
+from indexer.store import IndexStore
+from query import open_index
+
+from .helpers import ROOT, SEED_FILES, SEEDS
+
+
+@pytest.fixture
+def reports_dir(tmp_path):
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def city_hits(index_dir, query):
+    with open_index(index_dir) as index:
+        return sorted({hit.city for hit in index.search(query, limit=0, facets=()).hits})
+
+
+def test_incremental_add_change_delete(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    first = store.update([reports_dir])
+    assert (len(first.added), first.reports, first.rebuilt) == (5, 5, True)
+    with open_index(store.directory) as index:
+        assert first.passages == index.facets("", ["year"])["total"] > 100
+
+    again = store.update([reports_dir])
+    assert (again.added, again.updated, again.removed, len(again.unchanged)) == ([], [], [], 5)
+
+    suining = reports_dir / f"{SEED_FILES['遂宁']}.txt"
+    suining.write_text(suining.read_text("utf-8").replace("柔性执法", "刚性执法"), "utf-8")
+    (reports_dir / f"{SEED_FILES['巴南']}.txt").unlink()
+    (reports_dir / "new.txt").write_text(
+        "某市2022年法治政府建设情况的报告\n" + "全面推行柔性执法,办理案件12件。" * 5, "utf-8"
+    )
+    changed = store.update([reports_dir])
+    assert changed.added == ["new"]
+    assert changed.updated == [SEED_FILES["遂宁"]]
+    assert changed.removed == [SEED_FILES["巴南"]]
+    assert changed.reports == 5
+    assert city_hits(store.directory, "柔性执法") == ["", "盘锦市"]
+    assert city_hits(store.directory, "刚性执法") == ["遂宁市"]
+    assert city_hits(store.directory, "巴南") == []
+
+
+def test_bad_files_are_skipped_and_keep_what_was_indexed(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    target = reports_dir / f"{SEED_FILES['遂宁']}.txt"
+    target.write_bytes(b"\x00\x01\x02" * 100)  # the file is now garbage
+    (reports_dir / "empty.txt").write_bytes(b"")
+    summary = store.update([reports_dir])
+    assert sorted(os.path.basename(e.path) for e in summary.skipped) == [target.name, "empty.txt"]
+    assert all("\n" not in str(e) for e in summary.skipped)
+    # The damaged file's previous version is still searchable: nothing indexed is lost.
+    assert city_hits(store.directory, "柔性执法") == ["盘锦市", "遂宁市"]
+
+
+def test_rebuild_starts_over_in_a_new_generation(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    before = json.loads((store.directory / "CURRENT").read_text())["generation"]
+    summary = store.update([reports_dir / f"{SEED_FILES['盘锦']}.txt"], rebuild=True)
+    after = json.loads((store.directory / "CURRENT").read_text())["generation"]
+    assert summary.rebuilt and summary.reports == 1 and before != after
+    assert not (store.directory / before).exists()
+    assert city_hits(store.directory, "执法") == ["盘锦市"]
+
+
+def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    (reports_dir / "new.txt").write_text("新报告:推行柔性执法。" * 20, "utf-8")
+    real = pipeline.ingest_file
+
+    def interrupted(path):
+        if path.name == "new.txt":
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr("indexer.store.ingest_file", interrupted)
+    for rebuild in (False, True):
+        with pytest.raises(KeyboardInterrupt):
+            store.update([reports_dir], rebuild=rebuild)
+        assert city_hits(store.directory, "柔性执法") == ["盘锦市", "遂宁市"]
+        assert len(list(store.directory.glob("gen-*"))) == 1
+
+
+def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for copy in range(60):  # enough work that the kill lands mid-way
+        for stem in SEED_FILES.values():
+            shutil.copy(SEEDS / f"{stem}.txt", folder / f"{copy:03d}_{stem}.txt")
+    index_dir = tmp_path / "index"
+    IndexStore(index_dir).update([SEEDS])
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "--index-dir", str(index_dir), "index",
+         "--rebuild", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while len(list(index_dir.glob("gen-*"))) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # let it write for a while
+    assert process.poll() is None, "the rebuild finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert city_hits(index_dir, "柔性执法") == ["盘锦市", "遂宁市"]
+    # The next writer is not blocked by the dead one, and cleans up after it.
+    summary = IndexStore(index_dir).update([SEEDS], rebuild=True)
+    assert summary.reports == 5
+    assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+def test_a_second_writer_fails_clearly(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    lock = store._lock(0)
+    try:
+        with pytest.raises(IndexLockedError) as caught:
+            IndexStore(tmp_path / "index").update([SEEDS], wait=0.2)
+        assert "another reportsearch process is writing" in str(caught.value)
+    finally:
+        lock.release()
+
+
+def test_missing_and_foreign_indexes_are_refused(tmp_path):
+    with pytest.raises(IndexMissingError) as caught:
+        IndexStore(tmp_path / "none").open()
+    assert "reportsearch index" in str(caught.value)
+    store = IndexStore(tmp_path / "index")
+    store.update([SEEDS / f"{SEED_FILES['盘锦']}.txt"])
+    pointer = json.loads((store.directory / "CURRENT").read_text())
+    (store.directory / "CURRENT").write_text(json.dumps({**pointer, "format": 999}))
+    with pytest.raises(IndexVersionError) as caught:
+        open_index(store.directory)
+    assert "rebuild with: reportsearch index --rebuild" in str(caught.value)
+    # A rebuild replaces the foreign index.
+    assert store.update([SEEDS], rebuild=True).reports == 5
