@@ -1,0 +1,135 @@
+"""The Python API over the seed index: filters, ranking, sorting, paging, grouping, facets."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import QuerySyntaxError, UsageError
+from indexer.normalizing import normalize_for_search
+
+
+def cities(result):
+    return sorted({hit.city for hit in result.hits})
+
+
+def test_acceptance_flexible_enforcement(seed_index):
+    for query in ("柔性执法", "柔性執法", '"柔性执法"'):
+        result = seed_index.search(query, limit=0)
+        assert cities(result) == ["盘锦市", "遂宁市"]
+        by_city = {}
+        for hit in result.hits:
+            by_city[hit.city] = by_city.get(hit.city, 0) + hit.matches
+        assert by_city == {"盘锦市": 14, "遂宁市": 1}
+        for hit in result.hits:
+            shown = [hit.snippet[a:b] for a, b in hit.highlights]
+            assert set(shown) == ({"柔性執法"} if hit.city == "盘锦市" else {"柔性执法"})
+
+
+def test_every_report_mentions_enforcement(seed_index):
+    result = seed_index.search("执法", limit=0)
+    assert result.reports == 5 and len({hit.report for hit in result.hits}) == 5
+
+
+def test_filters_in_query_and_as_options(seed_index):
+    only = seed_index.search('"出庭应诉率" year:2023', limit=0)
+    assert [(h.city, h.year) for h in only.hits] == [("遂宁市", 2023)]
+    assert cities(seed_index.search("执法 city:盤錦", limit=0)) == ["盘锦市"]
+    assert cities(seed_index.search("执法 city:盘锦市", limit=0)) == ["盘锦市"]
+    assert cities(seed_index.search("执法", filters={"city": "盘锦"}, limit=0)) == ["盘锦市"]
+    assert cities(seed_index.search("执法 province:四川", limit=0)) == [
+        "南充市",
+        "自贡市",
+        "遂宁市",
+    ]
+    assert {h.district for h in seed_index.search("执法 district:巴南", limit=0).hits} == {"巴南区"}
+    years = {h.year for h in seed_index.search("执法 year:2019..2021", limit=0).hits}
+    assert years == {2020, 2021}
+    section = seed_index.search("section:营商环境", limit=0)
+    assert section.hits and all(
+        any("营商环境" in normalize_for_search(s) for s in h.section) for h in section.hits
+    )
+    assert "盘锦市" in cities(section)  # its headings are Traditional: 營商環境
+    category = seed_index.search("category:行政执法", limit=0)
+    assert category.hits and {h.category for h in category.hits} == {"行政执法"}
+
+
+def test_filters_alone_and_negation_alone_count_only_passages(seed_index):
+    everything = seed_index.facets("", ["year"])["total"]
+    year_2021 = seed_index.search("year:2021", limit=0)
+    assert {h.year for h in year_2021.hits} == {2021} and year_2021.total < everything
+    without = seed_index.search("-执法", limit=0)
+    assert without.total == everything - seed_index.search("执法", limit=0).total
+    assert all("执法" not in h.snippet for h in without.hits)
+
+
+def test_boolean_queries(seed_index):
+    both = {h.passage for h in seed_index.search("复议 应诉", limit=0).hits}
+    either = {h.passage for h in seed_index.search("复议 OR 应诉", limit=0).hits}
+    fuyi = {h.passage for h in seed_index.search("复议", limit=0).hits}
+    not_yingsu = {h.passage for h in seed_index.search("复议 -应诉", limit=0).hits}
+    assert both < fuyi <= either
+    assert not_yingsu == fuyi - both
+    grouped = {h.passage for h in seed_index.search("(复议 OR 应诉) city:遂宁", limit=0).hits}
+    assert grouped and grouped <= either
+
+
+def test_ranking_is_deterministic_and_paged(seed_index):
+    full = seed_index.search("执法", limit=0)
+    assert [h.score for h in full.hits] == sorted((h.score for h in full.hits), reverse=True)
+    for a, b in zip(full.hits, full.hits[1:], strict=False):
+        if a.score == b.score:
+            assert a.passage < b.passage  # ties broken by id
+    page = seed_index.search("执法", limit=5, offset=5)
+    assert [h.passage for h in page.hits] == [h.passage for h in full.hits[5:10]]
+    assert page.total == full.total and page.facets == full.facets
+
+
+def test_sort_by_year_and_city(seed_index):
+    by_year = seed_index.search("执法", limit=0, sort="year")
+    keys = [-(h.year or 0) for h in by_year.hits]
+    assert keys == sorted(keys)
+    by_city = seed_index.search("执法", limit=0, sort="city")
+    assert [h.city for h in by_city.hits] == sorted(h.city for h in by_city.hits)
+
+
+def test_group_by_report(seed_index):
+    result = seed_index.search("执法", group="report", limit=0)
+    assert len(result.hits) == result.reports == 5
+    assert sum(h.passages for h in result.hits) == result.total
+
+
+def test_words_mode(seed_index):
+    exact = seed_index.search("执法柔性", limit=0)
+    assert exact.total == 0
+    loose = seed_index.search("执法柔性", words=True, limit=0)
+    assert loose.total > 0
+    assert all("柔性" in h.snippet or "柔性" in h.snippet.replace("執", "执") for h in loose.hits)
+    # Passages holding the exact string rank first in --words mode.
+    phrase = seed_index.search("柔性执法", words=True, limit=0)
+    holds = ["柔性執法" in h.snippet or "柔性执法" in h.snippet for h in phrase.hits]
+    assert holds == sorted(holds, reverse=True)
+
+
+def test_facets(seed_index):
+    data = seed_index.facets("法治政府建设", ["year", "city"])
+    years = [row["value"] for row in data["facets"]["year"]]
+    assert years == ["2023", "2021", "2020", None]  # newest first, no year last
+    assert sum(row["count"] for row in data["facets"]["year"]) == data["total"]
+    assert {row["value"] for row in data["facets"]["city"]} >= {"盘锦市", "遂宁市", "南充市"}
+
+
+def test_errors(seed_index):
+    with pytest.raises(QuerySyntaxError):
+        seed_index.search("(执法")
+    with pytest.raises(UsageError):
+        seed_index.search("执法", sort="colour")
+    with pytest.raises(UsageError):
+        seed_index.facets("执法", ["colour"])
+    with pytest.raises(UsageError):
+        seed_index.search("执法", filters={"colour": "red"})
+
+
+def test_reports_listing(seed_index):
+    rows = seed_index.reports()
+    assert [row["report"] for row in rows] == sorted(row["report"] for row in rows)
+    assert {row["city"] for row in rows} == {"自贡市", "盘锦市", "遂宁市", "重庆市", "南充市"}

@@ -1,0 +1,184 @@
+"""The command line, through click's CliRunner: every command and output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from cli import HIT_COLUMNS, cli
+
+from .helpers import ROOT, SEED_FILES, SEEDS
+
+HIT_KEYS = {"report", "title", "province", "city", "district", "year", "section", "category",
+            "snippet", "matches", "score"}  # fmt: skip
+
+
+@pytest.fixture
+def run(seed_index_dir):
+    def invoke(*args, input=None, index_dir=seed_index_dir):
+        runner = CliRunner()
+        return runner.invoke(cli, ["--index-dir", str(index_dir), *args], input=input)
+
+    return invoke
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reportsearch: error: "), result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_search_text(run):
+    result = run("search", "柔性执法")
+    assert result.exit_code == 0
+    assert "4 passages in 2 reports match 柔性执法" in result.stdout
+    assert "«柔性執法»" in result.stdout and "«柔性执法»" in result.stdout
+    assert "city: 盘锦市 3, 遂宁市 1" in result.stdout
+
+
+def test_search_json_schema(run):
+    result = run("search", "柔性執法", "--format", "json", "--limit", "0")
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "reports", "hits", "facets"}
+    assert (data["total"], data["reports"]) == (4, 2)
+    assert all(HIT_KEYS <= set(hit) for hit in data["hits"])
+    assert sum(hit["matches"] for hit in data["hits"]) == 15
+    assert set(data["facets"]) == {"province", "city", "district", "year", "category", "metric"}
+    assert data["facets"]["city"] == [
+        {"value": "盘锦市", "count": 3},
+        {"value": "遂宁市", "count": 1},
+    ]
+    panjin = next(hit for hit in data["hits"] if hit["city"] == "盘锦市")
+    assert "柔性執法" in panjin["snippet"] and isinstance(panjin["section"], list)
+
+
+def test_search_every_report_and_exit_codes(run):
+    data = json.loads(run("search", "执法", "--format", "json").stdout)
+    assert data["reports"] == 5
+    nothing = run("search", "不存在的短语xyz")
+    assert nothing.exit_code == 1
+    assert "--words" in nothing.stdout
+
+
+def test_search_jsonl_and_csv(run):
+    lines = run("search", "柔性执法", "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == 4 and all(json.loads(line)["query"] == "柔性执法" for line in lines)
+    rows = list(csv.DictReader(io.StringIO(run("search", "柔性执法", "--format", "csv").stdout)))
+    assert len(rows) == 4 and tuple(rows[0]) == HIT_COLUMNS
+    assert {row["city"] for row in rows} == {"盘锦市", "遂宁市"}
+
+
+def test_search_options(run):
+    data = json.loads(run("search", "执法", "--city", "盤錦", "--format", "json").stdout)
+    assert {hit["city"] for hit in data["hits"]} == {"盘锦市"}
+    data = json.loads(run("search", '"出庭应诉率" year:2023', "--format", "json").stdout)
+    assert [hit["city"] for hit in data["hits"]] == ["遂宁市"]
+    data = json.loads(
+        run("search", "执法", "--group", "report", "--facets", "year", "--format", "json").stdout
+    )
+    assert len(data["hits"]) == 5 and list(data["facets"]) == ["year"]
+    assert all("passages" in hit for hit in data["hits"])
+    data = json.loads(run("search", "执法", "--sort", "year", "--format", "json").stdout)
+    assert data["hits"][0]["year"] == 2023
+
+
+def test_search_errors_are_one_line(run):
+    assert_one_line_error(run("search", "(执法"), "unclosed parenthesis")
+    assert_one_line_error(run("search", "colour:red"), "unknown field 'colour'")
+    assert_one_line_error(run("search", "执法", "--facets", "colour"), "unknown facet")
+    usage = run("search")
+    assert usage.exit_code == 2 and "Traceback" not in usage.output
+
+
+def test_batch_answers_in_input_order(run):
+    queries = "柔性执法\n\n(执法\n柔性執法 city:遂宁\n不存在xyz\n"
+    result = run("search", "--batch", "-", "--format", "jsonl", input=queries)
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["query"] for o in objects] == ["柔性执法", "(执法", "柔性執法 city:遂宁", "不存在xyz"]
+    assert objects[0]["total"] == 4 and "error" in objects[1] and objects[2]["total"] == 1
+    assert objects[3]["total"] == 0
+    assert result.exit_code == 2  # one query was malformed
+    good = run("search", "--batch", "-", "--format", "json", input="柔性执法\n出庭应诉率\n")
+    assert good.exit_code == 0 and len(json.loads(good.stdout)) == 2
+
+
+def test_facets_command(run):
+    result = run("facets", "法治政府建设", "--by", "year")
+    assert result.exit_code == 0
+    assert "year: 2023 8, 2021 4, 2020 13, (no year) 7" in result.stdout
+    data = json.loads(run("facets", "法治政府建设", "--by", "year,city", "--format", "json").stdout)
+    assert [row["value"] for row in data["facets"]["year"]] == ["2023", "2021", "2020", None]
+    assert set(data["facets"]) == {"year", "city"}
+    rows = list(
+        csv.DictReader(io.StringIO(run("facets", "执法", "--by", "year", "--format", "csv").stdout))
+    )
+    assert {row["facet"] for row in rows} == {"year"}
+    assert run("facets", "不存在xyz").exit_code == 1
+
+
+def test_reports_from_index_and_from_files(run, tmp_path):
+    data = json.loads(run("reports", "--format", "json").stdout)
+    keys = {"report", "file", "title", "province", "city", "district", "level", "year",
+            "published", "doc_number", "issuer", "kind", "script"}  # fmt: skip
+    assert len(data) == 5 and all(keys <= set(row) for row in data)
+    suining = next(row for row in data if row["city"] == "遂宁市")
+    assert (suining["year"], suining["published"], suining["doc_number"]) == (
+        2023,
+        "2024-02-07",
+        "遂府〔2024〕6号",
+    )
+    table = run("reports").stdout
+    assert "盘锦市" in table and "traditional" in table
+    shutil.copy(SEEDS / f"{SEED_FILES['巴南']}.txt", tmp_path / "banan.txt")
+    (tmp_path / "broken.txt").write_bytes(b"")
+    direct = run("reports", str(tmp_path), "--format", "csv")
+    assert direct.exit_code == 1 and "broken.txt: empty file" in direct.stderr
+    rows = list(csv.DictReader(io.StringIO(direct.stdout)))
+    assert [(row["report"], row["district"], row["published"]) for row in rows] == [
+        ("banan", "巴南区", "2021-01-11")
+    ]
+
+
+def test_index_command(run, tmp_path):
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    (folder / "zz_binary.txt").write_bytes(bytes(range(256)))
+    result = run("index", str(folder), index_dir=tmp_path / "index")
+    assert result.exit_code == 1  # one file skipped
+    assert "5 reports" in result.stdout and "zz_binary.txt" in result.stderr
+    (folder / "zz_binary.txt").unlink()
+    again = run("index", str(folder), "--format", "json", index_dir=tmp_path / "index")
+    assert again.exit_code == 0
+    assert json.loads(again.stdout)["unchanged"] == 5
+    rebuilt = run(
+        "index", str(folder), "--rebuild", "--format", "json", index_dir=tmp_path / "index"
+    )
+    assert json.loads(rebuilt.stdout)["rebuilt"] is True
+
+
+def test_first_search_builds_the_index(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # where seeds/ is
+    result = CliRunner().invoke(cli, ["--index-dir", str(tmp_path / "new"), "search", "柔性执法"])
+    assert result.exit_code == 0
+    assert "building it from seeds/" in result.stderr
+    assert "4 passages in 2 reports" in result.stdout
+
+
+def test_wrong_format_index_is_refused(tmp_path):
+    (tmp_path / "CURRENT").write_text(json.dumps({"format": 0, "generation": "gen-000001"}))
+    result = CliRunner().invoke(cli, ["--index-dir", str(tmp_path), "search", "执法"])
+    assert_one_line_error(result, "rebuild with: reportsearch index --rebuild")
+
+
+@pytest.mark.parametrize("command", [[], ["search"], ["facets"], ["index"], ["reports"]])
+def test_help(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
