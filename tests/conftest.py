@@ -6,7 +6,7 @@ import pytest
 
 from indexer.pipeline import ingest_file
 
-from .helpers import SEED_FILES, SEEDS
+from .helpers import RUN_REPORT, SEED_FILES, SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +31,8 @@ def seed_index(seed_index_dir):
 
     with open_index(seed_index_dir) as index:
         yield index
+
+
+def pytest_terminal_summary(terminalreporter):
+    for name, value in sorted(RUN_REPORT.items()):
+        terminalreporter.write_line(f"{name}: {value}")

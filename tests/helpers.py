@@ -15,3 +15,6 @@ SEED_FILES = {
     "巴南": "003_4bbaf42a68c37ea5",
     "嘉陵": "004_f05f222353707495",
 }
+
+# Numbers tests report at the end of the run (printed by conftest's terminal summary).
+RUN_REPORT: dict[str, str] = {}

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from indexer.normalizing import normalize_for_search
 from query.matching import exact_query
 
+from .helpers import RUN_REPORT
+
 _S2T = opencc.OpenCC("s2t")
 
 
@@ -47,12 +49,17 @@ def corpus_substrings(draw, corpus):
     return text[start : start + length]
 
 
+CHECKED = {"queries": 0}
+
+
 def check(index, corpus, string):
     query = quoted(string)
     if query is None or not normalize_for_search(string):
         return
     expected = grep(corpus, string)
     assert search_ids(index, query) == expected, string
+    CHECKED["queries"] += 1
+    RUN_REPORT["exact-match queries checked against grep"] = str(CHECKED["queries"])
 
 
 SETTINGS = settings(
