@@ -176,14 +176,13 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
 
 
 def _place(priority_text: str, kept: list[Line], gazetteer: Gazetteer) -> Division | None:
-    body = " ".join(line.text for line in kept)
-    context = {name for _, name in gazetteer.mentions(body)}
+    counts = Counter(name for _, name in gazetteer.mentions(" ".join(line.text for line in kept)))
+    context = set(counts)
     opening = " ".join(line.text for line in kept[:5])
     for scope in (priority_text, opening):
         division = _subject(scope, gazetteer, context)
         if division:
             return division
-    counts = Counter(name for _, name in gazetteer.mentions(body))
     for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         division = gazetteer.resolve(name, context)
         if division:

@@ -83,8 +83,7 @@ def normalize_with_offsets(original: str) -> NormalizedText:
             spans.append((i, j))
             pending_space, at_line_start = None, True
         else:
-            form = unicodedata.normalize("NFKC", cluster).lower()
-            form = "".join(c for c in form if c not in _INVISIBLE and _is_visible(c))
+            form = _search_form(cluster)
             if form and form.isspace():
                 if not at_line_start:
                     start = pending_space[0] if pending_space else i
@@ -135,6 +134,14 @@ def normalize_with_offsets(original: str) -> NormalizedText:
             line.append((piece, span))
     flush_line()
     return NormalizedText("".join(text_parts), tuple(starts), tuple(ends), n)
+
+
+@lru_cache(maxsize=1 << 16)
+def _search_form(cluster: str) -> str:
+    """NFKC + lower case of one cluster, without invisible characters. Cached: a corpus uses
+    a few thousand distinct characters, and this is the indexer's hottest function."""
+    form = unicodedata.normalize("NFKC", cluster).lower()
+    return "".join(c for c in form if c not in _INVISIBLE and _is_visible(c))
 
 
 def _is_visible(char: str) -> bool:
