@@ -21,7 +21,7 @@ from indexer.errors import ReportSearchError
 from indexer.pipeline import ingest_paths
 from indexer.schema import FACET_FIELDS
 from indexer.store import INDEX_DIR_ENV, IndexStore
-from query.api import SORTS, open_index
+from query.api import METRIC_COLUMNS, SORTS, open_index
 from query.snippets import Snippet, mark
 
 DEFAULT_SOURCE = "seeds"
@@ -116,6 +116,7 @@ def cli(ctx, index_dir):
       reportsearch search 柔性执法               exact phrase, Simplified or Traditional
       reportsearch search '"出庭应诉率" year:2023'
       reportsearch facets 法治政府建设 --by year
+      reportsearch metrics 出庭应诉率            figures stated, side by side
       reportsearch index path/to/reports        add, update or drop reports
     Exit codes: 0 found, 1 nothing found, 2 error.
     """
@@ -418,6 +419,51 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
         )
         _facets_text(data["facets"])
     sys.exit(FOUND if data["total"] else NOT_FOUND)
+
+
+# ---- metrics ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--city", default=None, metavar="VALUE", help="Prefecture-level city, e.g. 自贡.")
+@click.option("--province", default=None, metavar="VALUE", help="Province, e.g. 四川.")
+@click.option("--district", default=None, metavar="VALUE", help="District or county.")
+@click.option("--year", default=None, metavar="VALUE", help="2021 or 2019..2021.")
+@click.option("--min", "minimum", type=float, default=None, help="Only values >= this.")
+@click.option("--max", "maximum", type=float, default=None, help="Only values <= this.")
+@click.option("--all", "all_facts", is_flag=True, help="Export every extracted fact.")
+@output_options
+@click.pass_obj
+def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs):
+    """Figures the reports state (出庭应诉率 100%, 法律援助案件 2001件 ...), side by side.
+
+    \b
+    reportsearch metrics                    the known indicators, by how many reports state them
+    reportsearch metrics 出庭应诉率          one row per fact (canonical name or any wording)
+    reportsearch metrics 调解成功率 --province 四川 --min 95 --format csv
+    reportsearch metrics --all --format csv  every fact in the index, for pandas or Excel
+    """
+    filters = {k: v for k, v in kwargs.items() if v is not None}
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        if name is None and not all_facts:
+            rows = opened.indicators()
+            if fmt == "text":
+                _table(rows, ("canonical", "reports", "facts"))
+            elif fmt == "json":
+                click.echo(json.dumps({"indicators": rows}, ensure_ascii=False, indent=2))
+            else:
+                _emit(rows, fmt, columns=("canonical", "reports", "facts"))
+            sys.exit(FOUND if rows else NOT_FOUND)
+        data = opened.metrics(name, filters=filters, minimum=minimum, maximum=maximum)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "text":
+        _table(data["rows"], METRIC_COLUMNS)
+    else:
+        _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
+    sys.exit(FOUND if data["rows"] else NOT_FOUND)
 
 
 # ---- output helpers -----------------------------------------------------------------------

@@ -1,31 +1,78 @@
-"""Metrics: passages -> the numeric facts they state (see ``extract_facts``).
+"""Metrics: a passage -> the numeric facts it states.
 
-Input: a passage's search form (and original text, for quotes). Output: ``Fact`` records
-``{indicator, canonical, value, unit, qualifier, quote, start, end}``.
+Input: a passage's original text (and its offset in the report). Output: ``Fact`` records
+``{indicator, canonical, value, unit, qualifier, quote, start, end}``:
 
-The list of canonical indicators and their variants is data (``data/indicators.tsv``);
-``canonical_indicator`` maps any indicator text, Simplified or Traditional, to its name there.
+* ``indicator``: the thing measured, as written in the clause before the figure
+  ("全市行政机关负责人出庭应诉率"), or after it when nothing precedes ("5个领域" -> 领域...);
+* ``canonical``: its name in ``data/indicators.tsv`` (the variant that ends nearest the end of
+  the indicator wins, longer first: Chinese phrases put the head noun last), or "";
+* ``value``: a number; 万/亿 scale it, 万元/亿元 become 元 (``data/units.tsv``), percentages
+  stay percentages (93.16 with unit "%"); ranges give the low end;
+* ``qualifier``: "at least" (余, 多, 以上, 超过, 逾, 不低于), "about" (约, 近, 左右),
+  "range" (3-5个), or "";
+* ``quote`` and ``start``/``end``: the exact source text, indicator to unit, and its offsets in
+  the report's original text (Traditional reports are quoted in Traditional).
+
+A figure is a metric only when a unit follows it. That alone rules out years (2020年), dates
+(12月31日), document numbers (〔2024〕6号), phone numbers and codes; ordinals (第39期, 第三次) and
+figures glued to other digits, slashes or letters are excluded explicitly. Single Chinese
+numerals (一, 三...) are not read as figures: in these reports they name things (三项制度,
+一窗通办); longer ones (十二, 三千六百) are.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .normalizing import normalize_for_search
+from .normalizing import normalize_for_search, normalize_with_offsets
+from .numerals import parse_chinese_number
+
+_DELIMITERS = set(",。;:、!?()《》“”‘’\"'[]【】\n")
+# Connecting words between an indicator and its figure ("出庭应诉率达100%", "税费等14亿元").
+_TRAILING_FILLERS = (
+    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于",
+    "分别", "达", "为", "是", "共", "计", "约", "近", "逾", "等", "了", "的",
+)  # fmt: skip
+_LEADING_FILLERS = ("其中", "全年", "同时", "共计", "并", "共")
+_AT_LEAST_BEFORE = ("超过", "逾", "不低于", "不少于")
+_ABOUT_BEFORE = ("约", "近")
+
+
+@dataclass(frozen=True)
+class Fact:
+    indicator: str
+    canonical: str
+    value: float | int
+    unit: str
+    qualifier: str
+    quote: str
+    start: int  # offsets in the report's original text
+    end: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _data_rows(name: str) -> list[list[str]]:
+    text = resources.files("indexer").joinpath(f"data/{name}").read_text("utf-8")
+    return [
+        [cell.strip() for cell in line.split("\t")]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)
 def indicator_variants() -> tuple[tuple[str, str], ...]:
-    """(variant, canonical) pairs, longest variant first."""
-    table = resources.files("indexer").joinpath("data/indicators.tsv").read_text("utf-8")
+    """(variant, canonical) pairs from ``data/indicators.tsv``, longest variant first."""
     pairs = set()
-    for raw in table.splitlines():
-        if raw.strip() and not raw.startswith("#"):
-            canonical, _, variants = raw.partition("\t")
-            canonical = canonical.strip()
-            pairs.add((canonical, canonical))
-            pairs.update((v.strip(), canonical) for v in variants.split(",") if v.strip())
+    for canonical, variants in _data_rows("indicators.tsv"):
+        pairs.add((canonical, canonical))
+        pairs.update((v.strip(), canonical) for v in variants.split(",") if v.strip())
     return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
 
 
@@ -36,7 +83,134 @@ def canonical_names() -> list[str]:
 def canonical_indicator(text: str) -> str:
     """The canonical name for an indicator as written, or "" when it is not in the list."""
     text = normalize_for_search(text)
+    best, best_key = "", None
     for variant, canonical in indicator_variants():
-        if variant in text:
-            return canonical
+        end = text.rfind(variant)
+        if end < 0:
+            continue
+        key = (end + len(variant), len(variant))
+        if best_key is None or key > best_key:
+            best, best_key = canonical, key
+    return best
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, tuple[str, float]]:
+    return {unit: (normalized, float(scale)) for unit, normalized, scale in _data_rows("units.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _figure_pattern() -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
+    number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千两]{2,}"
+    return re.compile(
+        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千两])"
+        rf"(?P<low>{number})"
+        rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
+        r"(?P<scale>万|亿)?"
+        r"(?P<more>余|多)?"
+        rf"(?P<unit>{units})"
+        r"(?P<after>以上|左右)?"
+    )
+
+
+def _number(text: str) -> float | None:
+    if text[0].isdigit():
+        return float(text)
+    value = parse_chinese_number(text)
+    return float(value) if value is not None else None
+
+
+def extract_facts(original: str, offset: int = 0) -> list[Fact]:
+    """The numeric facts in one passage; ``offset`` is the passage's start in the report."""
+    normalized = normalize_with_offsets(original)
+    text = normalized.text
+    facts: list[Fact] = []
+    boundary = 0  # indicators never reach back past a previous figure
+    for match in _figure_pattern().finditer(text):
+        low = _number(match.group("low"))
+        if low is None:
+            continue
+        unit, unit_scale = _units()[match.group("unit")]
+        scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(match.group("scale") or "", 1.0)
+        before_start = _clause_start(text, match.start(), boundary)
+        before = text[before_start : match.start()]
+        qualifier = _qualifier(match, before)
+        indicator, ind_start, ind_end = _indicator(text, before_start, match)
+        quote_start, quote_end = min(ind_start, match.start()), max(ind_end, match.end())
+        o_start, o_end = normalized.to_original(quote_start, quote_end)
+        value = low * scale
+        facts.append(
+            Fact(
+                indicator=indicator,
+                canonical=canonical_indicator(indicator),
+                value=int(value) if value.is_integer() else round(value, 6),
+                unit=unit,
+                qualifier=qualifier,
+                quote=original[o_start:o_end],
+                start=offset + o_start,
+                end=offset + o_end,
+            )
+        )
+        boundary = match.end()
+    return facts
+
+
+def _clause_start(text: str, position: int, boundary: int) -> int:
+    start = position
+    while start > boundary and text[start - 1] not in _DELIMITERS:
+        start -= 1
+    return start
+
+
+def _qualifier(match: re.Match, before: str) -> str:
+    if match.group("dash") and match.group("high"):
+        return "range"
+    if match.group("more") or match.group("after") == "以上":
+        return "at least"
+    if match.group("after") == "左右":
+        return "about"
+    stripped = before.rstrip()
+    if stripped.endswith(_AT_LEAST_BEFORE):
+        return "at least"
+    if stripped.endswith(_ABOUT_BEFORE):
+        return "about"
     return ""
+
+
+def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
+    """The indicator's text and span: the clause before the figure without connecting words;
+    when that leaves nothing, the words after the unit up to the next delimiter."""
+    end = match.start()
+    changed = True
+    while changed:
+        changed = False
+        stripped = text[start:end].rstrip()
+        end = start + len(stripped)
+        for filler in _TRAILING_FILLERS:
+            if text[start:end].endswith(filler) and end - len(filler) > start:
+                end -= len(filler)
+                changed = True
+                break
+        for filler in _LEADING_FILLERS:
+            if text[start:end].startswith(filler) and start + len(filler) < end:
+                start += len(filler)
+                changed = True
+                break
+    if _han(text[start:end]) >= 2:
+        return text[start:end], start, end
+    after_start = after_end = match.end()
+    while (
+        after_end < len(text)
+        and text[after_end] not in _DELIMITERS
+        and not text[after_end].isdigit()  # the next figure starts its own fact
+        and after_end - after_start < 16
+    ):
+        after_end += 1
+    if _han(text[after_start:after_end]) >= 2:
+        return text[after_start:after_end], after_start, after_end
+    return text[start:end], start, end
+
+
+def _han(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")

@@ -1,9 +1,9 @@
 """Pipeline: report files -> ``Report`` records, one stage after another.
 
 Input: paths (files or folders). Output: ``Report`` records (reading decision, metadata,
-headings, passages, what cleaning removed), or a ``ReadError`` per file that could not be
-read. Stages: reading -> normalizing -> cleaning -> metadata -> sections (-> metrics, once
-extracted). Nothing here writes anywhere; ``store.py`` is the only module that does.
+headings, passages with their facts, what cleaning removed), or a ``ReadError`` per file that
+could not be read. Stages: reading -> normalizing -> cleaning -> metadata -> sections ->
+metrics. Nothing here writes anywhere; ``store.py`` is the only module that does.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cleaning import clean_lines
@@ -24,6 +24,7 @@ from .metadata import (
     read_sidecar,
     sidecar_path,
 )
+from .metrics import extract_facts
 from .normalizing import normalize_with_offsets
 from .reading import DecodedText, decode_bytes, read_decoded
 from .sections import Heading, Passage, split_sections
@@ -51,6 +52,7 @@ class Report:
             "file": self.file,
             **self.metadata.as_dict(),
             "passages": len(self.passages),
+            "facts": sum(len(p.facts) for p in self.passages),
             "sections": len(self.headings),
             "encoding": self.reading.encoding,
             "confidence": self.reading.confidence,
@@ -85,6 +87,7 @@ def ingest_text(
     headings, passages = split_sections(
         report_id, cleaned.kept, normalized, decoded.text, title_lines
     )
+    passages = [replace(p, facts=tuple(extract_facts(p.original, p.start))) for p in passages]
     return Report(
         id=report_id,
         file=file,

@@ -28,7 +28,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 PASSAGE, REPORT = "p", "r"
 

@@ -62,6 +62,7 @@ class Passage:
     original: str  # the report's own characters
     start: int  # original[start:end] == original text of the passage
     end: int
+    facts: tuple = ()  # metrics.Fact records, filled by the metrics stage
 
 
 @lru_cache(maxsize=1)

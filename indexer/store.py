@@ -299,8 +299,8 @@ def report_documents(report: Report) -> Iterable[dict]:
             # across two headings.
             section_text=normalize_for_search("\n".join(passage.section)),
             category=passage.category,
-            metric="",
-            facts=[],
+            metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
+            facts=[fact.as_dict() for fact in passage.facts],
             original=passage.original,
             start=passage.start,
             end=passage.end,

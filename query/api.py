@@ -19,14 +19,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from whoosh import query as wq
 from whoosh import sorting
 
 from indexer.errors import UsageError
-from indexer.schema import FACET_FIELDS, REPORT
+from indexer.normalizing import normalize_for_search
+from indexer.schema import FACET_FIELDS, PASSAGE, REPORT
 from indexer.store import IndexStore
 
 from . import facets as facet_counts
-from .matching import ranking_query
+from .matching import compile_query, exact_query, ranking_query
 from .parsing import FIELDS, parse_query, positive_texts
 from .snippets import make_snippet
 from .snippets import words_to_highlight as _words_to_highlight
@@ -82,7 +84,7 @@ class SearchResult:
 
 def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
     """``query`` with option filters (``{"city": "盘锦"}``) added as ``city:"盘锦"`` terms."""
-    if not any(value not in (None, "") for value in (filters or {}).values()):
+    if not _has_filters(filters):
         return query
     parts = [f"({query})"] if query.strip() else []
     for name, value in (filters or {}).items():
@@ -229,10 +231,91 @@ class ReportIndex:
             "facets": facet_counts.facet_rows(results, facet_names),
         }
 
+    # ---- metrics ---------------------------------------------------------------------
+
+    def metrics(
+        self,
+        name: str | None = None,
+        *,
+        filters: dict[str, str] | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> dict:
+        """Facts stating indicator ``name`` (a canonical name, or any text of the indicator as
+        written, Simplified or Traditional), or every fact when ``name`` is None.
+        Returns ``{"indicator": name, "rows": [...]}`` (rows as ``METRIC_COLUMNS``)."""
+        wanted = normalize_for_search(name) if name else ""
+        if name is not None and not wanted:
+            raise UsageError("give an indicator name, or --all for every fact")
+        tree = parse_query(build_query_text("", filters)) if _has_filters(filters) else None
+        candidates = compile_query(tree, self._searcher)
+        if wanted:
+            by_name = wq.Or([wq.Term("metric", wanted), exact_query("text", wanted)])
+            candidates = wq.And([candidates, by_name])
+        rows = []
+        for docnum in self._searcher.docs_for_query(candidates):
+            stored = self._searcher.stored_fields(docnum)
+            for fact in stored.get("facts") or []:
+                if wanted and not (
+                    fact["canonical"] == wanted or wanted in normalize_for_search(fact["indicator"])
+                ):
+                    continue
+                if minimum is not None and fact["value"] < minimum:
+                    continue
+                if maximum is not None and fact["value"] > maximum:
+                    continue
+                rows.append(_metric_row(stored, fact))
+        rows.sort(key=lambda r: (r["city"], r["district"], r["year"] or 0, r["report"], r["start"]))
+        for row in rows:
+            del row["start"]
+        return {"indicator": name, "rows": rows}
+
+    def indicators(self) -> list[dict]:
+        """Every canonical indicator stated in the index, with how many reports and facts
+        state it; most reported first."""
+        counts: dict[str, dict] = {}
+        for docnum in self._searcher.docs_for_query(wq.Term("doctype", PASSAGE)):
+            stored = self._searcher.stored_fields(docnum)
+            for fact in stored.get("facts") or []:
+                if fact["canonical"]:
+                    entry = counts.setdefault(fact["canonical"], {"reports": set(), "facts": 0})
+                    entry["reports"].add(stored["report"])
+                    entry["facts"] += 1
+        rows = [
+            {"canonical": name, "reports": len(entry["reports"]), "facts": entry["facts"]}
+            for name, entry in counts.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["reports"], -r["facts"], r["canonical"]))
+
     def reports(self) -> list[dict]:
         """The summary row of every indexed report, ordered by report id."""
         rows = [fields["summary"] for fields in self._searcher.documents(doctype=REPORT)]
         return sorted(rows, key=lambda row: row["report"])
+
+
+METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
+                  "value", "unit", "qualifier", "quote")  # fmt: skip
+
+
+def _metric_row(stored: dict, fact: dict) -> dict:
+    return {
+        "report": stored["report"],
+        "province": stored.get("province", ""),
+        "city": stored.get("city", ""),
+        "district": stored.get("district", ""),
+        "year": int(stored["year"]) if stored.get("year") else None,
+        "indicator": fact["indicator"],
+        "canonical": fact["canonical"],
+        "value": fact["value"],
+        "unit": fact["unit"],
+        "qualifier": fact["qualifier"],
+        "quote": fact["quote"],
+        "start": fact["start"],
+    }
+
+
+def _has_filters(filters) -> bool:
+    return any(value not in (None, "") for value in (filters or {}).values())
 
 
 def _first_per_report(searcher, docnums):
