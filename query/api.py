@@ -28,8 +28,8 @@ from indexer.schema import FACET_FIELDS, PASSAGE, REPORT
 from indexer.store import IndexStore
 
 from . import facets as facet_counts
-from .matching import compile_query, exact_query, ranking_query
-from .parsing import FIELDS, parse_query, positive_texts
+from .matching import compile_query, exact_query, metric_name, ranking_query
+from .parsing import FIELDS, parse_query, positive_fields, positive_texts
 from .snippets import make_snippet
 from .snippets import words_to_highlight as _words_to_highlight
 
@@ -177,6 +177,7 @@ class ReportIndex:
         strings = positive_texts(tree)
         if words:
             strings = _words_to_highlight(strings)
+        metrics = {metric_name(f.value) for f in positive_fields(tree, "metric")}
         report_counts = results.groups("report")
         docnums = self._ordered(results, sort)
         if group == "report":
@@ -184,7 +185,7 @@ class ReportIndex:
         page = docnums[offset:] if limit == 0 else docnums[offset : offset + limit]
         hits = []
         for docnum, score in page:
-            hit = self._hit(docnum, score, strings)
+            hit = self._hit(docnum, score, strings, metrics)
             if group == "report":
                 hit.passages = report_counts.get(hit.report, 0)
             hits.append(hit)
@@ -198,9 +199,14 @@ class ReportIndex:
             group=group,
         )
 
-    def _hit(self, docnum: int, score: float, strings: list[str]) -> Hit:
+    def _hit(self, docnum: int, score: float, strings: list[str], metrics: set[str]) -> Hit:
         stored = self._searcher.stored_fields(docnum)
-        snippet = make_snippet(stored["original"], strings)
+        quotes = [
+            (fact["start"] - stored["start"], fact["end"] - stored["start"])
+            for fact in stored.get("facts") or []
+            if fact["canonical"] in metrics
+        ]
+        snippet = make_snippet(stored["original"], strings, quotes)
         return Hit(
             report=stored["report"],
             title=stored.get("title", ""),

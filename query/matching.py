@@ -112,8 +112,13 @@ _COMPARE = {
 }
 
 
+def metric_name(value: str) -> str:
+    """What ``metric:VALUE`` looks for: the canonical name of VALUE, else VALUE itself."""
+    return canonical_indicator(value) or value
+
+
 def _metric(node: Field, searcher) -> wq.Query:
-    name = canonical_indicator(node.value) or node.value
+    name = metric_name(node.value)
     has_metric = wq.Term("metric", name)
     if node.op is None:
         return has_metric

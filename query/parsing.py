@@ -103,6 +103,15 @@ def positive_texts(tree) -> list[str]:
     return []
 
 
+def positive_fields(tree, name: str) -> list[Field]:
+    """The ``name:`` filters a hit must satisfy (not those under NOT)."""
+    if isinstance(tree, Field) and tree.name == name:
+        return [tree]
+    if isinstance(tree, (And, Or)):
+        return [f for node in tree.nodes for f in positive_fields(node, name)]
+    return []
+
+
 def _tokenize(query: str) -> list[_Token]:
     tokens: list[_Token] = []
     i, n = 0, len(query)

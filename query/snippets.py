@@ -34,10 +34,12 @@ def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
-def make_snippet(original: str, strings: list[str]) -> Snippet:
+def make_snippet(original: str, strings: list[str], extra: list[tuple[int, int]] = ()) -> Snippet:
+    """Highlight every occurrence of ``strings``, plus ``extra`` spans of the original (the
+    quotes of facts a ``metric:`` filter selected); each counts as a match."""
     normalized = normalize_with_offsets(original)
-    spans: list[tuple[int, int]] = []
-    matches = 0
+    spans: list[tuple[int, int]] = list(extra)
+    matches = len(spans)
     for string in dict.fromkeys(strings):
         found = find_all(normalized.text, string)
         matches += len(found)

@@ -182,3 +182,38 @@ def test_wrong_format_index_is_refused(tmp_path):
 def test_help(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_metrics_command(run):
+    data = json.loads(run("metrics", "出庭应诉率", "--format", "json").stdout)
+    assert data["indicator"] == "出庭应诉率"
+    assert [(r["city"], r["value"], r["unit"]) for r in data["rows"]] == [
+        ("自贡市", 100, "%"),
+        ("遂宁市", 93.16, "%"),
+    ]
+    assert set(data["rows"][0]) == {"report", "province", "city", "district", "year",
+                                    "indicator", "canonical", "value", "unit", "qualifier",
+                                    "quote"}  # fmt: skip
+    aid = run("metrics", "法律援助案件", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(aid.stdout)))
+    assert sorted((r["city"], r["value"], r["unit"]) for r in rows) == [
+        ("盘锦市", "2001", "件"), ("遂宁市", "3636", "件"), ("重庆市", "1207", "件")
+    ]  # fmt: skip
+    filtered = json.loads(
+        run("metrics", "调解成功率", "--province", "四川", "--min", "99", "--format", "json").stdout
+    )
+    assert [(r["city"], r["value"]) for r in filtered["rows"]] == [("自贡市", 99.5)]
+    listing = json.loads(run("metrics", "--format", "json").stdout)["indicators"]
+    assert {"canonical": "法律援助案件", "reports": 3, "facts": 3} in listing
+    everything = run("metrics", "--all", "--format", "jsonl").stdout.splitlines()
+    assert len(everything) > 200 and all("quote" in json.loads(line) for line in everything)
+    assert run("metrics", "不存在的指标").exit_code == 1
+    text = run("metrics", "出庭应诉率").stdout
+    assert "93.16" in text and "全市行政机关负责人出庭应诉率93.16%" in text
+
+
+def test_metric_search_highlights_the_fact(run):
+    data = json.loads(run("search", "metric:出庭应诉率>=95", "--format", "json").stdout)
+    (hit,) = data["hits"]
+    shown = [hit["snippet"][a:b] for a, b in hit["highlights"]]
+    assert shown == ["全市行政机关负责人出庭应诉率达100%"] and hit["matches"] == 1
