@@ -58,43 +58,46 @@ def word_tokens(search_text: str) -> list[str]:
     return [w for w in _jieba().cut(search_text) if any(c.isalnum() for c in w)]
 
 
-class GramTokenizer(Tokenizer):
-    """Search form -> exact-match terms with real positions (see ``exact_grams``)."""
+class _TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over ``terms(value)``: (position, term, start character) triples."""
+
+    def terms(self, value: str):
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):  # fmt: skip
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, gram in exact_grams(value):
-            token.text = gram
+        for position, term, char in self.terms(value):
+            token.text = term
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = gram
+                token.original = term
             if positions:
                 token.pos = start_pos + position
             if chars:
-                token.startchar = start_char + position
-                token.endchar = start_char + position + len(gram)
+                token.startchar = start_char + char
+                token.endchar = start_char + char + len(term)
             yield token
 
 
-class WordTokenizer(Tokenizer):
-    """Search form -> jieba words, for ranking."""
+class GramTokenizer(_TermTokenizer):
+    """Search form -> exact-match terms with real positions (see ``exact_grams``)."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):  # fmt: skip
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def terms(self, value: str):
+        return ((position, gram, position) for position, gram in exact_grams(value))
+
+
+class WordTokenizer(_TermTokenizer):
+    """Search form -> jieba words, for ranking (positions count words)."""
+
+    def terms(self, value: str):
+        offset = 0
         for position, word in enumerate(word_tokens(value)):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = start_pos + position
-            yield token
+            offset = value.find(word, offset)
+            yield position, word, offset
+            offset += len(word)
 
 
 def build_schema() -> Schema:
