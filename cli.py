@@ -338,14 +338,14 @@ def _search_csv(results, with_query):
 
 
 def _search_text(result, color):
-    unit = "reports" if result.group else "passages"
+    unit = "report" if result.group else "passage"
     if not result.total:
         click.echo(f"No passage matches {result.query}.")
         if not result.words:
             click.echo("Exact matching found nothing; try --words to match the words in any order.")
         return
     shown, available = len(result.hits), (result.reports if result.group else result.total)
-    more = f" (showing {shown} {unit})" if shown < available else ""
+    more = f" (showing {_count(shown, unit)})" if shown < available else ""
     click.echo(f"{_count(result.total, 'passage')} in {_count(result.reports, 'report')} "
                f"match {result.query}{more}")  # fmt: skip
     for hit in result.hits:

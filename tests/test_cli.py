@@ -63,6 +63,7 @@ def test_search_json_schema(run):
 def test_search_every_report_and_exit_codes(run):
     data = json.loads(run("search", "执法", "--format", "json").stdout)
     assert data["reports"] == 5
+    assert len({hit["report"] for hit in data["hits"]}) == 5  # on the first page, too
     nothing = run("search", "不存在的短语xyz")
     assert nothing.exit_code == 1
     assert "--words" in nothing.stdout
