@@ -133,12 +133,16 @@ def cli(ctx, index_dir):
     "--wait", type=float, default=30.0, show_default=True,
     help="Seconds to wait for another process writing the index.",
 )  # fmt: skip
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None,
+    help="Processes reading reports while one writes the index (default: one per CPU).",
+)  # fmt: skip
 @output_options
 @click.pass_obj
-def index(store: IndexStore, paths, rebuild, wait, fmt):
+def index(store: IndexStore, paths, rebuild, wait, jobs, fmt):
     """Index report files (default: seeds/). Adds new files, re-indexes changed ones, drops
     reports whose file is gone. Exit 1 if any file was skipped."""
-    summary = _build(store, list(paths) or [DEFAULT_SOURCE], rebuild, wait)
+    summary = _build(store, list(paths) or [DEFAULT_SOURCE], rebuild, wait, jobs)
     if fmt == "text":
         _print_index_summary(store, summary)
     else:
@@ -146,16 +150,16 @@ def index(store: IndexStore, paths, rebuild, wait, fmt):
     sys.exit(NOT_FOUND if summary.skipped else FOUND)
 
 
-def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0):
+def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None):
     if not sys.stderr.isatty():
-        return store.update(paths, rebuild=rebuild, wait=wait)
+        return store.update(paths, rebuild=rebuild, wait=wait, workers=jobs)
     with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
 
         def progress(done, total, path):
             bar.length = total
             bar.update(1, current_item=Path(path).name)
 
-        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait)
+        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait, workers=jobs)
 
 
 def _print_index_summary(store, summary):

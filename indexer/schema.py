@@ -11,7 +11,8 @@ Text is indexed twice:
   passage exactly when its n-1 bigrams occur at consecutive positions (a phrase query), and a
   single character occurs exactly when some term starts with it. So matching is exact: no
   word segmentation can hide a match, and nothing else can match.
-* ``words``: jieba words, for BM25 relevance ranking only.
+* ``words``: jieba words, for BM25 relevance ranking only (cut before indexing, see
+  ``WORD_SEPARATOR``).
 
 Two kinds of document share the index: one per passage (``doctype`` "p") and one per report
 (``doctype`` "r", holding the file's content hash for incremental indexing). Both are added
@@ -28,9 +29,12 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 PASSAGE, REPORT = "p", "r"
+# The ``words`` field is given jieba's words already cut, joined by this character, so that
+# segmentation can run in worker processes (see store.prepare_report).
+WORD_SEPARATOR = "\x1f"
 
 # Facetable fields (sortable columns) and how the CLI and JSON name them.
 FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
@@ -90,14 +94,14 @@ class GramTokenizer(_TermTokenizer):
 
 
 class WordTokenizer(_TermTokenizer):
-    """Search form -> jieba words, for ranking (positions count words)."""
+    """Words already cut by ``word_tokens`` and joined by WORD_SEPARATOR -> terms."""
 
     def terms(self, value: str):
         offset = 0
-        for position, word in enumerate(word_tokens(value)):
-            offset = value.find(word, offset)
-            yield position, word, offset
-            offset += len(word)
+        for position, word in enumerate(value.split(WORD_SEPARATOR)):
+            if word:
+                yield position, word, offset
+            offset += len(word) + 1
 
 
 def build_schema() -> Schema:

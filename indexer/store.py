@@ -22,7 +22,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,7 @@ from .errors import (
 from .gazetteer import short_name
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file, report_id_for
-from .schema import FORMAT_VERSION, PASSAGE, REPORT, build_schema
+from .schema import FORMAT_VERSION, PASSAGE, REPORT, WORD_SEPARATOR, build_schema, word_tokens
 
 DEFAULT_INDEX_DIR = "index_data"
 INDEX_DIR_ENV = "REPORTSEARCH_INDEX_DIR"
@@ -147,16 +149,20 @@ class IndexStore:
         rebuild: bool = False,
         progress: Progress | None = None,
         wait: float = 30.0,
+        workers: int | None = None,
     ) -> IndexSummary:
         """Add new report files, re-index changed ones (by content hash), drop reports whose
-        file is gone; with ``rebuild``, start from an empty index. One commit."""
+        file is gone; with ``rebuild``, start from an empty index. One commit.
+        ``workers`` processes read and analyse reports (default: one per CPU) while this one
+        writes the index; the result does not depend on how many there are."""
         lock = self._lock(wait)
         try:
-            return self._update(list(paths), rebuild, progress)
+            workers = workers if workers is not None else (os.cpu_count() or 1)
+            return self._update(list(paths), rebuild, progress, max(1, workers))
         finally:
             lock.release()
 
-    def _update(self, paths: list, rebuild: bool, progress: Progress | None) -> IndexSummary:
+    def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int):
         summary = IndexSummary()
         pointer = self._pointer()
         fresh = rebuild or pointer is None or pointer.get("format") != FORMAT_VERSION
@@ -174,11 +180,22 @@ class IndexStore:
         summary.skipped.extend(missing)
         writer = index.writer(limitmb=256)
         try:
-            seen: dict[str, str] = {}
-            for done, path in enumerate(files, 1):
-                self._index_file(writer, path, known, seen, summary)
+            todo, seen = _plan(files, known, summary)
+            for done, (path, result) in enumerate(_prepared(todo, workers), 1):
+                if isinstance(result, ReadError):
+                    # The report keeps whatever the index already had for it.
+                    summary.skipped.append(result)
+                else:
+                    report_id, documents = result
+                    if report_id in known:
+                        writer.delete_by_term("report", report_id)
+                        summary.updated.append(report_id)
+                    else:
+                        summary.added.append(report_id)
+                    for document in documents:
+                        writer.add_document(**document)
                 if progress:
-                    progress(done, len(files), str(path))
+                    progress(done, len(todo), str(path))
             for report_id, (_, file) in sorted(known.items()):
                 if report_id not in seen and not Path(file).exists():
                     writer.delete_by_term("report", report_id)
@@ -196,31 +213,6 @@ class IndexStore:
             summary.reports = sum(1 for _ in searcher.document_numbers(doctype=REPORT))
             summary.passages = searcher.doc_count() - summary.reports
         return summary
-
-    def _index_file(self, writer, path: Path, known: dict, seen: dict, summary: IndexSummary):
-        report_id = report_id_for(path)
-        if report_id in seen:
-            summary.skipped.append(
-                ReadError(str(path), f"same report id {report_id!r} as {seen[report_id]}")
-            )
-            return
-        seen[report_id] = str(path)
-        try:
-            if report_id in known and known[report_id][0] == file_fingerprint(path):
-                summary.unchanged.append(report_id)
-                return
-            report = ingest_file(path)
-        except ReadError as error:
-            # The report keeps whatever the index already had for it.
-            summary.skipped.append(error)
-            return
-        if report_id in known:
-            writer.delete_by_term("report", report_id)
-            summary.updated.append(report_id)
-        else:
-            summary.added.append(report_id)
-        for document in report_documents(report):
-            writer.add_document(**document)
 
     def _new_generation(self, pointer: dict | None) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -242,6 +234,68 @@ class IndexStore:
         for old in self.directory.glob("gen-*"):
             if old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+# Fewer changed files than this are read in this process: starting workers (each loads
+# jieba's dictionary) costs more than it saves.
+PARALLEL_MIN_FILES = 16
+
+
+def _plan(files: list[Path], known: dict, summary: IndexSummary):
+    """Files that need (re)reading, in order; unchanged files and duplicate ids are settled
+    here. Returns (paths to read, {report id: file} of every report id seen)."""
+    todo: list[Path] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        report_id = report_id_for(path)
+        if report_id in seen:
+            summary.skipped.append(
+                ReadError(str(path), f"same report id {report_id!r} as {seen[report_id]}")
+            )
+            continue
+        seen[report_id] = str(path)
+        try:
+            unchanged = report_id in known and known[report_id][0] == file_fingerprint(path)
+        except ReadError as error:
+            summary.skipped.append(error)
+            continue
+        if unchanged:
+            summary.unchanged.append(report_id)
+        else:
+            todo.append(path)
+    return todo, seen
+
+
+def prepare_report(path: Path) -> tuple[str, list[dict]] | ReadError:
+    """Read one report and turn it into index documents (runs in worker processes)."""
+    try:
+        report = ingest_file(path)
+    except ReadError as error:
+        return error
+    return report.id, list(report_documents(report))
+
+
+def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
+    """(path, prepare_report(path)) in input order, computed by ``workers`` processes with a
+    bounded number in flight, so memory stays flat however many files there are."""
+    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        for path in paths:
+            yield path, prepare_report(path)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        pending: deque = deque()
+        queue = iter(paths)
+        try:
+            for path in queue:
+                pending.append((path, executor.submit(prepare_report, path)))
+                if len(pending) >= workers * 4:
+                    done_path, future = pending.popleft()
+                    yield done_path, future.result()
+            while pending:
+                done_path, future = pending.popleft()
+                yield done_path, future.result()
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _indexed_reports(index) -> dict[str, tuple[str, str]]:
@@ -305,5 +359,6 @@ def report_documents(report: Report) -> Iterable[dict]:
             start=passage.start,
             end=passage.end,
             text=passage.text,
-            words=passage.text,
+            # jieba runs here, in the worker, not in the analyzer of the writing process.
+            words=WORD_SEPARATOR.join(word_tokens(passage.text)),
         )

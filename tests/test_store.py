@@ -152,3 +152,23 @@ def test_missing_and_foreign_indexes_are_refused(tmp_path):
     assert "rebuild with: reportsearch index --rebuild" in str(caught.value)
     # A rebuild replaces the foreign index.
     assert store.update([SEEDS], rebuild=True).reports == 5
+
+
+def test_parallel_reading_gives_the_same_index(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for copy in range(4):  # 20 files: enough for the worker processes to be used
+        for stem in SEED_FILES.values():
+            shutil.copy(SEEDS / f"{stem}.txt", folder / f"{copy}_{stem}.txt")
+    answers = []
+    for workers in (1, 2):
+        store = IndexStore(tmp_path / f"index{workers}")
+        summary = store.update([folder], workers=workers)
+        with open_index(store.directory) as index:
+            result = index.search("执法", limit=0)
+            answers.append(
+                (summary.reports, summary.passages, result.facets,
+                 [(h.passage, h.score, h.matches) for h in result.hits])
+            )  # fmt: skip
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 20
