@@ -29,6 +29,8 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .gazetteer import short_name
+
 FORMAT_VERSION = 3
 
 PASSAGE, REPORT = "p", "r"
@@ -102,6 +104,20 @@ class WordTokenizer(_TermTokenizer):
             if word:
                 yield position, word, offset
             offset += len(word) + 1
+
+
+def place_key(level: str, name: str) -> str:
+    """The term a place filter looks up: ``place_key("city", "盘锦")`` -> "city=盘锦"."""
+    return f"{level}={name}"
+
+
+def place_keys(province: str, city: str, district: str) -> str:
+    """A passage's place terms: full and short name per level ("city=盘锦市,city=盘锦")."""
+    keys = set()
+    for level, name in (("province", province), ("city", city), ("district", district)):
+        if name:
+            keys.update({place_key(level, name), place_key(level, short_name(name))})
+    return ",".join(sorted(keys))
 
 
 def build_schema() -> Schema:

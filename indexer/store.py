@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections import deque
@@ -38,10 +39,17 @@ from .errors import (
     IndexVersionError,
     ReadError,
 )
-from .gazetteer import short_name
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file, report_id_for
-from .schema import FORMAT_VERSION, PASSAGE, REPORT, WORD_SEPARATOR, build_schema, word_tokens
+from .schema import (
+    FORMAT_VERSION,
+    PASSAGE,
+    REPORT,
+    WORD_SEPARATOR,
+    build_schema,
+    place_keys,
+    word_tokens,
+)
 
 DEFAULT_INDEX_DIR = "index_data"
 INDEX_DIR_ENV = "REPORTSEARCH_INDEX_DIR"
@@ -124,7 +132,8 @@ class IndexStore:
         path = self.directory / pointer["generation"]
         try:
             return whoosh_index.open_dir(str(path))
-        except (whoosh_index.EmptyIndexError, OSError) as error:
+        except (whoosh_index.EmptyIndexError, OSError, AttributeError, ImportError,
+                pickle.UnpicklingError) as error:  # fmt: skip
             raise IndexVersionError(
                 f"index at {path} is damaged ({error}); {REBUILD_HINT}"
             ) from None
@@ -305,15 +314,6 @@ def _indexed_reports(index) -> dict[str, tuple[str, str]]:
             fields["report"]: (fields["content_hash"], fields["file"])
             for fields in searcher.documents(doctype=REPORT)
         }
-
-
-def place_keys(province: str, city: str, district: str) -> str:
-    """The filter keys of a place: full and short names per level ("city=盘锦市,city=盘锦")."""
-    keys = []
-    for level, name in (("province", province), ("city", city), ("district", district)):
-        if name:
-            keys.extend({f"{level}={name}", f"{level}={short_name(name)}"})
-    return ",".join(sorted(keys))
 
 
 def report_documents(report: Report) -> Iterable[dict]:

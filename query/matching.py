@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from indexer.gazetteer import short_name
 from indexer.metrics import canonical_indicator
-from indexer.schema import PASSAGE, exact_grams, word_tokens
+from indexer.schema import PASSAGE, exact_grams, place_key, word_tokens
 
 from .parsing import And, Field, Not, Or, Text, positive_texts
 
@@ -91,7 +91,7 @@ def _compile(node, searcher, words: bool) -> wq.Query:
 
 def _field(node: Field, searcher) -> wq.Query:
     if node.name in ("city", "province", "district"):
-        keys = {f"{node.name}={node.value}", f"{node.name}={short_name(node.value)}"}
+        keys = {place_key(node.name, node.value), place_key(node.name, short_name(node.value))}
         return wq.Or([wq.Term("place_keys", key) for key in sorted(keys)])
     if node.name == "year":
         low, high = node.year_range

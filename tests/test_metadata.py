@@ -7,7 +7,6 @@ import json
 import pytest
 
 from indexer.errors import SidecarError
-from indexer.gazetteer import default_gazetteer, short_name
 from indexer.pipeline import ingest_file
 
 from .helpers import SEED_FILES, SEEDS
@@ -120,33 +119,6 @@ def test_bad_sidecars_are_one_line_errors(tmp_path, content, reason):
     with pytest.raises(SidecarError) as caught:
         ingest_file(report)
     assert reason in str(caught.value) and str(caught.value).startswith(str(tmp_path / "r"))
-
-
-def test_gazetteer_covers_every_province_and_city():
-    gazetteer = default_gazetteer()
-    levels = [d.level for d in gazetteer.by_code.values()]
-    assert levels.count("province") == 34
-    assert levels.count("city") >= 330
-    assert levels.count("district") >= 2800
-    assert gazetteer.by_name["嘉陵区"][0].city == "南充市"
-    assert {d.city for d in gazetteer.by_name["朝阳区"]} == {"北京市", "长春市"}
-
-
-@pytest.mark.parametrize(
-    "name, short",
-    [
-        ("盘锦市", "盘锦"),
-        ("四川省", "四川"),
-        ("广西壮族自治区", "广西"),
-        ("新疆维吾尔自治区", "新疆"),
-        ("凉山彝族自治州", "凉山"),
-        ("巴南区", "巴南"),
-        ("荣县", "荣县"),
-        ("香港特别行政区", "香港"),
-    ],
-)
-def test_short_names(name, short):
-    assert short_name(name) == short
 
 
 def test_ambiguous_district_needs_its_city(tmp_path):

@@ -1,0 +1,22 @@
+"""numerals: Chinese numerals to ints."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.numerals import parse_chinese_number
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("二〇二一", 2021), ("十", 10), ("十一", 11), ("二十三", 23), ("一百零一", 101),
+     ("一千二百零五", 1205), ("三千六百", 3600), ("两万", 20000), ("一万二千", 12000),
+     ("三亿", 300000000)],
+)  # fmt: skip
+def test_numerals(text, value):
+    assert parse_chinese_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "十a", "第三"])
+def test_not_numerals(text):
+    assert parse_chinese_number(text) is None

@@ -1,0 +1,38 @@
+"""pipeline: which files are reports, and the records a report becomes."""
+
+from __future__ import annotations
+
+from indexer.errors import ReadError
+from indexer.pipeline import discover_files, ingest_paths
+
+from .helpers import SEED_FILES, SEEDS
+
+
+def test_discovery_skips_hidden_files_and_sidecars(tmp_path):
+    (tmp_path / "a.txt").write_text("报告", "utf-8")
+    (tmp_path / "a.meta.json").write_text("{}", "utf-8")
+    (tmp_path / ".hidden.txt").write_text("x", "utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x", "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<p>报告</p>", "utf-8")
+    files, errors = discover_files([tmp_path, tmp_path / "a.txt", tmp_path / "missing"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.html"]
+    assert [str(e) for e in errors] == [f"{tmp_path / 'missing'}: no such file or folder"]
+
+
+def test_duplicate_report_ids_are_errors_for_the_second(tmp_path):
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text("依法行政。" * 30, "utf-8")
+    results = list(ingest_paths([tmp_path / "x", tmp_path / "y"]))
+    assert not isinstance(results[0], ReadError)
+    assert isinstance(results[1], ReadError) and "same report id" in str(results[1])
+
+
+def test_summary_row(seed_reports):
+    row = seed_reports["盘锦"].summary()
+    assert row["report"] == SEED_FILES["盘锦"]
+    assert row["file"] == str(SEEDS / f"{SEED_FILES['盘锦']}.txt")
+    assert row["passages"] == len(seed_reports["盘锦"].passages) > 20
+    assert row["facts"] > 30 and row["encoding"] == "utf-8" and row["decided_by"] == "utf-8"
