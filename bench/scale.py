@@ -81,6 +81,7 @@ def main():
         "index_bytes": size,
         "index_bytes_per_corpus_byte": round(size / (chars * 3), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_worker_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "queries": latencies,
     }, ensure_ascii=False, indent=2))  # fmt: skip
 
