@@ -430,10 +430,7 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("--city", default=None, metavar="VALUE", help="Prefecture-level city, e.g. 自贡.")
-@click.option("--province", default=None, metavar="VALUE", help="Province, e.g. 四川.")
-@click.option("--district", default=None, metavar="VALUE", help="District or county.")
-@click.option("--year", default=None, metavar="VALUE", help="2021 or 2019..2021.")
+@filter_options
 @click.option("--min", "minimum", type=float, default=None, help="Only values >= this.")
 @click.option("--max", "maximum", type=float, default=None, help="Only values <= this.")
 @click.option("--all", "all_facts", is_flag=True, help="Export every extracted fact.")
@@ -448,7 +445,7 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
     reportsearch metrics 调解成功率 --province 四川 --min 95 --format csv
     reportsearch metrics --all --format csv  every fact in the index, for pandas or Excel
     """
-    filters = {k: v for k, v in kwargs.items() if v is not None}
+    filters = _filters(kwargs)
     _ensure_index(store)
     with open_index(store.directory) as opened:
         if name is None and not all_facts:

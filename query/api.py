@@ -30,8 +30,7 @@ from indexer.store import IndexStore
 from . import facets as facet_counts
 from .matching import compile_query, exact_query, metric_name, ranking_query
 from .parsing import FIELDS, parse_query, positive_fields, positive_texts
-from .snippets import make_snippet
-from .snippets import words_to_highlight as _words_to_highlight
+from .snippets import make_snippet, words_to_highlight
 
 SORTS = ("relevance", "year", "city")
 
@@ -176,7 +175,7 @@ class ReportIndex:
         tree, results = self._run(query_text, words, facet_names, None)
         strings = positive_texts(tree)
         if words:
-            strings = _words_to_highlight(strings)
+            strings = words_to_highlight(strings)
         metrics = {metric_name(f.value) for f in positive_fields(tree, "metric")}
         report_counts = results.groups("report")
         docnums = self._ordered(results, sort)
