@@ -41,6 +41,7 @@ from .errors import SidecarError
 from .gazetteer import Division, Gazetteer, default_gazetteer
 from .normalizing import NormalizedText
 from .numerals import parse_chinese_number
+from .sections import heading_style
 
 LEVELS = ("province", "city", "district", "department")
 KINDS = ("report", "news")
@@ -162,8 +163,8 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
             return (line.start, line.end), frozenset([*above, *repeats])
     block: list[Line] = []
     for line in head:
-        if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text):
-            break
+        if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text) or heading_style(line.text):
+            break  # the body starts: prose, or a numbered heading ("一、总体情况")
         block.append(line)
     # The block must stop before the body: with no long line after it, it is not a title.
     if not block or len(block) == len(head):

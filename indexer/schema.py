@@ -6,11 +6,13 @@ indexing and when querying so the two cannot drift apart.
 
 Text is indexed twice:
 
-* ``text``: the search form cut into overlapping character bigrams, each at the position of
-  its first character, plus the last character alone. A string of length n >= 2 occurs in a
-  passage exactly when its n-1 bigrams occur at consecutive positions (a phrase query), and a
-  single character occurs exactly when some term starts with it. So matching is exact: no
-  word segmentation can hide a match, and nothing else can match.
+* ``text``: the search form cut into overlapping character bigrams, plus the last character
+  alone, without positions. A passage holding a string holds all its bigrams, so their
+  intersection is a superset of the answer, which is then checked against the search form
+  itself, kept in the ``search`` column (``query.matching.ExactSubstring``). A single
+  character occurs exactly when some term starts with it, a two-character string exactly
+  when it is a term. So matching is exact: no word segmentation can hide a match, and
+  nothing else can match.
 * ``words``: jieba words, for BM25 relevance ranking only (cut before indexing, see
   ``WORD_SEPARATOR``).
 
@@ -27,16 +29,20 @@ import logging
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .gazetteer import short_name
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 PASSAGE, REPORT = "p", "r"
 # The ``words`` field is given jieba's words already cut, joined by this character, so that
 # segmentation can run in worker processes (see store.prepare_report).
 WORD_SEPARATOR = "\x1f"
+
+# Field of bigram terms -> column holding the search form that candidates are checked against.
+EXACT_COLUMNS = {"text": "search", "section_text": "section_search"}
 
 # Facetable fields (sortable columns) and how the CLI and JSON name them.
 FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
@@ -142,14 +148,16 @@ def build_schema() -> Schema:
         issuer=STORED(),
         # passage
         section=STORED(),  # list of headings, outermost first
-        section_text=TEXT(analyzer=GramTokenizer(), phrase=True),
+        section_text=TEXT(analyzer=GramTokenizer(), phrase=False),
+        section_search=COLUMN(VarBytesColumn()),
         category=ID(stored=True, sortable=True),
         metric=KEYWORD(stored=True, commas=True),
         facts=STORED(),
         original=STORED(),
         start=STORED(),
         end=STORED(),
-        text=TEXT(analyzer=GramTokenizer(), phrase=True),
+        text=TEXT(analyzer=GramTokenizer(), phrase=False),
+        search=COLUMN(VarBytesColumn()),  # the search form, UTF-8
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # report documents
         content_hash=STORED(),

@@ -343,15 +343,17 @@ def report_documents(report: Report) -> Iterable[dict]:
         summary=report.summary(),
     )
     for passage in report.passages:
+        # One heading a line: a query (which never holds a line break) cannot match across
+        # two headings.
+        section_search = normalize_for_search("\n".join(passage.section))
         yield dict(
             common,
             doctype=PASSAGE,
             id=passage.id,
             position=passage.position,
             section=list(passage.section),
-            # One heading a line: a query (which never holds a line break) cannot match
-            # across two headings.
-            section_text=normalize_for_search("\n".join(passage.section)),
+            section_text=section_search,
+            section_search=section_search.encode("utf-8"),
             category=passage.category,
             metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
             facts=[fact.as_dict() for fact in passage.facts],
@@ -359,6 +361,7 @@ def report_documents(report: Report) -> Iterable[dict]:
             start=passage.start,
             end=passage.end,
             text=passage.text,
+            search=passage.text.encode("utf-8"),
             # jieba runs here, in the worker, not in the analyzer of the writing process.
             words=WORD_SEPARATOR.join(word_tokens(passage.text)),
         )

@@ -3,8 +3,9 @@
 Input: a tree from ``parsing.parse_query`` (and, for metric comparisons, a searcher to read
 stored facts). Output: a Whoosh query over passage documents, and a ranking query.
 
-* ``Text`` -> the string's bigrams as a phrase over ``text`` (one character: a prefix query),
-  which is exact by construction (see ``indexer.schema``).
+* ``Text`` -> passages holding all the string's bigrams, each checked against its stored
+  search form (one character: a prefix query; two: a term). Exact by construction: the
+  bigrams find a superset, the check is grep itself (see ``indexer.schema``).
 * ``Field`` -> filters: places by full or short name, years as ranges over a sortable column,
   sections as exact strings in the headings, categories and metrics as terms.
 * ranking: BM25 over jieba words of the positive strings, added to (never replacing) the exact
@@ -16,29 +17,78 @@ stored facts). Output: a Whoosh query over passage documents, and a ranking quer
 from __future__ import annotations
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from indexer.gazetteer import short_name
 from indexer.metrics import canonical_indicator
-from indexer.schema import PASSAGE, exact_grams, place_key, word_tokens
+from indexer.schema import EXACT_COLUMNS, PASSAGE, exact_grams, place_key, word_tokens
 
 from .parsing import And, Field, Not, Or, Text, positive_texts
 
-EXACT_FIRST = 1000.0
+EXACT_FIRST = 1000.0  # score added to passages holding the exact string in --words mode
 # The universe for "everything" and for negation. Not Whoosh's Every(): And.normalize() lets
 # Every() absorb its siblings, which would drop the passage filter.
-_ALL_PASSAGES = wq.Term(
-    "doctype", PASSAGE
-)  # score added to passages holding the exact string in --words mode
+_ALL_PASSAGES = wq.Term("doctype", PASSAGE)
+
+
+class ExactSubstring(wq.Query):
+    """Documents whose search form (kept in a column) contains ``needle``.
+
+    Candidates are the documents holding every bigram of the needle (an intersection of
+    posting lists, no positions needed); each is then checked against its stored search form,
+    which is exactly grep. Far cheaper than Whoosh's positional phrase matching.
+    """
+
+    def __init__(self, fieldname: str, needle: str, boost: float = 1.0):
+        self.fieldname = fieldname
+        self.needle = needle
+        self.boost = boost
+        self._grams = sorted({gram for _, gram in exact_grams(needle)[:-1]})
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.fieldname, self.needle, self.boost) == (
+            other.fieldname,
+            other.needle,
+            other.boost,
+        )
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.fieldname, self.needle, self.boost))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.fieldname!r}, {self.needle!r})"
+
+    def __unicode__(self):
+        return f'{self.fieldname}:"{self.needle}"'
+
+    __str__ = __unicode__
+
+    def field(self):
+        return self.fieldname
+
+    def estimate_size(self, ixreader):
+        return min(ixreader.doc_frequency(self.fieldname, gram) for gram in self._grams)
+
+    def estimate_min_size(self, ixreader):
+        return 0
+
+    def matcher(self, searcher, context=None):
+        candidates = wq.And([wq.Term(self.fieldname, gram) for gram in self._grams])
+        column = searcher.reader().column_reader(EXACT_COLUMNS[self.fieldname])
+        needle = self.needle.encode("utf-8")  # UTF-8 bytes: substring iff string substring
+        ids = [d for d in candidates.matcher(searcher, context).all_ids() if needle in column[d]]
+        if not ids:
+            return NullMatcher()
+        return ListMatcher(ids, all_weights=self.boost)
 
 
 def exact_query(field: str, value: str) -> wq.Query:
     """Passages whose ``field`` contains ``value`` (a search-form string) exactly."""
     if len(value) == 1:
-        return wq.Prefix(field, value)
-    grams = [gram for _, gram in exact_grams(value)[:-1]]
-    if len(grams) == 1:
-        return wq.Term(field, grams[0])
-    return wq.Phrase(field, grams)
+        return wq.Prefix(field, value)  # every character starts a term (see exact_grams)
+    if len(value) == 2:
+        return wq.Term(field, value)
+    return ExactSubstring(field, value)
 
 
 def words_query(value: str) -> wq.Query | None:

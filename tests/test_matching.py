@@ -114,7 +114,7 @@ def test_edge_strings(seed_index, corpus, string):
 def test_exact_query_shapes():
     assert type(exact_query("text", "法")).__name__ == "Prefix"
     assert type(exact_query("text", "法治")).__name__ == "Term"
-    assert type(exact_query("text", "法治政府")).__name__ == "Phrase"
+    assert type(exact_query("text", "法治政府")).__name__ == "ExactSubstring"
 
 
 def test_stock_recipe_failure_cases(seed_index):
@@ -123,3 +123,26 @@ def test_stock_recipe_failure_cases(seed_index):
     assert cities == {"盘锦市", "遂宁市"}
     # A 2-character word inside longer words: FTS5 trigram misses these.
     assert search_ids(seed_index, "复议") and search_ids(seed_index, "应诉")
+
+
+def test_all_bigrams_present_is_not_enough(tmp_path):
+    """Candidates that hold every bigram of the string in the wrong order are rejected."""
+    from indexer.store import IndexStore
+    from query import open_index
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "right.txt").write_text(
+        "关于2021年法治政府建设情况的报告\n一、总体情况\n推进法治政府建设工作。", "utf-8"
+    )
+    (folder / "wrong.txt").write_text(
+        "关于2021年法治政府建设情况的报告\n一、总体情况\n政府法治,府法政治,建设法治。", "utf-8"
+    )
+    IndexStore(tmp_path / "index").update([folder])
+    with open_index(tmp_path / "index") as index:
+        assert {h.report for h in index.search("法治政府", limit=0).hits} == {"right"}
+        assert {h.report for h in index.search("政府法治", limit=0).hits} == {"wrong"}
+        assert {h.report for h in index.search("section:总体情况", limit=0).hits} == {
+            "right", "wrong"
+        }  # fmt: skip
+        assert index.search("section:体情况总", limit=0).total == 0

@@ -135,3 +135,10 @@ def test_passage_offsets_map_back_for_any_report(lines, newline):
     for passage in report.passages:
         assert text[passage.start : passage.end] == passage.original
         assert passage.original.strip()
+
+
+def test_a_report_that_opens_with_a_numbered_heading_keeps_it():
+    report = ingest_bytes("一、总体情况\n推进法治政府建设工作。".encode(), "r.txt", "r")
+    assert [h.text for h in report.headings] == ["一、总体情况"]
+    assert report.metadata.title == ""
+    assert report.passages[0].section == ("一、总体情况",)
