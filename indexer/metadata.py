@@ -82,7 +82,10 @@ _CN_DATE_LINE = re.compile(
 _ISSUER_LINE = re.compile(
     r"^[^,。;:\s]{2,30}(人民政府|人民政府办公室|人民政府办公厅|委员会|局|厅|办公室)$"
 )
-_ISSUER_IN_TITLE = re.compile(r"^(.{2,30}?(人民政府|委员会|局|厅|办公室))关于")
+_ISSUER_IN_TITLE = re.compile(
+    r"^(.{2,30}?(人民政府|委员会|局|厅|办公室))(关于|\d{4}年|[〇零○一二三四五六七八九]{4}年)"
+)
+_CN_YEAR_IN_TITLE = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,30})")
 _DEPARTMENT = re.compile(r"(局|委员会|厅|办公室|办)$")
 _SENTENCE = re.compile(r"[。,;!?]")
@@ -212,6 +215,11 @@ def _year(title_text: str, kept: list[Line], kind: str) -> int | None:
     match = _YEAR_IN_TITLE.search(title_text)
     if match:
         return int(match.group(1))
+    match = _CN_YEAR_IN_TITLE.search(title_text)  # 二〇二一年
+    if match:
+        year = parse_chinese_number(match.group(1).replace("○", "〇"))
+        if year and 1949 <= year <= 2100:
+            return year
     if kind != "report":
         return None
     counts = Counter(int(y) for line in kept for y in _YEAR_MENTION.findall(line.text))

@@ -127,3 +127,21 @@ def test_ambiguous_district_needs_its_city(tmp_path):
     path.write_text(text, "utf-8")
     metadata = ingest_file(path).metadata
     assert (metadata.city, metadata.district, metadata.province) == ("长春市", "朝阳区", "吉林省")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("四川省人民政府关于2022年法治政府建设情况的报告\n" + "全省依法行政,成效明显。" * 10,
+         dict(province="四川省", city="", district="", level="province", year=2022)),
+        ("成都市司法局2022年法治政府建设年度报告\n" + "全局依法行政,成效明显。" * 10,
+         dict(city="成都市", level="department", year=2022, issuer="成都市司法局")),
+        ("关于二〇二一年法治政府建设情况的报告\n" + "荣县依法行政,成效明显。" * 10,
+         dict(city="自贡市", district="荣县", level="district", year=2021)),
+    ],
+)  # fmt: skip
+def test_other_kinds_of_report(tmp_path, text, expected):
+    path = tmp_path / "r.txt"
+    path.write_text(text, "utf-8")
+    metadata = ingest_file(path).metadata.as_dict()
+    assert {key: metadata[key] for key in expected} == expected
