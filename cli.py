@@ -20,7 +20,7 @@ import click
 from indexer.errors import ReportSearchError
 from indexer.pipeline import ingest_paths
 from indexer.schema import FACET_FIELDS
-from indexer.store import INDEX_DIR_ENV, IndexStore
+from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
 from query.api import METRIC_COLUMNS, SORTS, open_index
 from query.snippets import Snippet, mark
 
@@ -101,7 +101,7 @@ def _filters(kwargs) -> dict:
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar=INDEX_DIR_ENV,
-    default=Path("index_data"),
+    default=Path(DEFAULT_INDEX_DIR),
     show_default=True,
     help=f"Where the index lives (or set ${INDEX_DIR_ENV}).",
 )
