@@ -129,7 +129,8 @@ def _hash(data: bytes, overrides: dict | None) -> str:
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadError]]:
     """Report files under ``paths``: files as given, folders walked in sorted order.
-    Hidden files and sidecars are not reports. Paths that do not exist are errors."""
+    Hidden files and sidecars are not reports. Paths that do not exist are errors, and so is
+    a second file with the same name (and so the same report id) as an earlier one."""
     found: list[Path] = []
     errors: list[ReadError] = []
     for raw in paths:
@@ -144,22 +145,23 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadEr
             found.append(path)
         else:
             errors.append(ReadError(str(path), "no such file or folder"))
-    unique = list(dict.fromkeys(found))
-    return unique, errors
+    files: dict[str, Path] = {}
+    for path in dict.fromkeys(found):
+        report_id = report_id_for(path)
+        if report_id in files:
+            errors.append(
+                ReadError(str(path), f"same report id {report_id!r} as {files[report_id]}")
+            )
+        else:
+            files[report_id] = path
+    return list(files.values()), errors
 
 
 def ingest_paths(paths: Iterable[str | Path]) -> Iterator[Report | ReadError]:
-    """Every report under ``paths``, in order; a ReadError in place of each bad file.
-    Two files with the same name (and so the same report id) are an error for the second."""
+    """Every report under ``paths``, in order; a ReadError in place of each bad file."""
     files, errors = discover_files(paths)
     yield from errors
-    seen: dict[str, str] = {}
     for path in files:
-        report_id = report_id_for(path)
-        if report_id in seen:
-            yield ReadError(str(path), f"same report id {report_id!r} as {seen[report_id]}")
-            continue
-        seen[report_id] = str(path)
         try:
             yield ingest_file(path)
         except ReadError as error:

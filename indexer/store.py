@@ -189,7 +189,7 @@ class IndexStore:
         summary.skipped.extend(missing)
         writer = index.writer(limitmb=256)
         try:
-            todo, seen = _plan(files, known, summary)
+            todo, present = _plan(files, known, summary)
             for done, (path, result) in enumerate(_prepared(todo, workers), 1):
                 if isinstance(result, ReadError):
                     # The report keeps whatever the index already had for it.
@@ -206,7 +206,7 @@ class IndexStore:
                 if progress:
                     progress(done, len(todo), str(path))
             for report_id, (_, file) in sorted(known.items()):
-                if report_id not in seen and not Path(file).exists():
+                if report_id not in present and not Path(file).exists():
                     writer.delete_by_term("report", report_id)
                     summary.removed.append(report_id)
             writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
@@ -251,18 +251,11 @@ PARALLEL_MIN_FILES = 16
 
 
 def _plan(files: list[Path], known: dict, summary: IndexSummary):
-    """Files that need (re)reading, in order; unchanged files and duplicate ids are settled
-    here. Returns (paths to read, {report id: file} of every report id seen)."""
+    """Files that need (re)reading, in order; unchanged files are settled here.
+    Returns (paths to read, the set of report ids present)."""
     todo: list[Path] = []
-    seen: dict[str, str] = {}
     for path in files:
         report_id = report_id_for(path)
-        if report_id in seen:
-            summary.skipped.append(
-                ReadError(str(path), f"same report id {report_id!r} as {seen[report_id]}")
-            )
-            continue
-        seen[report_id] = str(path)
         try:
             unchanged = report_id in known and known[report_id][0] == file_fingerprint(path)
         except ReadError as error:
@@ -272,7 +265,7 @@ def _plan(files: list[Path], known: dict, summary: IndexSummary):
             summary.unchanged.append(report_id)
         else:
             todo.append(path)
-    return todo, seen
+    return todo, {report_id_for(path) for path in files}
 
 
 def prepare_report(path: Path) -> tuple[str, list[dict]] | ReadError:

@@ -26,8 +26,11 @@ def test_duplicate_report_ids_are_errors_for_the_second(tmp_path):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "same.txt").write_text("依法行政。" * 30, "utf-8")
     results = list(ingest_paths([tmp_path / "x", tmp_path / "y"]))
-    assert not isinstance(results[0], ReadError)
-    assert isinstance(results[1], ReadError) and "same report id" in str(results[1])
+    errors = [r for r in results if isinstance(r, ReadError)]
+    reports = [r for r in results if not isinstance(r, ReadError)]
+    assert [r.file for r in reports] == [str(tmp_path / "x" / "same.txt")]
+    assert [e.path for e in errors] == [str(tmp_path / "y" / "same.txt")]
+    assert "same report id 'same'" in str(errors[0])
 
 
 def test_summary_row(seed_reports):
