@@ -9,7 +9,9 @@ Headings. Numbered headings are recognized by their numbering style: ``一、``,
 ``1、``/``1.``, ``(1)``, ``第一部分``. Depth comes from the order styles first appear in (as
 Markdown nesting does), so a report that skips a level still nests correctly. A numbered line
 that goes on after its first sentence ("(一)突出统筹部署。始终将……") is a heading *and* a
-paragraph: the heading is the first sentence, the passage is the whole line. Reports with no
+paragraph: the heading is the first sentence, the passage is the whole line; a heading that
+stands alone on its line is a passage of its own, so every heading is searchable content.
+Reports with no
 numbered top-level headings (news articles) use short unpunctuated lines as headings.
 
 Passages keep every character of content in the original: ``original[start:end]`` is the
@@ -141,11 +143,11 @@ def split_sections(
             )
             stack.append(heading)
             headings.append(heading)
-            if standalone:
-                continue
         path = tuple(h.text for h in stack)
         category = next((h.category for h in stack if h.category), "")
-        for piece_start, piece_end in _pieces(line.text):
+        # A standalone heading is a passage too (headings are report content: a string only
+        # a heading holds must find its report); its section path ends with itself.
+        for piece_start, piece_end in [(0, len(line.text))] if standalone else _pieces(line.text):
             start, end = normalized.to_original(line.start + piece_start, line.start + piece_end)
             text = original[start:end]
             position = len(passages)

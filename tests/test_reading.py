@@ -120,4 +120,5 @@ def test_html_pages_lose_tags_scripts_and_styles():
     assert report.reading.is_html
     assert report.metadata.year == 2022
     assert [h.text for h in report.headings] == ["一、加强领导"]
-    assert "行政复议案件 12件" in report.passages[0].original.replace("\xa0", " ")
+    assert report.passages[0].original == "一、加强领导"  # a heading is a passage too
+    assert "行政复议案件 12件" in report.passages[1].original.replace("\xa0", " ")
