@@ -45,3 +45,9 @@ class IndexLockedError(ReportSearchError):
 
 class UsageError(ReportSearchError):
     """Arguments that do not fit together (e.g. a bad year range)."""
+
+
+class IndexEmptyError(ReportSearchError):
+    """The index holds no report, so nothing can match (grep's "nothing found")."""
+
+    exit_code = 1

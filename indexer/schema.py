@@ -1,26 +1,20 @@
 """Schema: the one definition of the index, shared by the indexer and the query side.
 
-Input: nothing (a format version and analyzers). Output: ``build_schema()``, the analyzers,
-and ``exact_grams`` / ``word_tokens``, the two ways text is cut into terms, used both when
-indexing and when querying so the two cannot drift apart.
+Input: nothing (a format version and analyzers). Output: ``build_schema()`` (the Whoosh
+index of record), ``word_tokens`` (how text is cut into jieba words, at index and query time
+alike), place keys, and the names facets and filters use.
 
-Text is indexed twice:
+An index has two parts, written in one commit by ``indexer.store``:
 
-* ``text``: the search form cut into overlapping character bigrams, plus the last character
-  alone, without positions. A passage holding a string holds all its bigrams, so their
-  intersection is a superset of the answer, which is then checked against the search form
-  itself, kept in the ``search`` column (``query.matching.ExactSubstring``). A single
-  character occurs exactly when some term starts with it, a two-character string exactly
-  when it is a term. So matching is exact: no word segmentation can hide a match, and
-  nothing else can match.
-* ``words``: jieba words, for BM25 relevance ranking only (cut before indexing, see
-  ``WORD_SEPARATOR``).
+* the Whoosh index of record: one document per passage (``doctype`` "p") with its stored
+  record (original text, section path, facts, metadata) and its jieba ``words`` (BM25 for
+  ``--words``), and one per report (``doctype`` "r", with the file's content hash for
+  incremental indexing). Passages are found by ``uid``.
+* the exact-match engine's segments (``indexer.segment``): suffix arrays over every
+  passage's search form and per-passage columns. Exact strings, filters, counts and facets
+  are answered there, never by iterating Whoosh postings.
 
-Two kinds of document share the index: one per passage (``doctype`` "p") and one per report
-(``doctype`` "r", holding the file's content hash for incremental indexing). Both are added
-and deleted in one commit, so the index and its record of what it holds never disagree.
-
-``FORMAT_VERSION`` changes whenever the schema or the analyzers change what is stored.
+``FORMAT_VERSION`` changes whenever what is stored changes.
 """
 
 from __future__ import annotations
@@ -29,31 +23,19 @@ import logging
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .gazetteer import short_name
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 PASSAGE, REPORT = "p", "r"
 # The ``words`` field is given jieba's words already cut, joined by this character, so that
 # segmentation can run in worker processes (see store.prepare_report).
 WORD_SEPARATOR = "\x1f"
 
-# Field of bigram terms -> column holding the search form that candidates are checked against.
-EXACT_COLUMNS = {"text": "search", "section_text": "section_search"}
-
 # Facetable fields (sortable columns) and how the CLI and JSON name them.
 FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
-
-
-def exact_grams(search_text: str) -> list[tuple[int, str]]:
-    """(position, term) pairs for exact matching: every bigram, then the last character."""
-    grams = [(i, search_text[i : i + 2]) for i in range(len(search_text) - 1)]
-    if search_text:
-        grams.append((len(search_text) - 1, search_text[-1]))
-    return grams
 
 
 @lru_cache(maxsize=1)
@@ -92,13 +74,6 @@ class _TermTokenizer(Tokenizer):
                 token.startchar = start_char + char
                 token.endchar = start_char + char + len(term)
             yield token
-
-
-class GramTokenizer(_TermTokenizer):
-    """Search form -> exact-match terms with real positions (see ``exact_grams``)."""
-
-    def terms(self, value: str):
-        return ((position, gram, position) for position, gram in exact_grams(value))
 
 
 class WordTokenizer(_TermTokenizer):
@@ -147,17 +122,15 @@ def build_schema() -> Schema:
         doc_number=STORED(),
         issuer=STORED(),
         # passage
+        # the passage's number in the exact-match engine's segments
+        uid=ID(stored=True, sortable=True),
         section=STORED(),  # list of headings, outermost first
-        section_text=TEXT(analyzer=GramTokenizer(), phrase=False),
-        section_search=COLUMN(VarBytesColumn()),
         category=ID(stored=True, sortable=True),
         metric=KEYWORD(stored=True, commas=True),
         facts=STORED(),
         original=STORED(),
         start=STORED(),
         end=STORED(),
-        text=TEXT(analyzer=GramTokenizer(), phrase=False),
-        search=COLUMN(VarBytesColumn()),  # the search form, UTF-8
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # report documents
         content_hash=STORED(),

@@ -1,19 +1,34 @@
-"""Store: Report records -> a Whoosh index on disk. The only module that writes an index.
+"""Store: report files -> an index on disk, and an index on disk -> an ``OpenIndex``.
+The only module that reads or writes an index folder.
 
-Input: paths of report files and an index folder. Output: an up-to-date index there, and an
-``IndexSummary`` of what changed and which files were skipped (with reasons).
+Input: paths of report files and an index folder. Output: an up-to-date index there and an
+``IndexSummary`` of what changed and which files were skipped (with reasons); or, for
+reading, an ``OpenIndex``: a Whoosh searcher and the engine's segments, of one commit.
 
 Layout of an index folder::
 
-    CURRENT          {"format": 1, "generation": "gen-000002"}  (replaced atomically)
-    gen-000002/      the Whoosh index that CURRENT names
-    write.lock       held by the one process writing
+    CURRENT                  {"format": 5, "generation": "gen-000002"} (replaced atomically)
+    gen-000002/
+      whoosh/                the Whoosh index of record (``_MAIN_<N>.toc`` per commit N)
+      segments/seg-000003/   one engine segment: meta.json and .npy arrays, never changed
+      live/seg-000003-7.npy  which of its passages are live from Whoosh commit 7 on
+      engine-7.json          the segments (and live masks) that go with Whoosh commit 7
+    write.lock               held by the one process writing
 
-Safety. An incremental update (new, changed, deleted reports) is one Whoosh commit: until
-the commit, readers see the previous state; a crash or Ctrl-C before it changes nothing.
-A rebuild writes a new generation beside the current one and only then points CURRENT at it,
-so killing ``index --rebuild`` half-way leaves the old index answering queries. A second
-writer waits for ``write.lock`` and then fails with a clear message.
+Safety. An update writes new segments, live masks and ``engine-N.json`` for the Whoosh
+commit N it is about to make, and only then commits Whoosh; the Whoosh commit (writing its
+new table of contents) is the moment the update becomes visible. A crash or Ctrl-C before it
+leaves the previous commit answering queries with its own engine files, which are kept. A
+reader opens the Whoosh commit first and then the engine file of that same commit, so it
+sees one consistent state for as long as it stays open. A rebuild writes a whole new
+generation folder and only then points CURRENT at it. A second writer waits for
+``write.lock`` and then fails with a clear message.
+
+Segments. New passages go to new segments of at most ``SEGMENT_CHARACTERS`` characters, so
+building one stays within memory however large the corpus, and adding a few reports costs
+only a small segment. Deleted or changed reports are masked out of old segments; when there
+are more than ``MAX_SEGMENTS``, the smallest are merged (from their own arrays, without
+reading report files again).
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections import deque
@@ -30,15 +46,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import filelock
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
 
-from .errors import (
-    IndexLockedError,
-    IndexMissingError,
-    IndexVersionError,
-    ReadError,
-)
+from .errors import IndexLockedError, IndexMissingError, IndexVersionError, ReadError
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file, report_id_for
 from .schema import (
@@ -50,10 +62,15 @@ from .schema import (
     place_keys,
     word_tokens,
 )
+from .segment import PassageRow, Segment, build_segment, rows_of
 
 DEFAULT_INDEX_DIR = "index_data"
 INDEX_DIR_ENV = "REPORTSEARCH_INDEX_DIR"
 REBUILD_HINT = "rebuild with: reportsearch index --rebuild"
+# A suffix array needs about 15 bytes a character while it is built: 32 M characters
+# (about 8,000 reports) keep the writing process well under 2 GB.
+SEGMENT_CHARACTERS = 32_000_000
+MAX_SEGMENTS = 8
 
 
 def default_index_dir() -> Path:
@@ -86,6 +103,20 @@ class IndexSummary:
         }
 
 
+@dataclass
+class OpenIndex:
+    """One commit of an index, open for reading: the Whoosh searcher of record and the
+    engine's segments with their live masks (None: every passage live)."""
+
+    searcher: object
+    segments: list[Segment]
+    live: list[np.ndarray | None]
+    reports: int  # live reports
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
 # Progress callback: (files done, files in all, the file just done).
 Progress = Callable[[int, int, str], None]
 
@@ -111,8 +142,7 @@ class IndexStore:
     def exists(self) -> bool:
         return self._pointer() is not None
 
-    def open(self) -> whoosh_index.Index:
-        """The current index, checked for format; raises IndexMissingError/IndexVersionError."""
+    def _generation_dir(self) -> Path:
         pointer = self._pointer()
         if pointer is None:
             if (self.directory / "MAIN_WRITELOCK").exists() or any(
@@ -129,14 +159,39 @@ class IndexStore:
                 f"index at {self.directory} has format {pointer.get('format')}, this "
                 f"reportsearch reads format {FORMAT_VERSION}; {REBUILD_HINT}"
             )
-        path = self.directory / pointer["generation"]
+        return self.directory / pointer["generation"]
+
+    def _whoosh(self, generation_dir: Path) -> whoosh_index.Index:
         try:
-            return whoosh_index.open_dir(str(path))
+            return whoosh_index.open_dir(str(generation_dir / "whoosh"))
         except (whoosh_index.EmptyIndexError, OSError, AttributeError, ImportError,
                 pickle.UnpicklingError) as error:  # fmt: skip
             raise IndexVersionError(
-                f"index at {path} is damaged ({error}); {REBUILD_HINT}"
+                f"index at {generation_dir} is damaged ({error}); {REBUILD_HINT}"
             ) from None
+
+    def open(self) -> OpenIndex:
+        """The current commit, checked for format; raises IndexMissingError or
+        IndexVersionError (damaged or from another version)."""
+        generation_dir = self._generation_dir()
+        ix = self._whoosh(generation_dir)
+        searcher = ix.searcher()
+        try:
+            commit = searcher.reader().generation()
+            if commit is None:  # an index with no Whoosh segment yet
+                commit = ix.latest_generation()
+            manifest = _read_manifest(generation_dir, commit)
+            segments = [
+                _load_segment(generation_dir, entry["name"]) for entry in manifest["segments"]
+            ]
+            live = [
+                np.load(generation_dir / entry["live"]) if entry.get("live") else None
+                for entry in manifest["segments"]
+            ]
+        except BaseException:
+            searcher.close()
+            raise
+        return OpenIndex(searcher, segments, live, manifest.get("reports", 0))
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -176,18 +231,22 @@ class IndexStore:
         pointer = self._pointer()
         fresh = rebuild or pointer is None or pointer.get("format") != FORMAT_VERSION
         if fresh:
-            generation = self._new_generation(pointer)
-            index = whoosh_index.create_in(str(self.directory / generation), build_schema())
+            generation_dir = self.directory / self._new_generation(pointer)
+            ix = whoosh_index.create_in(str(generation_dir / "whoosh"), build_schema())
+            manifest = _empty_manifest()
             known: dict[str, tuple[str, str]] = {}
             summary.rebuilt = True
         else:
-            generation = pointer["generation"]
-            index = self.open()
-            known = _indexed_reports(index)
+            generation_dir = self._generation_dir()
+            ix = self._whoosh(generation_dir)
+            manifest = _read_manifest(generation_dir, ix.latest_generation())
+            known = _indexed_reports(ix)
 
         files, missing = discover_files(paths)
         summary.skipped.extend(missing)
-        writer = index.writer(limitmb=256)
+        writer = ix.writer(limitmb=256)
+        commit = writer.generation
+        segments = SegmentWriter(generation_dir, manifest)
         try:
             todo, present = _plan(files, known, summary)
             for done, (path, result) in enumerate(_prepared(todo, workers), 1):
@@ -195,12 +254,15 @@ class IndexStore:
                     # The report keeps whatever the index already had for it.
                     summary.skipped.append(result)
                 else:
-                    report_id, documents = result
+                    report_id, documents, rows = result
                     if report_id in known:
                         writer.delete_by_term("report", report_id)
+                        segments.delete(report_id)
                         summary.updated.append(report_id)
                     else:
                         summary.added.append(report_id)
+                    for document, uid in zip(documents[1:], segments.add(rows), strict=True):
+                        document["uid"] = str(uid)
                     for document in documents:
                         writer.add_document(**document)
                 if progress:
@@ -208,19 +270,21 @@ class IndexStore:
             for report_id, (_, file) in sorted(known.items()):
                 if report_id not in present and not Path(file).exists():
                     writer.delete_by_term("report", report_id)
+                    segments.delete(report_id)
                     summary.removed.append(report_id)
+            reports = len(known) + len(summary.added) - len(summary.removed)
+            segments.finish(commit, reports)
             writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
         except BaseException:
             writer.cancel()
             if fresh:
-                shutil.rmtree(self.directory / generation, ignore_errors=True)
+                shutil.rmtree(generation_dir, ignore_errors=True)
             raise
+        _clean_engine_files(generation_dir, commit)
         if fresh:
-            self._point_at(generation)
-        with self.open().searcher() as searcher:
-            # doc_frequency would still count deleted documents until segments merge.
-            summary.reports = sum(1 for _ in searcher.document_numbers(doctype=REPORT))
-            summary.passages = searcher.doc_count() - summary.reports
+            self._point_at(generation_dir.name)
+        summary.reports = reports
+        summary.passages = segments.live_passages
         return summary
 
     def _new_generation(self, pointer: dict | None) -> str:
@@ -229,20 +293,205 @@ class IndexStore:
         if pointer and str(pointer.get("generation", "")).startswith("gen-"):
             numbers.append(int(pointer["generation"][4:]))
         generation = f"gen-{max(numbers, default=0) + 1:06d}"
-        (self.directory / generation).mkdir()
+        (self.directory / generation / "whoosh").mkdir(parents=True)
         return generation
 
     def _point_at(self, generation: str) -> None:
-        data = json.dumps({"format": FORMAT_VERSION, "generation": generation})
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".CURRENT.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, self.directory / "CURRENT")
+        _write_atomically(
+            self.directory / "CURRENT",
+            json.dumps({"format": FORMAT_VERSION, "generation": generation}),
+        )
         for old in self.directory.glob("gen-*"):
             if old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+# ---- engine files -------------------------------------------------------------------------
+
+
+def _empty_manifest() -> dict:
+    return {"segments": [], "next_uid": 0, "reports": 0}
+
+
+def _manifest_path(generation_dir: Path, commit: int) -> Path:
+    return generation_dir / f"engine-{commit}.json"
+
+
+def _read_manifest(generation_dir: Path, commit: int) -> dict:
+    path = _manifest_path(generation_dir, commit)
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        if commit <= 0:  # a new index, before its first commit
+            return _empty_manifest()
+        raise IndexVersionError(f"index at {generation_dir} is damaged (no {path.name}); "
+                                f"{REBUILD_HINT}") from None  # fmt: skip
+    except (OSError, ValueError) as error:
+        raise IndexVersionError(
+            f"index at {generation_dir} is damaged ({path.name}: {error}); {REBUILD_HINT}"
+        ) from None
+
+
+def _load_segment(generation_dir: Path, name: str) -> Segment:
+    folder = generation_dir / "segments" / name
+    try:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        arrays = {p.stem: np.load(p, mmap_mode="r") for p in folder.glob("*.npy")}
+    except (OSError, ValueError) as error:
+        raise IndexVersionError(
+            f"index at {generation_dir} is damaged (segment {name}: {error}); {REBUILD_HINT}"
+        ) from None
+    return Segment(meta=meta, arrays=arrays, name=name)
+
+
+def _save_segment(generation_dir: Path, segment: Segment) -> None:
+    folder = generation_dir / "segments" / segment.name
+    folder.mkdir(parents=True)
+    for name, array in segment.arrays.items():
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
+    _write_atomically(folder / "meta.json", json.dumps(segment.meta, ensure_ascii=False))
+
+
+def _write_atomically(path: Path, data: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+class SegmentWriter:
+    """Collects one update's passage rows and deletions, then writes the segments, live
+    masks and the engine file for the coming Whoosh commit."""
+
+    def __init__(self, generation_dir: Path, manifest: dict):
+        self.generation_dir = generation_dir
+        self.manifest = manifest
+        self.next_uid = int(manifest["next_uid"])
+        self.pending: list[PassageRow] = []
+        self.pending_characters = 0
+        self.new_segments: list[dict] = []
+        self.deleted: set[str] = set()
+        self.live_passages = 0
+
+    def add(self, rows: list[PassageRow]) -> list[int]:
+        """Take one report's rows; returns the uids given to them, in order."""
+        first = self.next_uid
+        for row in rows:
+            row.uid = self.next_uid
+            self.next_uid += 1
+            self.pending.append(row)
+            self.pending_characters += len(row.text) + 1
+        if self.pending_characters >= SEGMENT_CHARACTERS:
+            self._flush()
+        return list(range(first, self.next_uid))
+
+    def delete(self, report_id: str) -> None:
+        self.deleted.add(report_id)
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.new_segments.append({"name": self._write(self.pending), "live": None})
+        self.pending, self.pending_characters = [], 0
+
+    def _write(self, rows: list[PassageRow]) -> str:
+        folder = self.generation_dir / "segments"
+        folder.mkdir(exist_ok=True)
+        taken = [
+            int(m.group(1)) for p in folder.iterdir() if (m := re.match(r"seg-(\d+)$", p.name))
+        ]
+        segment = build_segment(rows)
+        segment.name = f"seg-{max(taken, default=0) + 1:06d}"
+        _save_segment(self.generation_dir, segment)
+        return segment.name
+
+    def finish(self, commit: int, reports: int) -> None:
+        """Write everything for Whoosh commit ``commit``; nothing is visible until it."""
+        self._flush()
+        entries = []
+        for entry in self.manifest["segments"]:
+            segment = _load_segment(self.generation_dir, entry["name"])
+            live = np.load(self.generation_dir / entry["live"]) if entry.get("live") else None
+            gone = [code for code, rid in enumerate(segment.meta["reports"]) if rid in self.deleted]
+            if gone:
+                still = ~np.isin(segment.arrays["report"], gone)
+                live = still if live is None else live & still
+                entry = {
+                    "name": entry["name"],
+                    "live": self._save_live(entry["name"], commit, live),
+                }
+            if live is None or live.any():
+                entries.append((entry, segment, live))
+        entries.extend((entry, None, None) for entry in self.new_segments)
+        entries = self._merged(entries, commit)
+        self.live_passages = 0
+        for entry, segment, live in entries:
+            segment = segment or _load_segment(self.generation_dir, entry["name"])
+            self.live_passages += segment.size if live is None else int(live.sum())
+        manifest = {
+            "segments": [entry for entry, _, _ in entries],
+            "next_uid": self.next_uid,
+            "reports": reports,
+            "passages": self.live_passages,
+        }
+        _write_atomically(_manifest_path(self.generation_dir, commit), json.dumps(manifest))
+
+    def _merged(self, entries: list, commit: int) -> list:
+        """Merge the smallest segments into one while there are more than MAX_SEGMENTS."""
+        if len(entries) <= MAX_SEGMENTS:
+            return entries
+        loaded = [
+            (entry, segment or _load_segment(self.generation_dir, entry["name"]), live)
+            for entry, segment, live in entries
+        ]
+        loaded.sort(key=lambda item: (item[1].meta["characters"], item[0]["name"]))
+        take, size = [], 0
+        for item in loaded:
+            if len(loaded) - len(take) + 1 <= MAX_SEGMENTS // 2 and len(take) >= 2:
+                break
+            if take and size + item[1].meta["characters"] > SEGMENT_CHARACTERS:
+                break
+            take.append(item)
+            size += item[1].meta["characters"]
+        if len(take) < 2:
+            return entries
+        rows = [row for _, segment, live in take for row in rows_of(segment, live)]
+        rows.sort(key=lambda row: row.uid)
+        merged = {"name": self._write(rows), "live": None}
+        names = {entry["name"] for entry, _, _ in take}
+        kept = [item for item in entries if item[0]["name"] not in names]
+        return kept + [(merged, None, None)]
+
+    def _save_live(self, name: str, commit: int, live: np.ndarray) -> str:
+        relative = f"live/{name}-{commit}.npy"
+        (self.generation_dir / "live").mkdir(exist_ok=True)
+        np.save(self.generation_dir / relative, live)
+        return relative
+
+
+def _clean_engine_files(generation_dir: Path, commit: int) -> None:
+    """Drop engine files no longer needed: keep this commit's and the one before it (a
+    reader may have opened that Whoosh commit and not yet read its engine file)."""
+    manifests = sorted(
+        (int(m.group(1)), p)
+        for p in generation_dir.glob("engine-*.json")
+        if (m := re.fullmatch(r"engine-(\d+)\.json", p.name))
+    )
+    keep = [p for number, p in manifests if number <= commit][-2:]
+    used: set[str] = set()
+    for path in keep:
+        for entry in json.loads(path.read_text("utf-8"))["segments"]:
+            used.add(f"segments/{entry['name']}")
+            if entry.get("live"):
+                used.add(entry["live"])
+    for _, path in manifests:
+        if path not in keep:
+            path.unlink(missing_ok=True)
+    for folder in ("segments", "live"):
+        for path in (generation_dir / folder).glob("*"):
+            if f"{folder}/{path.name}" not in used:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
 
 
 # Fewer changed files than this are read in this process: starting workers (each loads
@@ -268,13 +517,14 @@ def _plan(files: list[Path], known: dict, summary: IndexSummary):
     return todo, {report_id_for(path) for path in files}
 
 
-def prepare_report(path: Path) -> tuple[str, list[dict]] | ReadError:
-    """Read one report and turn it into index documents (runs in worker processes)."""
+def prepare_report(path: Path) -> tuple[str, list[dict], list[PassageRow]] | ReadError:
+    """Read one report and turn it into Whoosh documents and engine rows (runs in worker
+    processes); the writer gives each passage its uid."""
     try:
         report = ingest_file(path)
     except ReadError as error:
         return error
-    return report.id, list(report_documents(report))
+    return report.id, list(report_documents(report)), passage_rows(report)
 
 
 def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
@@ -310,7 +560,8 @@ def _indexed_reports(index) -> dict[str, tuple[str, str]]:
 
 
 def report_documents(report: Report) -> Iterable[dict]:
-    """The Whoosh documents for one report: a report document, then one per passage."""
+    """The Whoosh documents for one report: the report document first, then one per
+    passage, in the order of ``passage_rows``."""
     meta = report.metadata
     common = dict(
         report=report.id,
@@ -336,25 +587,43 @@ def report_documents(report: Report) -> Iterable[dict]:
         summary=report.summary(),
     )
     for passage in report.passages:
-        # One heading a line: a query (which never holds a line break) cannot match across
-        # two headings.
-        section_search = normalize_for_search("\n".join(passage.section))
         yield dict(
             common,
             doctype=PASSAGE,
             id=passage.id,
             position=passage.position,
             section=list(passage.section),
-            section_text=section_search,
-            section_search=section_search.encode("utf-8"),
             category=passage.category,
             metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
             facts=[fact.as_dict() for fact in passage.facts],
             original=passage.original,
             start=passage.start,
             end=passage.end,
-            text=passage.text,
-            search=passage.text.encode("utf-8"),
             # jieba runs here, in the worker, not in the analyzer of the writing process.
             words=WORD_SEPARATOR.join(word_tokens(passage.text)),
         )
+
+
+def passage_rows(report: Report) -> list[PassageRow]:
+    """The exact-match engine's rows for one report, in passage order (uids come later)."""
+    meta = report.metadata
+    return [
+        PassageRow(
+            uid=-1,
+            report=report.id,
+            position=passage.position,
+            text=passage.text,
+            # One heading a line: a query (which never holds a line break) cannot match
+            # across two headings.
+            section=normalize_for_search("\n".join(passage.section)),
+            year=meta.year or 0,
+            province=meta.province,
+            city=meta.city,
+            district=meta.district,
+            level=meta.level,
+            kind=meta.kind,
+            category=passage.category,
+            facts=[(f.canonical, f.value) for f in passage.facts],
+        )
+        for passage in report.passages
+    ]

@@ -10,8 +10,9 @@ Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
             print(hit.city, hit.matches, hit.snippet)
         index.facets("法治政府建设", by=["year"])
 
-One ``ReportIndex`` holds one Whoosh searcher open, so a batch of queries pays for opening
-the index once.
+One ``ReportIndex`` holds one commit of the index open (``query.engine`` for matching,
+counting and ranking; ``query.record`` for stored passages), so a batch of queries pays for
+opening the index once and sees one consistent state.
 """
 
 from __future__ import annotations
@@ -19,20 +20,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
-from whoosh import sorting
-
-from indexer.errors import UsageError
+from indexer.errors import IndexEmptyError, UsageError
 from indexer.normalizing import normalize_for_search
-from indexer.schema import FACET_FIELDS, PASSAGE, REPORT
+from indexer.schema import FACET_FIELDS
 from indexer.store import IndexStore
 
-from . import facets as facet_counts
-from .matching import compile_query, exact_query, metric_name, ranking_query
-from .parsing import FIELDS, parse_query, positive_fields, positive_texts
+from .engine import SORTS, Engine, metric_name
+from .parsing import (
+    FIELDS,
+    Field,
+    Or,
+    Text,
+    as_words,
+    parse_query,
+    positive_fields,
+    positive_texts,
+    with_filters,
+)
+from .record import Record
 from .snippets import make_snippet, words_to_highlight
-
-SORTS = ("relevance", "year", "city")
 
 
 @dataclass
@@ -82,10 +88,9 @@ class SearchResult:
 
 
 def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
-    """``query`` with option filters (``{"city": "盘锦"}``) added as ``city:"盘锦"`` terms."""
-    if not _has_filters(filters):
-        return query
-    parts = [f"({query})"] if query.strip() else []
+    """How a query with option filters is shown (``柔性执法 city:"盘锦"``). For display
+    only: filters reach the engine as query-tree nodes, never as this text."""
+    parts = [f"({query})" if _has_filters(filters) else query] if query.strip() else []
     for name, value in (filters or {}).items():
         if value in (None, ""):
             continue
@@ -96,16 +101,24 @@ def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
     return " ".join(parts)
 
 
+def check_facet_names(names) -> list[str]:
+    unknown = [n for n in names if n not in FACET_FIELDS]
+    if unknown:
+        raise UsageError(f"unknown facet {unknown[0]!r}; facets are: {', '.join(FACET_FIELDS)}")
+    return list(dict.fromkeys(names))
+
+
 class ReportIndex:
     """An open index. Use as a context manager, or call ``close()``."""
 
     def __init__(self, directory: str | Path | None = None):
         self.store = IndexStore(directory)
-        self._index = self.store.open()
-        self._searcher = self._index.searcher()
+        self._opened = self.store.open()
+        self._engine = Engine(self._opened.segments, self._opened.live)
+        self._record = Record(self._opened.searcher)
 
     def close(self) -> None:
-        self._searcher.close()
+        self._opened.close()
 
     def __enter__(self):
         return self
@@ -115,37 +128,18 @@ class ReportIndex:
 
     # ---- search ----------------------------------------------------------------------
 
-    def _run(self, query_text, words, facet_names, limit):
-        tree = parse_query(query_text) if query_text.strip() else None  # None: everything
-        whoosh_query = ranking_query(tree, self._searcher, words)
-        results = self._searcher.search(
-            whoosh_query,
-            limit=limit,
-            groupedby=facet_counts.groupedby(facet_names),
-            maptype=sorting.Count,
-        )
-        return tree, results
-
-    def _ordered(self, results, sort: str) -> list[tuple[int, float]]:
-        """Every hit as (docnum, score), in the requested order; ties broken by passage id so
-        the order never depends on how the index happens to be segmented."""
-        reader = self._searcher.reader()
-        ids = reader.column_reader("id")
-        hits = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-        if sort == "relevance":
-            key = lambda hit: (-hit[1], ids[hit[0]])  # noqa: E731
-        else:
-            years, cities = reader.column_reader("year"), reader.column_reader("city")
-            if sort == "year":
-                key = lambda hit: (-int(years[hit[0]] or 0), -hit[1], ids[hit[0]])  # noqa: E731
-            else:
-                key = lambda hit: (  # noqa: E731
-                    cities[hit[0]],
-                    -int(years[hit[0]] or 0),
-                    -hit[1],
-                    ids[hit[0]],
-                )
-        return sorted(hits, key=key)
+    def _match(self, query: str, filters, words: bool):
+        """(shown query text, tree, matches); an empty index is an error of its own."""
+        if not self._engine.passages and not self._opened.reports:
+            raise IndexEmptyError(
+                f"index at {self.store.directory} is empty; add reports with: "
+                "reportsearch index PATH"
+            )
+        tree = with_filters(parse_query(query) if query.strip() else None, filters)
+        if words:
+            tree = as_words(tree)
+        matches = self._engine.match(tree, self._record.words if words else None)
+        return build_query_text(query, filters), tree, matches
 
     def search(
         self,
@@ -170,36 +164,31 @@ class ReportIndex:
             raise UsageError(f"unknown grouping {group!r}; the only grouping is: report")
         if limit < 0 or offset < 0:
             raise UsageError("--limit and --offset take whole numbers >= 0")
-        facet_names = facet_counts.check_names(facets)
-        query_text = build_query_text(query, filters)
-        tree, results = self._run(query_text, words, facet_names, None)
+        facet_names = check_facet_names(facets)
+        query_text, tree, matches = self._match(query, filters, words)
         strings = positive_texts(tree)
-        if words:
-            strings = words_to_highlight(strings)
         metrics = {metric_name(f.value) for f in positive_fields(tree, "metric")}
-        report_counts = results.groups("report")
-        docnums = self._ordered(results, sort)
-        if group == "report":
-            docnums = _first_per_report(self._searcher, docnums)
-        page = docnums[offset:] if limit == 0 else docnums[offset : offset + limit]
+        page = self._engine.page(matches, strings, sort=sort, limit=limit, offset=offset,
+                                 group=group == "report")  # fmt: skip
+        highlight = words_to_highlight(strings) if words else strings
         hits = []
-        for docnum, score in page:
-            hit = self._hit(docnum, score, strings, metrics)
+        for uid, score, in_report in page:
+            hit = self._hit(uid, score, highlight, metrics)
             if group == "report":
-                hit.passages = report_counts.get(hit.report, 0)
+                hit.passages = in_report
             hits.append(hit)
         return SearchResult(
             query=query_text,
-            total=len(results),
-            reports=len(report_counts),
+            total=matches.total,
+            reports=self._engine.report_count(matches),
             hits=hits,
-            facets=facet_counts.facet_rows(results, facet_names),
+            facets=self._engine.facets(matches, facet_names),
             words=words,
             group=group,
         )
 
-    def _hit(self, docnum: int, score: float, strings: list[str], metrics: set[str]) -> Hit:
-        stored = self._searcher.stored_fields(docnum)
+    def _hit(self, uid: int, score: float, strings: list[str], metrics: set[str]) -> Hit:
+        stored = self._record.passage(uid)
         quotes = [
             (fact["start"] - stored["start"], fact["end"] - stored["start"])
             for fact in stored.get("facts") or []
@@ -226,14 +215,13 @@ class ReportIndex:
 
     def facets(self, query: str, by=FACET_FIELDS, *, filters=None, words=False) -> dict:
         """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit."""
-        facet_names = facet_counts.check_names(by)
-        query_text = build_query_text(query, filters)
-        _, results = self._run(query_text, words, facet_names, 1)
+        facet_names = check_facet_names(by)
+        query_text, _, matches = self._match(query, filters, words)
         return {
             "query": query_text,
-            "total": len(results),
-            "reports": facet_counts.matching_reports(results),
-            "facets": facet_counts.facet_rows(results, facet_names),
+            "total": matches.total,
+            "reports": self._engine.report_count(matches),
+            "facets": self._engine.facets(matches, facet_names),
         }
 
     # ---- metrics ---------------------------------------------------------------------
@@ -252,14 +240,14 @@ class ReportIndex:
         wanted = normalize_for_search(name) if name else ""
         if name is not None and not wanted:
             raise UsageError("give an indicator name, or --all for every fact")
-        tree = parse_query(build_query_text("", filters)) if _has_filters(filters) else None
-        candidates = compile_query(tree, self._searcher)
+        tree = with_filters(None, filters)
         if wanted:
-            by_name = wq.Or([wq.Term("metric", wanted), exact_query("text", wanted)])
-            candidates = wq.And([candidates, by_name])
+            by_name = Or((Field("metric", wanted), Text(wanted)))
+            tree = by_name if tree is None else with_filters(by_name, filters)
+        matches = self._engine.with_facts(self._engine.match(tree))
         rows = []
-        for docnum in self._searcher.docs_for_query(candidates):
-            stored = self._searcher.stored_fields(docnum)
+        for uid, _, _ in self._engine.page(matches, [], limit=0):
+            stored = self._record.passage(uid)
             for fact in stored.get("facts") or []:
                 if wanted and not (
                     fact["canonical"] == wanted or wanted in normalize_for_search(fact["indicator"])
@@ -278,24 +266,11 @@ class ReportIndex:
     def indicators(self) -> list[dict]:
         """Every canonical indicator stated in the index, with how many reports and facts
         state it; most reported first."""
-        counts: dict[str, dict] = {}
-        for docnum in self._searcher.docs_for_query(wq.Term("doctype", PASSAGE)):
-            stored = self._searcher.stored_fields(docnum)
-            for fact in stored.get("facts") or []:
-                if fact["canonical"]:
-                    entry = counts.setdefault(fact["canonical"], {"reports": set(), "facts": 0})
-                    entry["reports"].add(stored["report"])
-                    entry["facts"] += 1
-        rows = [
-            {"canonical": name, "reports": len(entry["reports"]), "facts": entry["facts"]}
-            for name, entry in counts.items()
-        ]
-        return sorted(rows, key=lambda r: (-r["reports"], -r["facts"], r["canonical"]))
+        return self._engine.indicators()
 
     def reports(self) -> list[dict]:
         """The summary row of every indexed report, ordered by report id."""
-        rows = [fields["summary"] for fields in self._searcher.documents(doctype=REPORT)]
-        return sorted(rows, key=lambda row: row["report"])
+        return self._record.reports()
 
 
 METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
@@ -321,17 +296,6 @@ def _metric_row(stored: dict, fact: dict) -> dict:
 
 def _has_filters(filters) -> bool:
     return any(value not in (None, "") for value in (filters or {}).values())
-
-
-def _first_per_report(searcher, docnums):
-    reports = searcher.reader().column_reader("report")
-    seen, out = set(), []
-    for docnum, score in docnums:
-        report = reports[docnum]
-        if report not in seen:
-            seen.add(report)
-            out.append((docnum, score))
-    return out
 
 
 def open_index(directory: str | Path | None = None) -> ReportIndex:

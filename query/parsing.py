@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.errors import QuerySyntaxError
+from indexer.errors import QuerySyntaxError, UsageError
 from indexer.normalizing import normalize_for_search
+from indexer.schema import word_tokens
 
 FIELDS = {
     "city": "prefecture-level city (盘锦, 盘锦市, 盤錦)",
@@ -54,6 +55,13 @@ class Field:
     op: str | None = None  # metric comparisons: ">=", ">", "<=", "<", "="
     number: float | None = None
     year_range: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """``--words`` mode: passages holding the jieba words of ``value``, in any order."""
+
+    value: str  # search form
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,44 @@ def parse_query(query: str) -> object:
     return tree
 
 
+def filter_node(name: str, value) -> Field:
+    """The node ``name:value`` would parse to (for filters given as options); raises
+    UsageError for an unknown name, QuerySyntaxError for a malformed value."""
+    if name not in FIELDS:
+        raise UsageError(f"unknown filter {name!r}; filters are: {', '.join(FIELDS)}")
+    value = str(value)
+    if not normalize_for_search(value):
+        raise QuerySyntaxError(f"{name}: needs a value")
+    return _field(_Token("field", value, 0, name))
+
+
+def with_filters(tree, filters: dict | None):
+    """``tree`` AND every filter of ``filters`` (``{"city": "盘锦"}``), as nodes: a value
+    is never turned back into query text, so it needs no quoting."""
+    nodes = [filter_node(name, value) for name, value in (filters or {}).items()
+             if value not in (None, "")]  # fmt: skip
+    if tree is not None:
+        nodes.insert(0, tree)
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+
+def as_words(tree):
+    """The tree with each ``Text`` read as ``Words`` (the CLI's ``--words``); a string with
+    no word in it (punctuation) stays an exact string."""
+    if isinstance(tree, Text):
+        return Words(tree.value) if word_tokens(tree.value) else tree
+    if isinstance(tree, Not):
+        return Not(as_words(tree.node))
+    if isinstance(tree, (And, Or)):
+        return type(tree)(tuple(as_words(node) for node in tree.nodes))
+    return tree
+
+
 def positive_texts(tree) -> list[str]:
     """The strings a hit must contain (not those under NOT): what snippets highlight."""
-    if isinstance(tree, Text):
+    if isinstance(tree, (Text, Words)):
         return [tree.value]
     if tree is None:
         return []

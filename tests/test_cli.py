@@ -114,7 +114,7 @@ def test_batch_answers_in_input_order(run):
 def test_facets_command(run):
     result = run("facets", "法治政府建设", "--by", "year")
     assert result.exit_code == 0
-    assert "year: 2023 8, 2021 4, 2020 13, (no year) 7" in result.stdout
+    assert "year: 2023 9, 2021 5, 2020 15, (no year) 8" in result.stdout
     data = json.loads(run("facets", "法治政府建设", "--by", "year,city", "--format", "json").stdout)
     assert [row["value"] for row in data["facets"]["year"]] == ["2023", "2021", "2020", None]
     assert set(data["facets"]) == {"year", "city"}
@@ -218,3 +218,15 @@ def test_metric_search_highlights_the_fact(run):
     (hit,) = data["hits"]
     shown = [hit["snippet"][a:b] for a, b in hit["highlights"]]
     assert shown == ["全市行政机关负责人出庭应诉率达100%"] and hit["matches"] == 1
+
+
+def test_an_empty_index_answers_nothing_found(run, tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    index_dir = tmp_path / "index"
+    assert run("index", str(empty), index_dir=index_dir).exit_code == 0
+    for command in (["search", "执法"], ["facets", "执法"]):
+        result = run(*command, index_dir=index_dir)
+        assert result.exit_code == 1, result.output
+        assert "is empty" in result.stderr and "Traceback" not in result.output
+        assert len(result.stderr.strip().splitlines()) == 1

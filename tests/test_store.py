@@ -13,7 +13,13 @@ import time
 import pytest
 
 from indexer import pipeline
-from indexer.errors import IndexLockedError, IndexMissingError, IndexVersionError
+from indexer import store as store_module
+from indexer.errors import (
+    IndexEmptyError,
+    IndexLockedError,
+    IndexMissingError,
+    IndexVersionError,
+)
 from indexer.store import IndexStore
 from query import open_index
 
@@ -172,3 +178,72 @@ def test_parallel_reading_gives_the_same_index(tmp_path):
             )  # fmt: skip
     assert answers[0] == answers[1]
     assert answers[0][0] == 20
+
+
+def answers(index_dir, queries=("执法", "法", "柔性执法 OR 复议", "-执法 year:2021")):
+    """Everything a search returns that must not depend on how the index is segmented."""
+    with open_index(index_dir) as index:
+        out = []
+        for query in queries:
+            result = index.search(query, limit=0)
+            out.append((result.total, result.reports, result.facets,
+                        [(h.passage, h.score, h.matches) for h in result.hits]))  # fmt: skip
+        return out
+
+
+def test_answers_do_not_depend_on_segments_or_merges(tmp_path, monkeypatch):
+    whole = IndexStore(tmp_path / "whole")
+    whole.update([SEEDS])
+    monkeypatch.setattr(store_module, "SEGMENT_CHARACTERS", 5_000)  # several per update
+    small = IndexStore(tmp_path / "small")
+    small.update([SEEDS])
+    with open_index(small.directory) as index:
+        assert len(index._opened.segments) > 2
+    monkeypatch.setattr(store_module, "SEGMENT_CHARACTERS", 10**9)
+    monkeypatch.setattr(store_module, "MAX_SEGMENTS", 2)
+    merged = IndexStore(tmp_path / "merged")
+    for path in sorted(SEEDS.glob("*.txt")):  # one report per update: merges on the way
+        merged.update([path])
+    with open_index(merged.directory) as index:
+        assert len(index._opened.segments) <= 2
+    assert answers(whole.directory) == answers(small.directory) == answers(merged.directory)
+
+
+def test_an_open_reader_keeps_its_view(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    with open_index(store.directory) as before:
+        (reports_dir / f"{SEED_FILES['盘锦']}.txt").unlink()
+        store.update([reports_dir])
+        assert sorted({h.city for h in before.search("柔性执法", limit=0).hits}) == [
+            "盘锦市", "遂宁市"
+        ]  # fmt: skip
+    assert city_hits(store.directory, "柔性执法") == ["遂宁市"]
+
+
+def test_a_crash_before_the_commit_leaves_the_previous_state(tmp_path, reports_dir, monkeypatch):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    (reports_dir / "new.txt").write_text("新报告:推行刚性执法。" * 20, "utf-8")
+    from whoosh.writing import SegmentWriter
+
+    def crash(self, *args, **kwargs):
+        raise KeyboardInterrupt  # engine files are written, Whoosh has not committed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SegmentWriter, "commit", crash)
+        with pytest.raises(KeyboardInterrupt):
+            store.update([reports_dir])
+    assert city_hits(store.directory, "刚性执法") == []
+    summary = store.update([reports_dir])
+    assert summary.added == ["new"] and city_hits(store.directory, "刚性执法") == [""]
+
+
+def test_an_empty_index_says_so(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert store.update([empty]).reports == 0
+    with open_index(store.directory) as index, pytest.raises(IndexEmptyError) as caught:
+        index.search("执法")
+    assert "empty" in str(caught.value) and caught.value.exit_code == 1

@@ -1,0 +1,160 @@
+"""Segment: passage rows -> the arrays exact search, filters and facets run on.
+
+Input (``build_segment``): ``PassageRow`` records, in uid order. Output: a ``Segment``: a
+small JSON-able ``meta`` (report ids and the values of dictionary-coded columns) and numpy
+arrays, one value per passage unless named otherwise:
+
+* ``uid`` (int64): the passage's number in the index, the key of its stored record;
+* ``report`` (index into ``meta["reports"]``), ``position``, ``length`` (characters of the
+  search form, for ranking), ``year`` (0 when the report does not say);
+* ``province``, ``city``, ``district``, ``level``, ``kind``, ``category``: codes into
+  ``meta["values"][column]``;
+* ``section``: code into ``meta["sections"]``, the distinct section paths (search forms,
+  one heading a line);
+* facts, one row each: ``fact_passage``, ``fact_metric`` (code into
+  ``meta["values"]["metric"]``, the canonical indicator or "" when it has none),
+  ``fact_value`` (NaN when none); and ``metric_passage``, ``metric_code``: each (passage,
+  canonical indicator) pair once, for metric filters and facets;
+* ``text.*`` and ``section.*``: the suffix arrays (``indexer.suffix_array``) over the
+  passages' search forms and over the distinct section paths.
+
+A segment never changes once written. An index is a list of segments plus, per segment,
+which passages are still live; ``rows_of`` turns a segment back into rows so that small
+segments can be merged without reading report files again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import suffix_array
+from .suffix_array import SuffixArrays
+
+CATEGORICAL = ("province", "city", "district", "level", "kind", "category")
+PASSAGE_ARRAYS = ("uid", "report", "position", "length", "year", "section") + CATEGORICAL
+FACT_ARRAYS = ("fact_passage", "fact_metric", "fact_value", "metric_passage", "metric_code")
+TEXT_FIELDS = ("text", "section")  # the suffix arrays a segment holds
+
+
+@dataclass
+class PassageRow:
+    """What the engine keeps of one passage (the stored record lives in Whoosh)."""
+
+    uid: int
+    report: str
+    position: int
+    text: str  # search form
+    section: str  # search forms of the headings above it, one a line
+    year: int  # 0: not known
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    level: str = ""
+    kind: str = ""
+    category: str = ""
+    # (canonical indicator or "", value) of every fact the passage states
+    facts: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    meta: dict
+    arrays: dict[str, np.ndarray]
+    name: str = ""
+
+    @property
+    def size(self) -> int:
+        return int(self.meta["passages"])
+
+    def suffix_arrays(self, field_name: str) -> SuffixArrays:
+        return SuffixArrays(
+            **{part: self.arrays[f"{field_name}.{part}"] for part in SuffixArrays.ARRAYS}
+        )
+
+    def values(self, column: str) -> list[str]:
+        return self.meta["values"][column]
+
+
+def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """Dictionary-code ``values``: (sorted distinct values, int32 code of each value)."""
+    distinct = sorted(set(values))
+    index = {value: code for code, value in enumerate(distinct)}
+    return distinct, np.fromiter((index[v] for v in values), dtype=np.int32, count=len(values))
+
+
+def build_segment(rows: list[PassageRow]) -> Segment:
+    """The arrays of one segment (see the module docstring)."""
+    reports, report_codes = _codes([row.report for row in rows])
+    sections, section_codes = _codes([row.section for row in rows])
+    arrays: dict[str, np.ndarray] = {
+        "uid": np.array([row.uid for row in rows], dtype=np.int64),
+        "report": report_codes,
+        "position": np.array([row.position for row in rows], dtype=np.int32),
+        "length": np.array([len(row.text) for row in rows], dtype=np.int32),
+        "year": np.array([row.year or 0 for row in rows], dtype=np.int16),
+        "section": section_codes,
+    }
+    values: dict[str, list[str]] = {}
+    for column in CATEGORICAL:
+        values[column], arrays[column] = _codes([getattr(row, column) for row in rows])
+    facts = [(i, name, value) for i, row in enumerate(rows) for name, value in row.facts]
+    values["metric"], metric_codes = _codes([name for _, name, _ in facts])
+    arrays["fact_passage"] = np.array([i for i, _, _ in facts], dtype=np.int32)
+    arrays["fact_metric"] = metric_codes
+    arrays["fact_value"] = np.array(
+        [np.nan if value is None else value for _, _, value in facts], dtype=np.float64
+    )
+    # (passage, indicator) pairs, each once; facts with no canonical indicator name none.
+    named = np.array([bool(name) for _, name, _ in facts], dtype=bool)
+    pairs = np.unique(
+        np.stack([arrays["fact_passage"][named], metric_codes[named]]).reshape(2, -1), axis=1
+    )
+    arrays["metric_passage"] = pairs[0].astype(np.int32)
+    arrays["metric_code"] = pairs[1].astype(np.int32)
+    for field_name, documents in (("text", [row.text for row in rows]), ("section", sections)):
+        built = suffix_array.build(documents)
+        for part in SuffixArrays.ARRAYS:
+            arrays[f"{field_name}.{part}"] = getattr(built, part)
+    meta = {
+        "passages": len(rows),
+        "characters": int(arrays["length"].sum()),
+        "reports": reports,
+        "sections": sections,
+        "values": values,
+    }
+    return Segment(meta=meta, arrays=arrays)
+
+
+def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow]:
+    """The rows a segment was built from (only the ``live`` ones, if given)."""
+    arrays, meta = segment.arrays, segment.meta
+    texts = suffix_array.decode(segment.suffix_arrays("text"))
+    facts: dict[int, list] = {}
+    metric_names = segment.values("metric")
+    for passage, code, value in zip(
+        arrays["fact_passage"].tolist(), arrays["fact_metric"].tolist(),
+        arrays["fact_value"].tolist(), strict=True,
+    ):  # fmt: skip
+        facts.setdefault(passage, []).append(
+            (metric_names[code], None if value != value else value)
+        )
+    columns = {c: (segment.values(c), arrays[c]) for c in CATEGORICAL}
+    rows = []
+    for i in range(segment.size):
+        if live is not None and not live[i]:
+            continue
+        rows.append(
+            PassageRow(
+                uid=int(arrays["uid"][i]),
+                report=meta["reports"][arrays["report"][i]],
+                position=int(arrays["position"][i]),
+                text=texts[i],
+                section=meta["sections"][arrays["section"][i]],
+                year=int(arrays["year"][i]),
+                facts=facts.get(i, []),
+                **{c: names[codes[i]] for c, (names, codes) in columns.items()},
+            )
+        )
+    return rows

@@ -1,0 +1,431 @@
+"""Engine: a query tree -> the matching passages, their counts, facets, scores and one page.
+
+Input: an index's segments (``indexer.segment``) with their live masks, and query trees
+from ``query.parsing``. Output: ``Matches`` (per segment, a boolean mask of the matching
+live passages) and, from them, totals, facet counts, BM25 scores and the ordered page of
+(uid, score) pairs the API turns into hits.
+
+Everything runs on numpy arrays, memory-mapped from the index folder:
+
+* ``Text`` -> the suffix array gives every occurrence of the string as one slice of passage
+  numbers (``indexer.suffix_array``): exact by construction, any length, one character
+  included.
+* ``Field`` -> filters as masks over per-passage columns: places (full or short name),
+  year ranges, section text (a suffix array over the distinct section paths), categories,
+  levels, kinds, reports, and metrics (with comparisons over the facts' values).
+* ``And``/``Or``/``Not`` -> boolean mask algebra; ``Not`` is within the live passages.
+* ``Words`` (``--words``) -> the passages a ``words`` callable returns (the Whoosh record's
+  jieba words), given as {uid: score}.
+* ranking: BM25 over the exact occurrence counts of the query's strings and the passages'
+  lengths, with document frequencies over the whole index, so a score never depends on how
+  the index is cut into segments. Only the requested page is sorted (``argpartition``);
+  ties are broken by report id, then passage position, i.e. by passage id.
+
+The API never looks inside segments; this module is the only one that does at query time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.gazetteer import short_name
+from indexer.metrics import canonical_indicator
+from indexer.segment import Segment
+from indexer.suffix_array import find
+
+from .parsing import And, Field, Not, Or, Text, Words
+
+BM25_K1, BM25_B = 1.2, 0.75
+EXACT_FIRST = 1000.0  # added per string a passage holds exactly, in --words mode
+SORTS = ("relevance", "year", "city")
+PLACE_FIELDS = ("province", "city", "district")
+
+WordsLookup = Callable[[str], dict[int, float]]  # string -> {uid: score}
+
+_COMPARE = {
+    ">=": np.greater_equal,
+    ">": np.greater,
+    "<=": np.less_equal,
+    "<": np.less,
+    "=": np.equal,
+}
+
+
+def metric_name(value: str) -> str:
+    """What ``metric:VALUE`` looks for: the canonical name of VALUE, else VALUE itself."""
+    return canonical_indicator(value) or value
+
+
+@dataclass
+class Matches:
+    """The matching live passages: one boolean mask per segment, and for ``--words``
+    the hits of each ``Words`` node ({string: (uids, scores)}), None in exact mode."""
+
+    masks: list[np.ndarray]
+    words: dict | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(int(np.count_nonzero(mask)) for mask in self.masks)
+
+
+class Engine:
+    """Exact matching and counting over an index's segments."""
+
+    def __init__(self, segments: list[Segment], live: list[np.ndarray | None]):
+        self.segments = segments
+        self.live = [
+            np.ones(segment.size, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+            for segment, mask in zip(segments, live, strict=True)
+        ]
+        self._occurrences: dict[tuple[int, str, str], np.ndarray] = {}
+        self._report_rank: list[np.ndarray] | None = None
+
+    # ---- matching -----------------------------------------------------------------------
+
+    @property
+    def passages(self) -> int:
+        """Live passages in the index."""
+        return sum(int(np.count_nonzero(mask)) for mask in self.live)
+
+    def match(self, tree, words: WordsLookup | None = None) -> Matches:
+        """The live passages matching ``tree`` (None: every live passage)."""
+        self._occurrences.clear()
+        word_hits = _word_hits(tree, words)
+        masks = []
+        for s, live in enumerate(self.live):
+            mask = live if tree is None else self._node(s, tree, word_hits) & live
+            masks.append(mask)
+        return Matches(masks, word_hits or None)
+
+    def with_facts(self, matches: Matches) -> Matches:
+        """Those of ``matches`` that state at least one figure."""
+        masks = []
+        for segment, mask in zip(self.segments, matches.masks, strict=True):
+            has = np.zeros(segment.size, dtype=bool)
+            has[segment.arrays["fact_passage"]] = True
+            masks.append(mask & has)
+        return Matches(masks, matches.words)
+
+    def _node(self, s: int, node, word_hits: dict) -> np.ndarray:
+        segment = self.segments[s]
+        if isinstance(node, Text):
+            mask = np.zeros(segment.size, dtype=bool)
+            mask[self._docs(s, "text", node.value)] = True
+            return mask
+        if isinstance(node, Words):
+            return np.isin(segment.arrays["uid"], word_hits[node.value][0])
+        if isinstance(node, Field):
+            return self._field(s, node)
+        if isinstance(node, Not):
+            return self.live[s] & ~self._node(s, node.node, word_hits)
+        if isinstance(node, And):
+            mask = self._node(s, node.nodes[0], word_hits)
+            for child in node.nodes[1:]:
+                mask = mask & self._node(s, child, word_hits)
+            return mask
+        if isinstance(node, Or):
+            mask = self._node(s, node.nodes[0], word_hits)
+            for child in node.nodes[1:]:
+                mask = mask | self._node(s, child, word_hits)
+            return mask
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _docs(self, s: int, field_name: str, string: str) -> np.ndarray:
+        """The document of every occurrence of ``string`` in segment ``s`` (cached for the
+        query, since ranking asks again)."""
+        key = (s, field_name, string)
+        if key not in self._occurrences:
+            self._occurrences[key] = find(self.segments[s].suffix_arrays(field_name), string)
+        return self._occurrences[key]
+
+    def _field(self, s: int, node: Field) -> np.ndarray:
+        segment = self.segments[s]
+        arrays = segment.arrays
+        if node.name in PLACE_FIELDS:
+            wanted = {node.value, short_name(node.value)}
+            return self._coded(segment, node.name, lambda v: bool(v) and (
+                v in wanted or short_name(v) in wanted))  # fmt: skip
+        if node.name == "year":
+            low, high = node.year_range
+            years = arrays["year"]
+            return (years >= low) & (years <= high)
+        if node.name == "section":
+            matched = np.zeros(len(segment.meta["sections"]), dtype=bool)
+            matched[self._docs(s, "section", node.value)] = True
+            return matched[arrays["section"]]
+        if node.name == "metric":
+            return self._metric(segment, node)
+        if node.name == "report":
+            codes = [code for code, report in enumerate(segment.meta["reports"])
+                     if node.value in (report, report.lower())]  # fmt: skip
+            return np.isin(arrays["report"], codes)
+        return self._coded(segment, node.name, lambda v: v == node.value)
+
+    @staticmethod
+    def _coded(segment: Segment, column: str, accept) -> np.ndarray:
+        """Passages whose dictionary-coded ``column`` holds a value ``accept`` takes."""
+        table = np.array([accept(v) for v in segment.values(column)] + [False], dtype=bool)
+        return table[segment.arrays[column]]
+
+    @staticmethod
+    def _metric(segment: Segment, node: Field) -> np.ndarray:
+        arrays, names = segment.arrays, segment.values("metric")
+        name = metric_name(node.value)
+        mask = np.zeros(segment.size, dtype=bool)
+        if name not in names:
+            return mask
+        code = names.index(name)
+        if node.op is None:
+            mask[arrays["metric_passage"][arrays["metric_code"] == code]] = True
+        else:
+            values = arrays["fact_value"]
+            with np.errstate(invalid="ignore"):  # NaN (no value) satisfies no comparison
+                hit = (arrays["fact_metric"] == code) & _COMPARE[node.op](values, node.number)
+            mask[arrays["fact_passage"][hit]] = True
+        return mask
+
+    # ---- counting -----------------------------------------------------------------------
+
+    def report_count(self, matches: Matches) -> int:
+        """How many reports have a matching passage (a report lives in one segment)."""
+        count = 0
+        for segment, mask in zip(self.segments, matches.masks, strict=True):
+            reports = segment.arrays["report"][mask]
+            count += int(np.count_nonzero(np.bincount(reports))) if len(reports) else 0
+        return count
+
+    def facets(self, matches: Matches, names) -> dict[str, list[dict]]:
+        """``{name: [{"value", "count"}]}`` over every match. Values by count (then value),
+        years newest first; "" (no such place, no year) counts under None. Metrics count
+        passages per indicator they state."""
+        out = {}
+        for name in names:
+            counts: dict = {}
+            for segment, mask in zip(self.segments, matches.masks, strict=True):
+                for value, count in _segment_counts(segment, mask, name):
+                    counts[value] = counts.get(value, 0) + count
+            rows = [{"value": value, "count": count} for value, count in counts.items()]
+            if name == "year":
+                rows.sort(key=lambda r: (r["value"] is None, -int(r["value"] or 0)))
+            else:
+                rows.sort(key=lambda r: (-r["count"], r["value"] or ""))
+            out[name] = rows
+        return out
+
+    def indicators(self) -> list[dict]:
+        """Every canonical indicator stated in a live passage, with how many reports and
+        facts state it; most reported first."""
+        facts: dict[str, int] = {}
+        reports: dict[str, set] = {}
+        for segment, live in zip(self.segments, self.live, strict=True):
+            arrays, names = segment.arrays, segment.values("metric")
+            keep = live[arrays["fact_passage"]]
+            codes = arrays["fact_metric"][keep]
+            report_codes = arrays["report"][arrays["fact_passage"][keep]]
+            for code, count in enumerate(np.bincount(codes, minlength=len(names)).tolist()):
+                if names[code] and count:
+                    facts[names[code]] = facts.get(names[code], 0) + count
+            for code, report in set(zip(codes.tolist(), report_codes.tolist(), strict=True)):
+                if names[code]:
+                    reports.setdefault(names[code], set()).add(segment.meta["reports"][report])
+        rows = [{"canonical": n, "reports": len(reports[n]), "facts": facts[n]} for n in facts]
+        return sorted(rows, key=lambda r: (-r["reports"], -r["facts"], r["canonical"]))
+
+    # ---- ranking ------------------------------------------------------------------------
+
+    def _ranked(self, matches: Matches, texts: list[str]):
+        """(segment of each match, local number, score), concatenated over segments."""
+        segs, ids = [], []
+        for s, mask in enumerate(matches.masks):
+            local = np.flatnonzero(mask)
+            segs.append(np.full(len(local), s, dtype=np.int32))
+            ids.append(local)
+        seg = np.concatenate(segs) if segs else np.zeros(0, np.int32)
+        local = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+        scores = np.zeros(len(local), dtype=np.float64)
+        if matches.words is not None:
+            scores = self._words_scores(seg, local, texts, matches.words)
+        elif texts:
+            scores = self._bm25(seg, local, texts)
+        return seg, local, scores
+
+    def _tf(self, seg, local, field_name: str, string: str) -> np.ndarray:
+        """Occurrences of ``string`` in each given passage (overlapping ones included)."""
+        tf = np.zeros(len(local), dtype=np.float64)
+        for s, segment in enumerate(self.segments):
+            where = seg == s
+            if where.any():
+                counts = np.bincount(self._docs(s, field_name, string), minlength=segment.size)
+                tf[where] = counts[local[where]]
+        return tf
+
+    def _bm25(self, seg, local, texts: list[str]) -> np.ndarray:
+        lengths = np.zeros(len(local), dtype=np.float64)
+        for s, segment in enumerate(self.segments):
+            where = seg == s
+            lengths[where] = segment.arrays["length"][local[where]]
+        total = self.passages
+        average = self._average_length() or 1.0
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / average)
+        scores = np.zeros(len(local), dtype=np.float64)
+        for string in dict.fromkeys(texts):
+            tf = self._tf(seg, local, "text", string)
+            df = self._document_frequency(string)
+            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+            scores += idf * tf * (BM25_K1 + 1) / (tf + norm)
+        return scores
+
+    def _words_scores(self, seg, local, texts: list[str], words: dict) -> np.ndarray:
+        uids = np.zeros(len(local), dtype=np.int64)
+        for s, segment in enumerate(self.segments):
+            where = seg == s
+            uids[where] = segment.arrays["uid"][local[where]]
+        scores = np.zeros(len(local), dtype=np.float64)
+        for string in dict.fromkeys(texts):
+            found, values = words.get(string, (np.zeros(0, np.int64), np.zeros(0)))
+            order = np.argsort(found)
+            found, values = found[order], values[order]
+            at = np.clip(np.searchsorted(found, uids), 0, max(len(found) - 1, 0))
+            if len(found):
+                scores += np.where(found[at] == uids, values[at], 0.0)
+            scores += EXACT_FIRST * (self._tf(seg, local, "text", string) > 0)
+        return scores
+
+    def _document_frequency(self, string: str) -> int:
+        df = 0
+        for s, live in enumerate(self.live):
+            docs = self._docs(s, "text", string)
+            if len(docs):
+                df += int(np.count_nonzero(live[np.unique(docs)]))
+        return df
+
+    def _average_length(self) -> float:
+        total = sum(
+            int(segment.arrays["length"][live].sum())
+            for segment, live in zip(self.segments, self.live, strict=True)
+        )
+        return total / max(self.passages, 1)
+
+    def _report_ranks(self) -> list[np.ndarray]:
+        """Per segment, each local report's rank among all report ids (for tie-breaking)."""
+        if self._report_rank is None:
+            ids = sorted({r for segment in self.segments for r in segment.meta["reports"]})
+            rank = {report: i for i, report in enumerate(ids)}
+            self._report_rank = [
+                np.array([rank[r] for r in segment.meta["reports"]], dtype=np.int64)
+                for segment in self.segments
+            ]
+        return self._report_rank
+
+    def page(
+        self,
+        matches: Matches,
+        texts: list[str],
+        *,
+        sort: str = "relevance",
+        limit: int = 10,
+        offset: int = 0,
+        group: bool = False,
+    ) -> list[tuple[int, float, int]]:
+        """One page of matches as (uid, score, matching passages in its report), best
+        first; ``limit=0``: all from ``offset``. With ``group``, one entry per report (its
+        best passage)."""
+        seg, local, scores = self._ranked(matches, texts)
+        n = len(local)
+        report = np.zeros(n, dtype=np.int64)
+        position = np.zeros(n, dtype=np.int64)
+        year = np.zeros(n, dtype=np.int64)
+        city = np.zeros(n, dtype=np.int64)
+        cities = sorted({v for segment in self.segments for v in segment.values("city")})
+        city_rank = {name: i for i, name in enumerate(cities)}
+        for s, segment in enumerate(self.segments):
+            where = seg == s
+            if not where.any():
+                continue
+            at = local[where]
+            report[where] = self._report_ranks()[s][segment.arrays["report"][at]]
+            position[where] = segment.arrays["position"][at]
+            year[where] = segment.arrays["year"][at]
+            ranks = np.array([city_rank[v] for v in segment.values("city")], dtype=np.int64)
+            city[where] = ranks[segment.arrays["city"][at]]
+        keys = [-scores, report, position]  # first key first, all ascending
+        if sort == "year":
+            keys = [-year, *keys]
+        elif sort == "city":
+            keys = [city, -year, *keys]
+        per_report = np.bincount(report) if n else np.zeros(0, np.int64)
+        if group:
+            order = _lexsorted(keys, np.arange(n))
+            _, first = np.unique(report[order], return_index=True)
+            chosen = order[np.sort(first)]
+            chosen = chosen[offset:] if limit == 0 else chosen[offset : offset + limit]
+        else:
+            wanted = n if limit == 0 else min(n, offset + limit)
+            chosen = _smallest(keys, np.arange(n), wanted)[offset:]
+        out = []
+        for i in chosen.tolist():
+            uid = int(self.segments[seg[i]].arrays["uid"][local[i]])
+            out.append((uid, float(scores[i]), int(per_report[report[i]])))
+        return out
+
+
+def _word_hits(tree, words: WordsLookup | None) -> dict:
+    """{string: (uids, scores)} for every ``Words`` node of the tree, asked once each."""
+    found: dict = {}
+
+    def visit(node):
+        if isinstance(node, Words) and node.value not in found:
+            if words is None:
+                raise TypeError("a Words node needs a words lookup")
+            hits = words(node.value)
+            found[node.value] = (
+                np.fromiter(hits.keys(), dtype=np.int64, count=len(hits)),
+                np.fromiter(hits.values(), dtype=np.float64, count=len(hits)),
+            )
+        for child in getattr(node, "nodes", ()) or ((node.node,) if isinstance(node, Not) else ()):
+            visit(child)
+
+    if tree is not None:
+        visit(tree)
+    return found
+
+
+def _segment_counts(segment: Segment, mask: np.ndarray, name: str):
+    """(value, count) pairs of facet ``name`` over a segment's matching passages."""
+    arrays = segment.arrays
+    if name == "metric":
+        codes = arrays["metric_code"][mask[arrays["metric_passage"]]]
+        names = segment.values("metric")
+        return [(names[c], n) for c, n in enumerate(np.bincount(codes).tolist()) if n]
+    if name == "year":
+        years = np.bincount(arrays["year"][mask].astype(np.int64)).tolist()
+        return [(str(y) if y else None, n) for y, n in enumerate(years) if n]
+    values = segment.values(name)
+    counts = np.bincount(arrays[name][mask], minlength=len(values)).tolist()
+    return [(values[c] or None, n) for c, n in enumerate(counts) if n]
+
+
+def _lexsorted(keys: list[np.ndarray], idx: np.ndarray) -> np.ndarray:
+    """``idx`` ordered by ``keys`` (first key first, each ascending)."""
+    return idx[np.lexsort([key[idx] for key in reversed(keys)])]
+
+
+def _smallest(keys: list[np.ndarray], idx: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` first of ``idx`` in ``keys`` order, sorted; only ties at the cut-off are
+    looked at by the next key, so a page costs a partition, not a sort of every match.
+    The last key must be unique among ``idx`` for the result to be deterministic."""
+    if k <= 0:
+        return idx[:0]
+    if len(idx) <= k or len(keys) == 1:
+        return _lexsorted(keys, idx)[:k]
+    values = keys[0][idx]
+    cut = np.partition(values, k - 1)[k - 1]
+    below = idx[values < cut]
+    tied = idx[values == cut]
+    chosen = np.concatenate([below, _smallest(keys[1:], tied, k - len(below))])
+    return _lexsorted(keys, chosen)
