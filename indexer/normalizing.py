@@ -20,6 +20,7 @@ report stays Traditional on screen, while matching happens on the Simplified for
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,80 +61,107 @@ def normalize_for_search(text: str) -> str:
     return normalize_with_offsets(text).text
 
 
+@lru_cache(maxsize=4096)
 def normalize_with_offsets(original: str) -> NormalizedText:
-    """Normalize ``original`` and keep, for every output character, its source span."""
-    # Step 1: NFKC + lower case + white-space rules, one "cluster" (base character and its
-    # combining marks) at a time, so each output character knows its source cluster.
-    pieces: list[str] = []
-    spans: list[tuple[int, int]] = []  # one per entry of `pieces`
-    pending_space: tuple[int, int] | None = None  # a space is written only before content
-    at_line_start = True
-    i, n = 0, len(original)
-    while i < n:
-        j = i + 1
-        # Combining marks belong to the character before them, but never to a line break
-        # (a mark at the start of a line stands alone, as it would after normalizing).
-        while j < n and original[i] not in _LINE_BREAKS and unicodedata.combining(original[j]):
-            j += 1
-        cluster = original[i:j]
-        if cluster[0] in _LINE_BREAKS:
-            if cluster == "\r" and j < n and original[j] == "\n":
-                j += 1  # CRLF is one line break
-            pieces.append("\n")
-            spans.append((i, j))
-            pending_space, at_line_start = None, True
-        else:
-            form = _search_form(cluster)
-            if form and form.isspace():
-                if not at_line_start:
-                    start = pending_space[0] if pending_space else i
-                    pending_space = (start, j)
-            elif form:
-                if pending_space:
-                    pieces.append(" ")
-                    spans.append(pending_space)
-                    pending_space = None
-                pieces.append(form)
-                spans.append((i, j))
-                at_line_start = False
-        i = j
-
-    # Step 2: Traditional -> Simplified per line. OpenCC converts phrases, which is right for
-    # words like 乾燥 -> 干燥; where a line's length changes we fall back to one character at
-    # a time for that line so the offset map stays exact.
-    converter = _t2s()
+    """Normalize ``original`` and keep, for every output character, its source span.
+    Line by line: no rule reaches across a line break. Cached: the indexer's stages ask for
+    the same passage more than once (sections, then metrics)."""
     text_parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    line: list[tuple[str, tuple[int, int]]] = []
+    position = 0
+    for line_break in _LINE_BREAK.finditer(original):
+        _normalize_line(original, position, line_break.start(), text_parts, starts, ends)
+        text_parts.append("\n")
+        starts.append(line_break.start())
+        ends.append(line_break.end())
+        position = line_break.end()
+    _normalize_line(original, position, len(original), text_parts, starts, ends)
+    return NormalizedText("".join(text_parts), tuple(starts), tuple(ends), len(original))
 
-    def flush_line():
-        chars = [(c, span) for piece, span in line for c in piece]
+
+_LINE_BREAK = re.compile("\r\n|[" + "".join(sorted(_LINE_BREAKS)) + "]")  # CRLF is one break
+
+
+def _normalize_line(original: str, start: int, end: int, text_parts: list[str],
+                    starts: list[int], ends: list[int], fast: bool = True) -> None:  # fmt: skip
+    """Append the search form of ``original[start:end]`` (one line) and its spans."""
+    line = original[start:end]
+    # Step 1: NFKC + lower case + white-space rules. Most lines of a report hold only
+    # characters that normalize to exactly one visible character: those are translated in
+    # one call, each output character coming from the character at the same place.
+    table = _one_to_one_table(line) if fast else None
+    if table is not None:
+        before = line.translate(table)
+        chars = None  # character i comes from line[i]
+    else:
+        chars = [(c, span) for piece, span in _clusters(line) for c in piece]
         before = "".join(c for c, _ in chars)
-        after = converter.convert(before) if before else ""
-        if len(after) == len(before):
-            text_parts.append(after)
-            for _, (s, e) in chars:
-                starts.append(s)
-                ends.append(e)
+    # Step 2: Traditional -> Simplified. OpenCC converts phrases, which is right for words
+    # like 乾燥 -> 干燥; where the line's length changes we fall back to one character at a
+    # time so the offset map stays exact.
+    after = _t2s().convert(before) if before else ""
+    if len(after) == len(before):
+        text_parts.append(after)
+        if chars is None:
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
         else:
-            for c, (s, e) in chars:
-                converted = converter.convert(c) or c
-                text_parts.append(converted)
-                starts.extend([s] * len(converted))
-                ends.extend([e] * len(converted))
-        line.clear()
+            starts.extend(start + s for _, (s, _) in chars)
+            ends.extend(start + e for _, (_, e) in chars)
+        return
+    if chars is None:
+        chars = [(c, (i, i + 1)) for i, c in enumerate(before)]
+    for c, (s, e) in chars:
+        converted = _t2s().convert(c) or c
+        text_parts.append(converted)
+        starts.extend([start + s] * len(converted))
+        ends.extend([start + e] * len(converted))
 
-    for piece, span in zip(pieces, spans, strict=True):
-        if piece == "\n":
-            flush_line()
-            text_parts.append("\n")
-            starts.append(span[0])
-            ends.append(span[1])
-        else:
-            line.append((piece, span))
-    flush_line()
-    return NormalizedText("".join(text_parts), tuple(starts), tuple(ends), n)
+
+def _one_to_one_table(line: str) -> dict | None:
+    """A ``str.translate`` table giving ``line``'s step-1 form, if each of its characters
+    normalizes to exactly one visible, non-space character on its own; else None."""
+    table = {}
+    for char in set(line):
+        form = _simple_form(char)
+        if form is None:
+            return None
+        if form != char:
+            table[ord(char)] = form
+    return table
+
+
+@lru_cache(maxsize=1 << 16)
+def _simple_form(char: str) -> str | None:
+    form = _search_form(char)
+    if len(form) != 1 or form.isspace() or unicodedata.combining(char):
+        return None
+    return form
+
+
+def _clusters(line: str) -> list[tuple[str, tuple[int, int]]]:
+    """Step 1 for any line, one "cluster" (a character and its combining marks) at a time:
+    (output, source span in the line) pairs; runs of white space become one space, none at
+    the start or end of the line."""
+    pieces: list[tuple[str, tuple[int, int]]] = []
+    pending_space: tuple[int, int] | None = None  # a space is written only before content
+    i, n = 0, len(line)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(line[j]):
+            j += 1
+        form = _search_form(line[i:j])
+        if form and form.isspace():
+            if pieces:
+                pending_space = (pending_space[0] if pending_space else i, j)
+        elif form:
+            if pending_space:
+                pieces.append((" ", pending_space))
+                pending_space = None
+            pieces.append((form, (i, j)))
+        i = j
+    return pieces
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,7 +2,7 @@
 
 Input: nothing (a format version and analyzers). Output: ``build_schema()`` (the Whoosh
 index of record), ``word_tokens`` (how text is cut into jieba words, at index and query time
-alike), place keys, and the names facets and filters use.
+alike), and the names of the facets.
 
 An index has two parts, written in one commit by ``indexer.store``:
 
@@ -23,11 +23,9 @@ import logging
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from .gazetteer import short_name
-
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 PASSAGE, REPORT = "p", "r"
 # The ``words`` field is given jieba's words already cut, joined by this character, so that
@@ -87,51 +85,39 @@ class WordTokenizer(_TermTokenizer):
             offset += len(word) + 1
 
 
-def place_key(level: str, name: str) -> str:
-    """The term a place filter looks up: ``place_key("city", "盘锦")`` -> "city=盘锦"."""
-    return f"{level}={name}"
-
-
-def place_keys(province: str, city: str, district: str) -> str:
-    """A passage's place terms: full and short name per level ("city=盘锦市,city=盘锦")."""
-    keys = set()
-    for level, name in (("province", province), ("city", city), ("district", district)):
-        if name:
-            keys.update({place_key(level, name), place_key(level, short_name(name))})
-    return ",".join(sorted(keys))
-
-
 def build_schema() -> Schema:
+    """The Whoosh index of record. Only what Whoosh is asked is indexed: the passage and
+    report ids, the fields the product names (city, year, metric, and the section path,
+    stored), and the jieba words behind ``--words``. Everything else is stored for display;
+    filters and facets are the engine's columns."""
     return Schema(
         doctype=ID(),
-        id=ID(stored=True, unique=True, sortable=True),
-        report=ID(stored=True, sortable=True),
-        position=NUMERIC(stored=True, sortable=True),
-        # metadata, stored for display; ID+sortable where it is a facet
+        id=ID(stored=True, unique=True),
+        report=ID(stored=True),
+        # the passage's number in the exact-match engine's segments
+        uid=ID(stored=True, sortable=True),
+        city=ID(stored=True),
+        year=ID(stored=True),  # "2021", or "" when the report does not say
+        section=STORED(),  # list of headings, outermost first
+        metric=KEYWORD(stored=True, commas=True),
+        words=TEXT(analyzer=WordTokenizer(), phrase=False),
+        # stored only
+        position=STORED(),
         title=STORED(),
         file=STORED(),
-        province=ID(stored=True, sortable=True),
-        city=ID(stored=True, sortable=True),
-        district=ID(stored=True, sortable=True),
-        place_keys=KEYWORD(commas=True),  # full and short names, prefixed "province=" etc.
-        level=ID(stored=True),
-        kind=ID(stored=True),
-        script=ID(stored=True),
-        year=ID(stored=True, sortable=True),  # "2021", or "" when the report does not say
+        province=STORED(),
+        district=STORED(),
+        level=STORED(),
+        kind=STORED(),
+        script=STORED(),
         published=STORED(),
         doc_number=STORED(),
         issuer=STORED(),
-        # passage
-        # the passage's number in the exact-match engine's segments
-        uid=ID(stored=True, sortable=True),
-        section=STORED(),  # list of headings, outermost first
-        category=ID(stored=True, sortable=True),
-        metric=KEYWORD(stored=True, commas=True),
+        category=STORED(),
         facts=STORED(),
         original=STORED(),
         start=STORED(),
         end=STORED(),
-        words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # report documents
         content_hash=STORED(),
         summary=STORED(),

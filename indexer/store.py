@@ -59,7 +59,6 @@ from .schema import (
     REPORT,
     WORD_SEPARATOR,
     build_schema,
-    place_keys,
     word_tokens,
 )
 from .segment import PassageRow, Segment, build_segment, rows_of
@@ -570,7 +569,6 @@ def report_documents(report: Report) -> Iterable[dict]:
         province=meta.province,
         city=meta.city,
         district=meta.district,
-        place_keys=place_keys(meta.province, meta.city, meta.district),
         level=meta.level,
         kind=meta.kind,
         script=meta.script,

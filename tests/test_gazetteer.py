@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.gazetteer import default_gazetteer, short_name
 
@@ -39,3 +41,17 @@ def test_mentions_read_longest_names_first():
     names = [name for _, name in gazetteer.mentions("四川省自贡市和南充市嘉陵区,遂宁市城区")]
     assert names == ["四川省", "自贡市", "南充市", "嘉陵区", "遂宁市"]  # 城区 is a word here
     assert gazetteer.names_only("四川省自贡市") and not gazetteer.names_only("自贡市报告")
+
+
+@given(st.lists(st.text(alphabet="南充市嘉陵区和县", min_size=1, max_size=4), min_size=1,
+                max_size=8), st.text(alphabet="南充市嘉陵区和县两级", max_size=30))  # fmt: skip
+def test_the_name_trie_finds_what_an_alternation_longest_first_finds(names, text):
+    import re
+
+    from indexer.gazetteer import longest_name_pattern
+
+    alternation = re.compile(
+        "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    )
+    trie = longest_name_pattern(names)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]

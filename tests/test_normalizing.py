@@ -66,3 +66,17 @@ def test_normalizing_is_idempotent(text):
 def test_traditional_and_simplified_meet():
     assert normalize_for_search("柔性執法") == normalize_for_search("柔性执法") == "柔性执法"
     assert normalize_for_search("行政機關負責人出庭應訴率") == "行政机关负责人出庭应诉率"
+
+
+@given(report_text)
+def test_the_fast_path_for_plain_lines_changes_nothing(text):
+    """Lines of one-to-one characters are translated in one call; the result is the one
+    the character-by-character path gives."""
+    from indexer.normalizing import _normalize_line
+
+    outputs = []
+    for fast in (True, False):
+        parts, starts, ends = [], [], []
+        _normalize_line(text, 0, len(text), parts, starts, ends, fast=fast)
+        outputs.append(("".join(parts), starts, ends))
+    assert outputs[0] == outputs[1]
