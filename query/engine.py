@@ -82,7 +82,7 @@ class Engine:
             np.ones(segment.size, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
             for segment, mask in zip(segments, live, strict=True)
         ]
-        self._occurrences: dict[tuple[int, str, str], np.ndarray] = {}
+        self._occurrences: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._report_rank: list[np.ndarray] | None = None
 
     # ---- matching -----------------------------------------------------------------------
@@ -115,7 +115,7 @@ class Engine:
         segment = self.segments[s]
         if isinstance(node, Text):
             mask = np.zeros(segment.size, dtype=bool)
-            mask[self._docs(s, "text", node.value)] = True
+            mask[self._counts(s, "text", node.value)[0]] = True
             return mask
         if isinstance(node, Words):
             return np.isin(segment.arrays["uid"], word_hits[node.value][0])
@@ -135,12 +135,18 @@ class Engine:
             return mask
         raise TypeError(f"not a query node: {node!r}")
 
-    def _docs(self, s: int, field_name: str, string: str) -> np.ndarray:
-        """The document of every occurrence of ``string`` in segment ``s`` (cached for the
-        query, since ranking asks again)."""
+    def _counts(self, s: int, field_name: str, string: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents holding ``string`` in segment ``s``, sorted; how often each holds it),
+        cached for the query, since ranking asks again."""
         key = (s, field_name, string)
         if key not in self._occurrences:
-            self._occurrences[key] = find(self.segments[s].suffix_arrays(field_name), string)
+            docs = find(self.segments[s].suffix_arrays(field_name), string)
+            if len(docs) * 8 < self.segments[s].size:  # few: sort them
+                self._occurrences[key] = np.unique(docs, return_counts=True)
+            else:  # many (a common character): count in one pass, no sort
+                counts = np.bincount(docs, minlength=self.segments[s].size)
+                holding = np.flatnonzero(counts)
+                self._occurrences[key] = (holding, counts[holding])
         return self._occurrences[key]
 
     def _field(self, s: int, node: Field) -> np.ndarray:
@@ -156,7 +162,7 @@ class Engine:
             return (years >= low) & (years <= high)
         if node.name == "section":
             matched = np.zeros(len(segment.meta["sections"]), dtype=bool)
-            matched[self._docs(s, "section", node.value)] = True
+            matched[self._counts(s, "section", node.value)[0]] = True
             return matched[arrays["section"]]
         if node.name == "metric":
             return self._metric(segment, node)
@@ -257,18 +263,18 @@ class Engine:
     def _tf(self, seg, local, field_name: str, string: str) -> np.ndarray:
         """Occurrences of ``string`` in each given passage (overlapping ones included)."""
         tf = np.zeros(len(local), dtype=np.float64)
-        for s, segment in enumerate(self.segments):
-            where = seg == s
-            if where.any():
-                counts = np.bincount(self._docs(s, field_name, string), minlength=segment.size)
-                tf[where] = counts[local[where]]
+        for s in range(len(self.segments)):
+            where = np.flatnonzero(seg == s)
+            holding, counts = self._counts(s, field_name, string)
+            if len(where) and len(holding):
+                ids = local[where]
+                at = np.minimum(np.searchsorted(holding, ids), len(holding) - 1)
+                held = holding[at] == ids
+                tf[where[held]] = counts[at[held]]
         return tf
 
     def _bm25(self, seg, local, texts: list[str]) -> np.ndarray:
-        lengths = np.zeros(len(local), dtype=np.float64)
-        for s, segment in enumerate(self.segments):
-            where = seg == s
-            lengths[where] = segment.arrays["length"][local[where]]
+        lengths = self._gather(seg, local, "length").astype(np.float64)
         total = self.passages
         average = self._average_length() or 1.0
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / average)
@@ -281,10 +287,7 @@ class Engine:
         return scores
 
     def _words_scores(self, seg, local, texts: list[str], words: dict) -> np.ndarray:
-        uids = np.zeros(len(local), dtype=np.int64)
-        for s, segment in enumerate(self.segments):
-            where = seg == s
-            uids[where] = segment.arrays["uid"][local[where]]
+        uids = self._gather(seg, local, "uid")
         scores = np.zeros(len(local), dtype=np.float64)
         for string in dict.fromkeys(texts):
             found, values = words.get(string, (np.zeros(0, np.int64), np.zeros(0)))
@@ -299,9 +302,7 @@ class Engine:
     def _document_frequency(self, string: str) -> int:
         df = 0
         for s, live in enumerate(self.live):
-            docs = self._docs(s, "text", string)
-            if len(docs):
-                df += int(np.count_nonzero(live[np.unique(docs)]))
+            df += int(np.count_nonzero(live[self._counts(s, "text", string)[0]]))
         return df
 
     def _average_length(self) -> float:
@@ -322,6 +323,17 @@ class Engine:
             ]
         return self._report_rank
 
+    def _gather(self, seg, local, column: str, tables=None) -> np.ndarray:
+        """Column ``column`` of each (segment, local number), through ``tables[segment]``
+        when given (codes to global ranks)."""
+        out = np.zeros(len(local), dtype=np.int64)
+        for s, segment in enumerate(self.segments):
+            where = seg == s
+            if where.any():
+                values = segment.arrays[column][local[where]]
+                out[where] = values if tables is None else tables[s][values]
+        return out
+
     def page(
         self,
         matches: Matches,
@@ -337,27 +349,16 @@ class Engine:
         best passage)."""
         seg, local, scores = self._ranked(matches, texts)
         n = len(local)
-        report = np.zeros(n, dtype=np.int64)
-        position = np.zeros(n, dtype=np.int64)
-        year = np.zeros(n, dtype=np.int64)
-        city = np.zeros(n, dtype=np.int64)
-        cities = sorted({v for segment in self.segments for v in segment.values("city")})
-        city_rank = {name: i for i, name in enumerate(cities)}
-        for s, segment in enumerate(self.segments):
-            where = seg == s
-            if not where.any():
-                continue
-            at = local[where]
-            report[where] = self._report_ranks()[s][segment.arrays["report"][at]]
-            position[where] = segment.arrays["position"][at]
-            year[where] = segment.arrays["year"][at]
-            ranks = np.array([city_rank[v] for v in segment.values("city")], dtype=np.int64)
-            city[where] = ranks[segment.arrays["city"][at]]
-        keys = [-scores, report, position]  # first key first, all ascending
-        if sort == "year":
-            keys = [-year, *keys]
-        elif sort == "city":
-            keys = [city, -year, *keys]
+        report = self._gather(seg, local, "report", self._report_ranks())
+        keys = [-scores, report, self._gather(seg, local, "position")]  # all ascending
+        if sort in ("year", "city"):
+            keys = [-self._gather(seg, local, "year"), *keys]
+        if sort == "city":
+            names = sorted({v for segment in self.segments for v in segment.values("city")})
+            rank = {name: i for i, name in enumerate(names)}
+            ranks = [np.array([rank[v] for v in segment.values("city")], dtype=np.int64)
+                     for segment in self.segments]  # fmt: skip
+            keys = [self._gather(seg, local, "city", ranks), *keys]
         per_report = np.bincount(report) if n else np.zeros(0, np.int64)
         if group:
             order = _lexsorted(keys, np.arange(n))
