@@ -133,3 +133,14 @@ def test_reports_listing(seed_index):
     rows = seed_index.reports()
     assert [row["report"] for row in rows] == sorted(row["report"] for row in rows)
     assert {row["city"] for row in rows} == {"自贡市", "盘锦市", "遂宁市", "重庆市", "南充市"}
+
+
+def test_filters_travel_as_nodes_and_keep_their_quotes(seed_index):
+    """A filter value is never turned into query text: quotes and operator words in it are
+    just characters of the value."""
+    quoted = seed_index.search("", filters={"section": "二、深化“放管服”改革"}, limit=0)
+    assert quoted.total > 0
+    assert all("二、深化“放管服”改革" in hit.section[0] for hit in quoted.hits)
+    straight = seed_index.search("", filters={"section": '深化"放管服"改革'}, limit=0)
+    assert straight.total == 0  # straight quotes are other characters than “ ”
+    assert seed_index.search("", filters={"section": "OR"}, limit=0).total == 0

@@ -125,13 +125,33 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
         time.sleep(0.05)
     time.sleep(1.0)  # let it write for a while
     assert process.poll() is None, "the rebuild finished before it could be killed"
+    readers = children_of(process.pid)
+    assert readers, "the rebuild reads reports in worker processes"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    deadline = time.time() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in readers) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in readers if os.path.exists(f"/proc/{pid}")], "orphaned readers"
     assert city_hits(index_dir, "柔性执法") == ["盘锦市", "遂宁市"]
     # The next writer is not blocked by the dead one, and cleans up after it.
     summary = IndexStore(index_dir).update([SEEDS], rebuild=True)
     assert summary.reports == 5
     assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid`` (Linux /proc)."""
+    children = []
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                children.append(int(stat))
+    return children
 
 
 def test_a_second_writer_fails_clearly(tmp_path):
