@@ -7,12 +7,13 @@ alike), and the names of the facets.
 An index has two parts, written in one commit by ``indexer.store``:
 
 * the Whoosh index of record: one document per passage (``doctype`` "p") with its stored
-  record (original text, section path, facts, metadata) and its jieba ``words`` (BM25 for
-  ``--words``), and one per report (``doctype`` "r", with the file's content hash for
-  incremental indexing). Passages are found by ``uid``.
-* the exact-match engine's segments (``indexer.segment``): suffix arrays over every
-  passage's search form and per-passage columns. Exact strings, filters, counts and facets
-  are answered there, never by iterating Whoosh postings.
+  record (original text, section path, facts, metadata) and the fields city, year and
+  metric, and one per report (``doctype`` "r", with the file's content hash for incremental
+  indexing). Passages are found by ``uid``.
+* the engine's segments (``indexer.segment``): suffix arrays over every passage's search
+  form, per-passage columns, and the jieba words of every passage with their inverted
+  index (BM25 for ``--words``). Exact strings, words, filters, counts and facets are
+  answered there, never by iterating Whoosh postings.
 
 ``FORMAT_VERSION`` changes whenever what is stored changes.
 """
@@ -22,15 +23,11 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 PASSAGE, REPORT = "p", "r"
-# The ``words`` field is given jieba's words already cut, joined by this character, so that
-# segmentation can run in worker processes (see store.prepare_report).
-WORD_SEPARATOR = "\x1f"
 
 # Facetable fields (sortable columns) and how the CLI and JSON name them.
 FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
@@ -50,46 +47,11 @@ def word_tokens(search_text: str) -> list[str]:
     return [w for w in _jieba().cut(search_text) if any(c.isalnum() for c in w)]
 
 
-class _TermTokenizer(Tokenizer):
-    """A Whoosh tokenizer over ``terms(value)``: (position, term, start character) triples."""
-
-    def terms(self, value: str):
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):  # fmt: skip
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, term, char in self.terms(value):
-            token.text = term
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = term
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + char
-                token.endchar = start_char + char + len(term)
-            yield token
-
-
-class WordTokenizer(_TermTokenizer):
-    """Words already cut by ``word_tokens`` and joined by WORD_SEPARATOR -> terms."""
-
-    def terms(self, value: str):
-        offset = 0
-        for position, word in enumerate(value.split(WORD_SEPARATOR)):
-            if word:
-                yield position, word, offset
-            offset += len(word) + 1
-
-
 def build_schema() -> Schema:
     """The Whoosh index of record. Only what Whoosh is asked is indexed: the passage and
-    report ids, the fields the product names (city, year, metric, and the section path,
-    stored), and the jieba words behind ``--words``. Everything else is stored for display;
-    filters and facets are the engine's columns."""
+    report ids and the fields the product names (city, year, metric, and the section path,
+    stored). Everything else is stored for display; filters, facets and jieba words are
+    the engine's columns."""
     return Schema(
         doctype=ID(),
         id=ID(stored=True, unique=True),
@@ -100,7 +62,6 @@ def build_schema() -> Schema:
         year=ID(stored=True),  # "2021", or "" when the report does not say
         section=STORED(),  # list of headings, outermost first
         metric=KEYWORD(stored=True, commas=True),
-        words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # stored only
         position=STORED(),
         title=STORED(),

@@ -16,7 +16,11 @@ arrays, one value per passage unless named otherwise:
   ``fact_value`` (NaN when none); and ``metric_passage``, ``metric_code``: each (passage,
   canonical indicator) pair once, for metric filters and facets;
 * ``text.*`` and ``section.*``: the suffix arrays (``indexer.suffix_array``) over the
-  passages' search forms and over the distinct section paths.
+  passages' search forms and over the distinct section paths;
+* jieba words, for ``--words``: ``word_length`` (words in each passage), the vocabulary
+  (``word_text``, its words' UTF-8 bytes in sorted order, word ``w`` at
+  ``word_start[w]:word_start[w + 1]``), and an inverted index: passages ``word_doc`` and
+  counts ``word_tf`` of word ``w`` at ``word_offsets[w]:word_offsets[w + 1]``.
 
 A segment never changes once written. An index is a list of segments plus, per segment,
 which passages are still live; ``rows_of`` turns a segment back into rows so that small
@@ -33,7 +37,8 @@ from . import suffix_array
 from .suffix_array import SuffixArrays
 
 CATEGORICAL = ("province", "city", "district", "level", "kind", "category")
-PASSAGE_ARRAYS = ("uid", "report", "position", "length", "year", "section") + CATEGORICAL
+PASSAGE_ARRAYS = ("uid", "report", "position", "length", "year", "section", "word_length")
+PASSAGE_ARRAYS += CATEGORICAL
 FACT_ARRAYS = ("fact_passage", "fact_metric", "fact_value", "metric_passage", "metric_code")
 TEXT_FIELDS = ("text", "section")  # the suffix arrays a segment holds
 
@@ -56,6 +61,7 @@ class PassageRow:
     category: str = ""
     # (canonical indicator or "", value) of every fact the passage states
     facts: list[tuple[str, float | None]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # jieba words of the search form
 
 
 @dataclass
@@ -113,6 +119,7 @@ def build_segment(rows: list[PassageRow]) -> Segment:
     )
     arrays["metric_passage"] = pairs[0].astype(np.int32)
     arrays["metric_code"] = pairs[1].astype(np.int32)
+    arrays.update(_word_index(rows))
     for field_name, documents in (("text", [row.text for row in rows]), ("section", sections)):
         built = suffix_array.build(documents)
         for part in SuffixArrays.ARRAYS:
@@ -125,6 +132,45 @@ def build_segment(rows: list[PassageRow]) -> Segment:
         "values": values,
     }
     return Segment(meta=meta, arrays=arrays)
+
+
+def _word_index(rows: list[PassageRow]) -> dict[str, np.ndarray]:
+    """The vocabulary and inverted index of the rows' jieba words (see the docstring)."""
+    vocabulary = sorted({word for row in rows for word in row.words})
+    number = {word: i for i, word in enumerate(vocabulary)}
+    lengths = np.array([len(row.words) for row in rows], dtype=np.int64)
+    words = np.fromiter((number[w] for row in rows for w in row.words), dtype=np.int64,
+                        count=int(lengths.sum()))  # fmt: skip
+    docs = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    pairs, tf = np.unique(words * max(len(rows), 1) + docs, return_counts=True)
+    word_of = pairs // max(len(rows), 1)
+    encoded = [word.encode("utf-8") for word in vocabulary]
+    return {
+        "word_length": lengths.astype(np.int32),
+        "word_text": np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
+        "word_start": np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64),
+        "word_offsets": np.searchsorted(word_of, np.arange(len(vocabulary) + 1)).astype(np.int64),
+        "word_doc": (pairs % max(len(rows), 1)).astype(np.int32),
+        "word_tf": tf.astype(np.int32),
+    }
+
+
+def word_postings(segment: Segment, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """(passages holding ``word``, sorted; how often each holds it) in ``segment``."""
+    arrays = segment.arrays
+    text, start = arrays["word_text"], arrays["word_start"]
+    wanted = word.encode("utf-8")
+    lo, hi = 0, len(start) - 1
+    while lo < hi:  # binary search of the sorted vocabulary (UTF-8 sorts as code points)
+        mid = (lo + hi) // 2
+        if text[start[mid] : start[mid + 1]].tobytes() < wanted:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == len(start) - 1 or text[start[lo] : start[lo + 1]].tobytes() != wanted:
+        return arrays["word_doc"][:0], arrays["word_tf"][:0]
+    first, last = arrays["word_offsets"][lo], arrays["word_offsets"][lo + 1]
+    return arrays["word_doc"][first:last], arrays["word_tf"][first:last]
 
 
 def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow]:
@@ -140,6 +186,14 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
         facts.setdefault(passage, []).append(
             (metric_names[code], None if value != value else value)
         )
+    words: dict[int, list[str]] = {}
+    text, start, offsets = arrays["word_text"], arrays["word_start"], arrays["word_offsets"]
+    for w in range(len(start) - 1):
+        word = text[start[w] : start[w + 1]].tobytes().decode("utf-8")
+        postings = slice(offsets[w], offsets[w + 1])
+        docs, counts = arrays["word_doc"][postings], arrays["word_tf"][postings]
+        for doc, tf in zip(docs.tolist(), counts.tolist(), strict=True):
+            words.setdefault(doc, []).extend([word] * tf)
     columns = {c: (segment.values(c), arrays[c]) for c in CATEGORICAL}
     rows = []
     for i in range(segment.size):
@@ -154,6 +208,7 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
                 section=meta["sections"][arrays["section"][i]],
                 year=int(arrays["year"][i]),
                 facts=facts.get(i, []),
+                words=words.get(i, []),
                 **{c: names[codes[i]] for c, (names, codes) in columns.items()},
             )
         )

@@ -57,7 +57,6 @@ from .schema import (
     FORMAT_VERSION,
     PASSAGE,
     REPORT,
-    WORD_SEPARATOR,
     build_schema,
     word_tokens,
 )
@@ -610,8 +609,6 @@ def report_documents(report: Report) -> Iterable[dict]:
             original=passage.original,
             start=passage.start,
             end=passage.end,
-            # jieba runs here, in the worker, not in the analyzer of the writing process.
-            words=WORD_SEPARATOR.join(word_tokens(passage.text)),
         )
 
 
@@ -635,6 +632,8 @@ def passage_rows(report: Report) -> list[PassageRow]:
             kind=meta.kind,
             category=passage.category,
             facts=[(f.canonical, f.value) for f in passage.facts],
+            # jieba runs here, in the reader processes, not in the writing one.
+            words=word_tokens(passage.text),
         )
         for passage in report.passages
     ]

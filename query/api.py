@@ -138,7 +138,7 @@ class ReportIndex:
         tree = with_filters(parse_query(query) if query.strip() else None, filters)
         if words:
             tree = as_words(tree)
-        matches = self._engine.match(tree, self._record.words if words else None)
+        matches = self._engine.match(tree)
         return build_query_text(query, filters), tree, matches
 
     def search(

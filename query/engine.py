@@ -14,12 +14,13 @@ Everything runs on numpy arrays, memory-mapped from the index folder:
   year ranges, section text (a suffix array over the distinct section paths), categories,
   levels, kinds, reports, and metrics (with comparisons over the facts' values).
 * ``And``/``Or``/``Not`` -> boolean mask algebra; ``Not`` is within the live passages.
-* ``Words`` (``--words``) -> the passages a ``words`` callable returns (the Whoosh record's
-  jieba words), given as {uid: score}.
+* ``Words`` (``--words``) -> passages holding every jieba word of the string, in any
+  order, from the segments' inverted index of words.
 * ranking: BM25 over the exact occurrence counts of the query's strings and the passages'
-  lengths, with document frequencies over the whole index, so a score never depends on how
-  the index is cut into segments. Only the requested page is sorted (``argpartition``);
-  ties are broken by report id, then passage position, i.e. by passage id.
+  lengths (with ``--words``: over word counts, passages holding the exact string first),
+  with document frequencies over the whole index, so a score never depends on how the
+  index is cut into segments. Only the requested page is sorted (``argpartition``); ties
+  are broken by report id, then passage position, i.e. by passage id.
 
 The API never looks inside segments; this module is the only one that does at query time.
 """
@@ -27,14 +28,14 @@ The API never looks inside segments; this module is the only one that does at qu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.gazetteer import short_name
 from indexer.metrics import canonical_indicator
-from indexer.segment import Segment
+from indexer.schema import word_tokens
+from indexer.segment import Segment, word_postings
 from indexer.suffix_array import find
 
 from .parsing import And, Field, Not, Or, Text, Words
@@ -43,8 +44,6 @@ BM25_K1, BM25_B = 1.2, 0.75
 EXACT_FIRST = 1000.0  # added per string a passage holds exactly, in --words mode
 SORTS = ("relevance", "year", "city")
 PLACE_FIELDS = ("province", "city", "district")
-
-WordsLookup = Callable[[str], dict[int, float]]  # string -> {uid: score}
 
 _COMPARE = {
     ">=": np.greater_equal,
@@ -62,11 +61,11 @@ def metric_name(value: str) -> str:
 
 @dataclass
 class Matches:
-    """The matching live passages: one boolean mask per segment, and for ``--words``
-    the hits of each ``Words`` node ({string: (uids, scores)}), None in exact mode."""
+    """The matching live passages: one boolean mask per segment; ``words`` when the
+    query's strings were matched as jieba words (``--words``), which ranks by words."""
 
     masks: list[np.ndarray]
-    words: dict | None = None
+    words: bool = False
 
     @property
     def total(self) -> int:
@@ -92,15 +91,13 @@ class Engine:
         """Live passages in the index."""
         return sum(int(np.count_nonzero(mask)) for mask in self.live)
 
-    def match(self, tree, words: WordsLookup | None = None) -> Matches:
+    def match(self, tree) -> Matches:
         """The live passages matching ``tree`` (None: every live passage)."""
         self._occurrences.clear()
-        word_hits = _word_hits(tree, words)
         masks = []
         for s, live in enumerate(self.live):
-            mask = live if tree is None else self._node(s, tree, word_hits) & live
-            masks.append(mask)
-        return Matches(masks, word_hits or None)
+            masks.append(live if tree is None else self._node(s, tree) & live)
+        return Matches(masks, _has_words(tree))
 
     def with_facts(self, matches: Matches) -> Matches:
         """Those of ``matches`` that state at least one figure."""
@@ -111,34 +108,43 @@ class Engine:
             masks.append(mask & has)
         return Matches(masks, matches.words)
 
-    def _node(self, s: int, node, word_hits: dict) -> np.ndarray:
+    def _node(self, s: int, node) -> np.ndarray:
         segment = self.segments[s]
         if isinstance(node, Text):
             mask = np.zeros(segment.size, dtype=bool)
             mask[self._counts(s, "text", node.value)[0]] = True
             return mask
-        if isinstance(node, Words):
-            return np.isin(segment.arrays["uid"], word_hits[node.value][0])
+        if isinstance(node, Words):  # every jieba word of the string, in any order
+            mask = self.live[s].copy()
+            for word in _words_of(node.value):
+                held = np.zeros(segment.size, dtype=bool)
+                held[self._counts(s, "word", word)[0]] = True
+                mask &= held
+            return mask
         if isinstance(node, Field):
             return self._field(s, node)
         if isinstance(node, Not):
-            return self.live[s] & ~self._node(s, node.node, word_hits)
+            return self.live[s] & ~self._node(s, node.node)
         if isinstance(node, And):
-            mask = self._node(s, node.nodes[0], word_hits)
+            mask = self._node(s, node.nodes[0])
             for child in node.nodes[1:]:
-                mask = mask & self._node(s, child, word_hits)
+                mask = mask & self._node(s, child)
             return mask
         if isinstance(node, Or):
-            mask = self._node(s, node.nodes[0], word_hits)
+            mask = self._node(s, node.nodes[0])
             for child in node.nodes[1:]:
-                mask = mask | self._node(s, child, word_hits)
+                mask = mask | self._node(s, child)
             return mask
         raise TypeError(f"not a query node: {node!r}")
 
     def _counts(self, s: int, field_name: str, string: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents holding ``string`` in segment ``s``, sorted; how often each holds it),
-        cached for the query, since ranking asks again."""
+        cached for the query, since ranking asks again. ``field_name`` is "text" (passages,
+        as a substring), "section" (distinct section paths, as a substring) or "word"
+        (passages, as a jieba word)."""
         key = (s, field_name, string)
+        if key not in self._occurrences and field_name == "word":
+            self._occurrences[key] = word_postings(self.segments[s], string)
         if key not in self._occurrences:
             docs = find(self.segments[s].suffix_arrays(field_name), string)
             if len(docs) * 8 < self.segments[s].size:  # few: sort them
@@ -253,11 +259,13 @@ class Engine:
             ids.append(local)
         seg = np.concatenate(segs) if segs else np.zeros(0, np.int32)
         local = np.concatenate(ids) if ids else np.zeros(0, np.int64)
-        scores = np.zeros(len(local), dtype=np.float64)
-        if matches.words is not None:
-            scores = self._words_scores(seg, local, texts, matches.words)
-        elif texts:
-            scores = self._bm25(seg, local, texts)
+        if matches.words:
+            terms = [("word", word) for text in texts for word in _words_of(text)]
+            scores = self._bm25(seg, local, terms)
+            for text in dict.fromkeys(texts):  # passages holding the exact string first
+                scores += EXACT_FIRST * (self._tf(seg, local, "text", text) > 0)
+        else:
+            scores = self._bm25(seg, local, [("text", text) for text in texts])
         return seg, local, scores
 
     def _tf(self, seg, local, field_name: str, string: str) -> np.ndarray:
@@ -273,41 +281,29 @@ class Engine:
                 tf[where[held]] = counts[at[held]]
         return tf
 
-    def _bm25(self, seg, local, texts: list[str]) -> np.ndarray:
-        lengths = self._gather(seg, local, "length").astype(np.float64)
-        total = self.passages
-        average = self._average_length() or 1.0
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / average)
+    def _bm25(self, seg, local, terms: list[tuple[str, str]]) -> np.ndarray:
+        """BM25 of each given passage for ``terms``, (field, string) pairs: "text" counts
+        occurrences of a string against the passage's length in characters, "word" counts
+        a jieba word against its length in words."""
         scores = np.zeros(len(local), dtype=np.float64)
-        for string in dict.fromkeys(texts):
-            tf = self._tf(seg, local, "text", string)
-            df = self._document_frequency(string)
+        total = self.passages
+        for field_name, string in dict.fromkeys(terms):
+            column = "length" if field_name == "text" else "word_length"
+            lengths = self._gather(seg, local, column).astype(np.float64)
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / (self._average(column) or 1.0))
+            tf = self._tf(seg, local, field_name, string)
+            df = sum(
+                int(np.count_nonzero(live[self._counts(s, field_name, string)[0]]))
+                for s, live in enumerate(self.live)
+            )
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             scores += idf * tf * (BM25_K1 + 1) / (tf + norm)
         return scores
 
-    def _words_scores(self, seg, local, texts: list[str], words: dict) -> np.ndarray:
-        uids = self._gather(seg, local, "uid")
-        scores = np.zeros(len(local), dtype=np.float64)
-        for string in dict.fromkeys(texts):
-            found, values = words.get(string, (np.zeros(0, np.int64), np.zeros(0)))
-            order = np.argsort(found)
-            found, values = found[order], values[order]
-            at = np.clip(np.searchsorted(found, uids), 0, max(len(found) - 1, 0))
-            if len(found):
-                scores += np.where(found[at] == uids, values[at], 0.0)
-            scores += EXACT_FIRST * (self._tf(seg, local, "text", string) > 0)
-        return scores
-
-    def _document_frequency(self, string: str) -> int:
-        df = 0
-        for s, live in enumerate(self.live):
-            df += int(np.count_nonzero(live[self._counts(s, "text", string)[0]]))
-        return df
-
-    def _average_length(self) -> float:
+    def _average(self, column: str) -> float:
+        """The mean of ``column`` over live passages."""
         total = sum(
-            int(segment.arrays["length"][live].sum())
+            int(segment.arrays[column][live].sum())
             for segment, live in zip(self.segments, self.live, strict=True)
         )
         return total / max(self.passages, 1)
@@ -375,25 +371,17 @@ class Engine:
         return out
 
 
-def _word_hits(tree, words: WordsLookup | None) -> dict:
-    """{string: (uids, scores)} for every ``Words`` node of the tree, asked once each."""
-    found: dict = {}
+def _has_words(tree) -> bool:
+    if isinstance(tree, Words):
+        return True
+    if isinstance(tree, Not):
+        return _has_words(tree.node)
+    return any(_has_words(node) for node in getattr(tree, "nodes", ()))
 
-    def visit(node):
-        if isinstance(node, Words) and node.value not in found:
-            if words is None:
-                raise TypeError("a Words node needs a words lookup")
-            hits = words(node.value)
-            found[node.value] = (
-                np.fromiter(hits.keys(), dtype=np.int64, count=len(hits)),
-                np.fromiter(hits.values(), dtype=np.float64, count=len(hits)),
-            )
-        for child in getattr(node, "nodes", ()) or ((node.node,) if isinstance(node, Not) else ()):
-            visit(child)
 
-    if tree is not None:
-        visit(tree)
-    return found
+def _words_of(text: str) -> list[str]:
+    """The distinct jieba words of a string, in order (jieba loads only for --words)."""
+    return list(dict.fromkeys(word_tokens(text)))
 
 
 def _segment_counts(segment: Segment, mask: np.ndarray, name: str):
