@@ -132,7 +132,11 @@ def longest_name_pattern(names) -> re.Pattern:
         group = "(?:" + "|".join(branches) + ")"
         return group + "?" if "" in node else group
 
-    return re.compile(pattern(trie) or "(?!)")
+    if not trie:
+        return re.compile("(?!)")
+    # A character class in front lets the regex engine pass over most characters at once.
+    first = "".join(re.escape(char) for char in sorted(trie))
+    return re.compile(f"(?=[{first}]){pattern(trie)}")
 
 
 @lru_cache(maxsize=1)

@@ -279,13 +279,16 @@ def _issuer(lines: list[Line], title_text: str, text: str) -> str | None:
 
 
 def _script(original: str, normalized: NormalizedText) -> str:
-    han = changed = 0
-    for i, char in enumerate(normalized.text):
-        if "\u4e00" <= char <= "\u9fff":
-            han += 1
-            source = original[normalized.starts[i] : normalized.ends[i]]
-            changed += source != char
-    return "traditional" if han and changed / han >= 0.05 else "simplified"
+    """"traditional" when at least 5% of the Han characters changed on normalizing."""
+    import numpy as np  # imported here: only indexing needs it
+
+    search = np.frombuffer(normalized.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    source = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    han = (search >= 0x4E00) & (search <= 0x9FFF)
+    starts = np.array(normalized.starts, dtype=np.int64)
+    changed = np.count_nonzero(han & (source[starts] != search)) if len(starts) else 0
+    count = np.count_nonzero(han)
+    return "traditional" if count and changed / count >= 0.05 else "simplified"
 
 
 # ---- sidecar files ------------------------------------------------------------------------

@@ -80,8 +80,10 @@ def canonical_names() -> list[str]:
     return sorted({canonical for _, canonical in indicator_variants()})
 
 
+@lru_cache(maxsize=8192)
 def canonical_indicator(text: str) -> str:
-    """The canonical name for an indicator as written, or "" when it is not in the list."""
+    """The canonical name for an indicator as written, or "" when it is not in the list.
+    Cached: reports write the same indicators again and again."""
     text = normalize_for_search(text)
     best, best_key = "", None
     for variant, canonical in indicator_variants():

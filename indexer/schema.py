@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 PASSAGE, REPORT = "p", "r"
 
@@ -54,7 +54,7 @@ def build_schema() -> Schema:
     the engine's columns."""
     return Schema(
         doctype=ID(),
-        id=ID(stored=True, unique=True),
+        id=STORED(),  # passage id, "<report>#<position>"
         report=ID(stored=True),
         # the passage's number in the exact-match engine's segments
         uid=ID(stored=True, sortable=True),
