@@ -369,6 +369,7 @@ class SegmentWriter:
         self.next_uid = int(manifest["next_uid"])
         self.pending: list[PassageRow] = []
         self.pending_characters = 0
+        self.vocabulary: dict[str, str] = {}
         self.new_segments: list[dict] = []
         self.deleted: set[str] = set()
         self.live_passages = 0
@@ -377,6 +378,8 @@ class SegmentWriter:
         """Take one report's rows; returns the uids given to them, in order."""
         first = self.next_uid
         for row in rows:
+            # One str object per distinct word: a segment holds millions of words.
+            row.words = [self.vocabulary.setdefault(word, word) for word in row.words]
             row.uid = self.next_uid
             self.next_uid += 1
             self.pending.append(row)
@@ -391,7 +394,7 @@ class SegmentWriter:
     def _flush(self) -> None:
         if self.pending:
             self.new_segments.append({"name": self._write(self.pending), "live": None})
-        self.pending, self.pending_characters = [], 0
+        self.pending, self.pending_characters, self.vocabulary = [], 0, {}
 
     def _write(self, rows: list[PassageRow]) -> str:
         folder = self.generation_dir / "segments"
@@ -575,14 +578,10 @@ def report_documents(report: Report) -> Iterable[dict]:
     passage, in the order of ``passage_rows``."""
     meta = report.metadata
     common = dict(
+        _place_and_kind(report),
         report=report.id,
         title=meta.title,
         file=report.file,
-        province=meta.province,
-        city=meta.city,
-        district=meta.district,
-        level=meta.level,
-        kind=meta.kind,
         script=meta.script,
         year=str(meta.year) if meta.year else "",
         published=meta.published,
@@ -625,15 +624,18 @@ def passage_rows(report: Report) -> list[PassageRow]:
             # across two headings.
             section=normalize_for_search("\n".join(passage.section)),
             year=meta.year or 0,
-            province=meta.province,
-            city=meta.city,
-            district=meta.district,
-            level=meta.level,
-            kind=meta.kind,
             category=passage.category,
             facts=[(f.canonical, f.value) for f in passage.facts],
             # jieba runs here, in the reader processes, not in the writing one.
             words=word_tokens(passage.text),
+            **_place_and_kind(report),
         )
         for passage in report.passages
     ]
+
+
+def _place_and_kind(report: Report) -> dict[str, str]:
+    """The metadata both the record and the engine keep for every passage of a report."""
+    meta = report.metadata
+    return dict(province=meta.province, city=meta.city, district=meta.district,
+                level=meta.level, kind=meta.kind)  # fmt: skip

@@ -1,4 +1,5 @@
-"""The query side: parsing -> matching -> facets -> snippets, and the API in ``api``."""
+"""The query side: parsing -> engine (matching, counting, facets, ranking) -> record ->
+snippets, and the API in ``api``."""
 
 from .api import Hit, ReportIndex, SearchResult, open_index
 from .parsing import parse_query
