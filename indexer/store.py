@@ -334,7 +334,10 @@ def _load_segment(generation_dir: Path, name: str) -> Segment:
     folder = generation_dir / "segments" / name
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        arrays = {p.stem: np.load(p, mmap_mode="r") for p in folder.glob("*.npy")}
+        # Plain views of the memory maps: indexing a np.memmap goes through Python code.
+        arrays = {
+            p.stem: np.load(p, mmap_mode="r").view(np.ndarray) for p in folder.glob("*.npy")
+        }
     except (OSError, ValueError) as error:
         raise IndexVersionError(
             f"index at {generation_dir} is damaged (segment {name}: {error}); {REBUILD_HINT}"

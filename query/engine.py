@@ -82,6 +82,7 @@ class Engine:
             for segment, mask in zip(segments, live, strict=True)
         ]
         self._occurrences: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._dense: dict[tuple[int, str, str], np.ndarray] = {}  # counts per passage
         self._report_rank: list[np.ndarray] | None = None
 
     # ---- matching -----------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Engine:
     def match(self, tree) -> Matches:
         """The live passages matching ``tree`` (None: every live passage)."""
         self._occurrences.clear()
+        self._dense.clear()
         masks = []
         for s, live in enumerate(self.live):
             masks.append(live if tree is None else self._node(s, tree) & live)
@@ -153,6 +155,7 @@ class Engine:
                 counts = np.bincount(docs, minlength=self.segments[s].size)
                 holding = np.flatnonzero(counts)
                 self._occurrences[key] = (holding, counts[holding])
+                self._dense[key] = counts
         return self._occurrences[key]
 
     def _field(self, s: int, node: Field) -> np.ndarray:
@@ -216,10 +219,11 @@ class Engine:
         years newest first; "" (no such place, no year) counts under None. Metrics count
         passages per indicator they state."""
         out = {}
+        ids = [np.flatnonzero(mask) for mask in matches.masks]
         for name in names:
             counts: dict = {}
-            for segment, mask in zip(self.segments, matches.masks, strict=True):
-                for value, count in _segment_counts(segment, mask, name):
+            for segment, mask, local in zip(self.segments, matches.masks, ids, strict=True):
+                for value, count in _segment_counts(segment, mask, local, name):
                     counts[value] = counts.get(value, 0) + count
             rows = [{"value": value, "count": count} for value, count in counts.items()]
             if name == "year":
@@ -274,7 +278,10 @@ class Engine:
         for s in range(len(self.segments)):
             where = np.flatnonzero(seg == s)
             holding, counts = self._counts(s, field_name, string)
-            if len(where) and len(holding):
+            dense = self._dense.get((s, field_name, string))
+            if len(where) and dense is not None:
+                tf[where] = dense[local[where]]
+            elif len(where) and len(holding):
                 ids = local[where]
                 at = np.minimum(np.searchsorted(holding, ids), len(holding) - 1)
                 held = holding[at] == ids
@@ -384,19 +391,23 @@ def _words_of(text: str) -> list[str]:
     return list(dict.fromkeys(word_tokens(text)))
 
 
-def _segment_counts(segment: Segment, mask: np.ndarray, name: str):
-    """(value, count) pairs of facet ``name`` over a segment's matching passages."""
+def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, name: str):
+    """(value, count) pairs of facet ``name`` over a segment's matching passages (``mask``,
+    and ``local``, their numbers)."""
     arrays = segment.arrays
     if name == "metric":
         codes = arrays["metric_code"][mask[arrays["metric_passage"]]]
-        names = segment.values("metric")
-        return [(names[c], n) for c, n in enumerate(np.bincount(codes).tolist()) if n]
-    if name == "year":
-        years = np.bincount(arrays["year"][mask].astype(np.int64)).tolist()
-        return [(str(y) if y else None, n) for y, n in enumerate(years) if n]
-    values = segment.values(name)
-    counts = np.bincount(arrays[name][mask], minlength=len(values)).tolist()
-    return [(values[c] or None, n) for c, n in enumerate(counts) if n]
+        label = segment.values("metric").__getitem__
+    elif name == "year":
+        codes = arrays["year"][local].astype(np.int64)
+        label = lambda year: str(year) if year else None  # noqa: E731
+    else:
+        values = segment.values(name)
+        codes = arrays[name][local]
+        label = lambda code: values[code] or None  # noqa: E731
+    counts = np.bincount(codes) if len(codes) else np.zeros(0, np.int64)
+    present = np.flatnonzero(counts)
+    return [(label(int(c)), int(n)) for c, n in zip(present, counts[present], strict=True)]
 
 
 def _lexsorted(keys: list[np.ndarray], idx: np.ndarray) -> np.ndarray:
