@@ -108,22 +108,25 @@ def child_ours_query(index: str, passages_file: str, repeat: int) -> dict:
     from bench.peers import MIX
     from query import open_index
 
-    passages = pickle.loads(Path(passages_file).read_bytes())
-    number = {p.id: i for i, p in enumerate(passages)}
-    truths = _truths(passages, MIX)
     out = {}
     with open_index(index) as opened:
         for spec in MIX:
 
-            def search(spec=spec, limit=10):
-                return opened.search(spec.ours, limit=limit, words=spec.words)
+            def search(spec=spec):
+                return opened.search(spec.ours, limit=10, words=spec.words)
 
-            entry = {"ms": _timed(search, repeat)}
+            out[spec.name] = {"ms": _timed(search, repeat)}
+        # The search process's peak so far; the ground truth below is the benchmark's own.
+        searching = _rss_mb()["peak_rss_mb"]
+        passages = pickle.loads(Path(passages_file).read_bytes())
+        number = {p.id: i for i, p in enumerate(passages)}
+        truths = _truths(passages, MIX)
+        for spec in MIX:
             if spec.name in truths:
                 hits = opened.search(spec.ours, limit=0, facets=(), words=spec.words).hits
-                entry.update(_quality({number[h.passage] for h in hits}, truths[spec.name]))
-            out[spec.name] = entry
-    return {"queries": out, **_rss_mb()}
+                found = {number[h.passage] for h in hits}
+                out[spec.name].update(_quality(found, truths[spec.name]))
+    return {"queries": out, "peak_rss_mb": searching}
 
 
 def child_peer(name: str, passages_file: str, folder: str, repeat: int) -> dict:
@@ -188,6 +191,7 @@ def _folder_bytes(folder: Path) -> int:
 
 
 def run_size(reports: int, peers: list[str], repeat: int, work: Path, seed: int = 7) -> dict:
+    """Everything for one corpus size, in the folder ``work`` (which is left in place)."""
     from bench.corpus import generate
 
     corpus, extra = work / "corpus", work / "extra"
@@ -343,6 +347,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="check correctness only: print, save nothing, exit 1 if any "
                              "answer of reportsearch differs from grep")  # fmt: skip
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the corpora and indexes in this folder")  # fmt: skip
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -353,8 +359,15 @@ def main(argv=None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     failures = []
     for reports in args.reports:
-        with tempfile.TemporaryDirectory(prefix="reportsearch-bench-") as work:
-            result = run_size(reports, peers, 1 if args.quick else args.repeat, Path(work))
+        repeat = 1 if args.quick else args.repeat
+        if args.keep:
+            work = args.keep / f"N-{reports}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            result = run_size(reports, peers, repeat, work)
+        else:
+            with tempfile.TemporaryDirectory(prefix="reportsearch-bench-") as work:
+                result = run_size(reports, peers, repeat, Path(work))
         for name, entry in result["systems"]["reportsearch"]["queries"].items():
             if "recall" in entry and (entry["recall"], entry["precision"]) != (1.0, 1.0):
                 failures.append(f"N={reports} {name}: {entry}")
