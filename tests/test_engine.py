@@ -193,7 +193,7 @@ def test_stock_recipe_failure_cases(seed_index):
 
 
 def test_all_bigrams_present_is_not_enough(tmp_path):
-    """Candidates that hold every bigram of the string in the wrong order are rejected."""
+    """Passages holding every bigram of the string, but in another order, do not match."""
     from indexer.store import IndexStore
     from query import open_index
 
