@@ -242,7 +242,9 @@ class IndexStore:
 
         files, missing = discover_files(paths)
         summary.skipped.extend(missing)
-        writer = ix.writer(limitmb=256)
+        # Not compound: Whoosh copies a file packed in a compound segment into memory to
+        # read it (1 GB for the stored fields of 600,000 passages); separate files are mapped.
+        writer = ix.writer(limitmb=256, compound=False)
         commit = writer.generation
         segments = SegmentWriter(generation_dir, manifest)
         try:
