@@ -27,7 +27,6 @@ from indexer.store import IndexStore
 
 from .engine import SORTS, Engine, metric_name
 from .parsing import (
-    FIELDS,
     Field,
     Or,
     Text,
@@ -94,9 +93,7 @@ def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
     for name, value in (filters or {}).items():
         if value in (None, ""):
             continue
-        if name not in FIELDS:
-            raise UsageError(f"unknown filter {name!r}; filters are: {', '.join(FIELDS)}")
-        value = str(value)
+        value = str(value)  # names were checked by parsing.with_filters
         parts.append(f"{name}:{value}" if name in ("year", "metric") else f'{name}:"{value}"')
     return " ".join(parts)
 
@@ -240,10 +237,8 @@ class ReportIndex:
         wanted = normalize_for_search(name) if name else ""
         if name is not None and not wanted:
             raise UsageError("give an indicator name, or --all for every fact")
-        tree = with_filters(None, filters)
-        if wanted:
-            by_name = Or((Field("metric", wanted), Text(wanted)))
-            tree = by_name if tree is None else with_filters(by_name, filters)
+        by_name = Or((Field("metric", wanted), Text(wanted))) if wanted else None
+        tree = with_filters(by_name, filters)
         matches = self._engine.with_facts(self._engine.match(tree))
         rows = []
         for uid, _, _ in self._engine.page(matches, [], limit=0):

@@ -84,13 +84,16 @@ class Engine:
         self._occurrences: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._dense: dict[tuple[int, str, str], np.ndarray] = {}  # counts per passage
         self._report_rank: list[np.ndarray] | None = None
+        # What BM25 needs of the whole index, which does not change while it is open.
+        self.passages = sum(int(np.count_nonzero(mask)) for mask in self.live)
+        self._averages = {
+            column: sum(int(seg.arrays[column][live].sum())
+                        for seg, live in zip(segments, self.live, strict=True))
+            / max(self.passages, 1)
+            for column in ("length", "word_length")
+        }  # fmt: skip
 
     # ---- matching -----------------------------------------------------------------------
-
-    @property
-    def passages(self) -> int:
-        """Live passages in the index."""
-        return sum(int(np.count_nonzero(mask)) for mask in self.live)
 
     def match(self, tree) -> Matches:
         """The live passages matching ``tree`` (None: every live passage)."""
@@ -297,7 +300,7 @@ class Engine:
         for field_name, string in dict.fromkeys(terms):
             column = "length" if field_name == "text" else "word_length"
             lengths = self._gather(seg, local, column).astype(np.float64)
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / (self._average(column) or 1.0))
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / (self._averages[column] or 1.0))
             tf = self._tf(seg, local, field_name, string)
             df = sum(
                 int(np.count_nonzero(live[self._counts(s, field_name, string)[0]]))
@@ -306,14 +309,6 @@ class Engine:
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             scores += idf * tf * (BM25_K1 + 1) / (tf + norm)
         return scores
-
-    def _average(self, column: str) -> float:
-        """The mean of ``column`` over live passages."""
-        total = sum(
-            int(segment.arrays[column][live].sum())
-            for segment, live in zip(self.segments, self.live, strict=True)
-        )
-        return total / max(self.passages, 1)
 
     def _report_ranks(self) -> list[np.ndarray]:
         """Per segment, each local report's rank among all report ids (for tie-breaking)."""
