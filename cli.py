@@ -7,10 +7,7 @@ codes (0 found, 1 nothing found, 2 error).
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -21,11 +18,12 @@ from indexer.errors import ReportSearchError
 from indexer.pipeline import ingest_paths
 from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
-from query.api import METRIC_COLUMNS, SORTS, open_index
+from query import render
+from query.api import SORTS, open_index
+from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
 from query.snippets import Snippet, mark
 
 DEFAULT_SOURCE = "seeds"
-FORMATS = ("text", "json", "jsonl", "csv")
 FOUND, NOT_FOUND, ERROR = 0, 1, 2
 
 
@@ -193,11 +191,6 @@ def _ensure_index(store: IndexStore) -> None:
 
 # ---- reports ------------------------------------------------------------------------------
 
-REPORT_COLUMNS = (
-    "report", "province", "city", "district", "level", "year", "published", "doc_number",
-    "kind", "script", "passages", "encoding", "confidence", "title",
-)  # fmt: skip
-
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -223,7 +216,7 @@ def reports(store: IndexStore, paths, fmt):
     if fmt == "text":
         _table(rows, REPORT_COLUMNS)
     else:
-        _emit(rows, fmt, columns=REPORT_COLUMNS + ("file", "issuer", "decided_by"))
+        _emit(rows, fmt, columns=render.REPORT_EXPORT_COLUMNS)
     if errors:
         sys.exit(NOT_FOUND)
 
@@ -307,19 +300,15 @@ def _search_batch(opened, lines, options, fmt, color):
             _print_search(result, fmt, color)
             click.echo()
     if fmt == "json":
-        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+        click.echo(render.to_json(objects))
     elif fmt == "csv":
         _search_csv([r for r in objects if not isinstance(r, dict)], with_query=True)
     sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
 
 
-HIT_COLUMNS = ("report", "passage", "province", "city", "district", "year", "category",
-               "section", "matches", "score", "snippet")  # fmt: skip
-
-
 def _print_search(result, fmt, color):
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(render.to_json(result.as_dict()))
     elif fmt == "jsonl":
         for hit in result.hits:
             _emit_line({"query": result.query, **hit.as_dict()})
@@ -330,15 +319,7 @@ def _print_search(result, fmt, color):
 
 
 def _search_csv(results, with_query):
-    columns = (("query",) if with_query else ()) + HIT_COLUMNS
-    rows = []
-    for result in results:
-        for hit in result.hits:
-            row = hit.as_dict()
-            row["section"] = " > ".join(row["section"])
-            row["query"] = result.query
-            rows.append(row)
-    _emit(rows, "csv", columns=columns)
+    _emit(render.hit_rows(results, with_query), "csv", columns=render.hit_columns(with_query))
 
 
 def _search_text(result, color):
@@ -408,14 +389,9 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
     with open_index(store.directory) as opened:
         data = opened.facets(query, names, filters=filters, words=words)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(render.to_json(data))
     elif fmt in ("jsonl", "csv"):
-        rows = [
-            {"facet": name, "value": row["value"], "count": row["count"]}
-            for name, values in data["facets"].items()
-            for row in values
-        ]
-        _emit(rows, fmt, columns=("facet", "value", "count"))
+        _emit(render.facet_rows(data), fmt, columns=render.FACET_COLUMNS)
     else:
         click.echo(
             f"{_count(data['total'], 'passage')} in {_count(data['reports'], 'report')} "
@@ -451,15 +427,15 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
         if name is None and not all_facts:
             rows = opened.indicators()
             if fmt == "text":
-                _table(rows, ("canonical", "reports", "facts"))
+                _table(rows, INDICATOR_COLUMNS)
             elif fmt == "json":
-                click.echo(json.dumps({"indicators": rows}, ensure_ascii=False, indent=2))
+                click.echo(render.to_json({"indicators": rows}))
             else:
-                _emit(rows, fmt, columns=("canonical", "reports", "facts"))
+                _emit(rows, fmt, columns=INDICATOR_COLUMNS)
             sys.exit(FOUND if rows else NOT_FOUND)
         data = opened.metrics(name, filters=filters, minimum=minimum, maximum=maximum)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(render.to_json(data))
     elif fmt == "text":
         _table(data["rows"], METRIC_COLUMNS)
     else:
@@ -475,43 +451,18 @@ def _count(number: int, noun: str) -> str:
 
 
 def _emit_line(obj):
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    click.echo(render.to_json_line(obj))
 
 
 def _emit(rows, fmt, columns=None, single=False):
-    if fmt == "json":
-        click.echo(json.dumps(rows[0] if single else rows, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        for row in rows:
-            _emit_line(row)
-    elif fmt == "csv":
-        columns = columns or tuple(rows[0]) if rows else columns or ()
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-        click.echo(buffer.getvalue(), nl=False)
+    if fmt == "json" and single:
+        click.echo(render.to_json(rows[0]))
+    else:
+        click.echo(render.rows_as(fmt, rows, columns), nl=False)
 
 
 def _table(rows, columns):
-    if not rows:
-        click.echo("(none)")
-        return
-    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
-    widths = [max(_width(c), *(_width(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    click.echo("  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    for row in cells:
-        click.echo("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
-
-
-def _width(text: str) -> int:
-    # CJK characters take two columns on a terminal.
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    click.echo(render.table(rows, columns), nl=False)
 
 
 def main():

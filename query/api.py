@@ -233,7 +233,7 @@ class ReportIndex:
     ) -> dict:
         """Facts stating indicator ``name`` (a canonical name, or any text of the indicator as
         written, Simplified or Traditional), or every fact when ``name`` is None.
-        Returns ``{"indicator": name, "rows": [...]}`` (rows as ``METRIC_COLUMNS``)."""
+        Returns ``{"indicator": name, "rows": [...]}`` (rows as ``render.METRIC_COLUMNS``)."""
         wanted = normalize_for_search(name) if name else ""
         if name is not None and not wanted:
             raise UsageError("give an indicator name, or --all for every fact")
@@ -266,10 +266,6 @@ class ReportIndex:
     def reports(self) -> list[dict]:
         """The summary row of every indexed report, ordered by report id."""
         return self._record.reports()
-
-
-METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
-                  "value", "unit", "qualifier", "quote")  # fmt: skip
 
 
 def _metric_row(stored: dict, fact: dict) -> dict:

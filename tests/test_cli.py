@@ -10,7 +10,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from cli import HIT_COLUMNS, cli
+from cli import cli
+from query.render import HIT_COLUMNS
 
 from .helpers import ROOT, SEED_FILES, SEEDS
 
