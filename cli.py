@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from indexer.errors import ReportSearchError
+from indexer.errors import ReportSearchError, UsageError
 from indexer.pipeline import ingest_paths
 from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
@@ -441,6 +441,49 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
     else:
         _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
     sys.exit(FOUND if data["rows"] else NOT_FOUND)
+
+
+# ---- serve --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep it unless others must reach the page.")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--index-dir", "serve_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The index to serve (default: global --index-dir).")  # fmt: skip
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@click.pass_obj
+def serve(store: IndexStore, host, port, serve_dir, open_browser):
+    """Serve the search page on this machine: http://127.0.0.1:8000/ by default.
+
+    Read-only; needs no network. Stop it with Ctrl-C."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from web.app import LOOPBACK_HOSTS, create_app
+
+    if serve_dir is not None:
+        store = IndexStore(serve_dir)
+    _ensure_index(store)
+    with open_index(store.directory):
+        pass  # a missing or outdated index is refused here, in one line, before listening
+    loopback = host in LOOPBACK_HOSTS
+    app = create_app(store.directory, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
+    shown = "localhost" if loopback else host
+    url = f"http://{shown}:{port}/"
+    click.echo(f"reportsearch: serving {store.directory} at {url} (Ctrl-C to stop)", err=True)
+    if not loopback:
+        click.echo("reportsearch: listening beyond this machine; anyone who can reach "
+                   f"{host}:{port} can read the index", err=True)  # fmt: skip
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 # ---- output helpers -----------------------------------------------------------------------

@@ -51,3 +51,7 @@ class IndexEmptyError(ReportSearchError):
     """The index holds no report, so nothing can match (grep's "nothing found")."""
 
     exit_code = 1
+
+
+class ReportNotFoundError(ReportSearchError):
+    """A report id that is not in the index."""

@@ -28,6 +28,8 @@ class Division:
     level: str  # "province", "city" or "district" (county-level: 区, 县, 县级市, 旗)
     province: str  # name of the province-level unit
     city: str | None  # name of the prefecture-level unit (the municipality for its districts)
+    longitude: float | None = None  # the division's seat
+    latitude: float | None = None
 
     def contains(self, other: Division) -> bool:
         """True if ``other`` lies inside this division (and is not this division)."""
@@ -59,11 +61,13 @@ def short_name(name: str) -> str:
 class Gazetteer:
     """All divisions, looked up by code and by name, and found in text."""
 
-    def __init__(self, rows: list[tuple[str, str]], ignore: set[str]):
-        names_by_code = {code: name for code, name in rows}
+    def __init__(self, rows: list[tuple], ignore: set[str]):
+        """``rows``: (adcode, name) or (adcode, name, longitude, latitude)."""
+        names_by_code = {row[0]: row[1] for row in rows}
+        seats = {row[0]: (_float(row[2]), _float(row[3])) for row in rows if len(row) >= 4}
         self.by_code: dict[str, Division] = {}
         self.by_name: dict[str, list[Division]] = {}
-        for code, name in sorted(rows):
+        for code, name, *_ in sorted(rows):
             if name in ignore or not code.isdigit() or len(code) != 12:
                 continue
             province = names_by_code.get(code[:2] + "0" * 10)
@@ -84,7 +88,7 @@ class Gazetteer:
                     # parent row; they are then their own city.
                     parent = names_by_code.get(code[:4] + "0" * 8)
                     city = parent if parent and parent not in ignore else name
-            division = Division(code, name, level, province, city)
+            division = Division(code, name, level, province, city, *seats.get(code, (None, None)))
             self.by_code[code] = division
             self.by_name.setdefault(name, []).append(division)
         # At each place the longest name wins, so "南充市嘉陵区" is read as 南充市 + 嘉陵区.
@@ -101,6 +105,17 @@ class Gazetteer:
 
     def parent_names(self, division: Division) -> set[str]:
         return {n for n in (division.province, division.city) if n and n != division.name}
+
+    def locate(self, province: str, city: str = "", district: str = "") -> Division | None:
+        """The most precise division of a report's place (full names, as the metadata holds
+        them): its district, else its city, else its province; None if none is known."""
+        for name, parent in ((district, city or province), (city, province), (province, "")):
+            if not name:
+                continue
+            for division in self.by_name.get(name, []):
+                if not parent or parent in (division.province, division.city):
+                    return division
+        return None
 
     def resolve(self, name: str, context_names: set[str]) -> Division | None:
         """The division called ``name``; when several share it, the one whose province or
@@ -143,5 +158,15 @@ def longest_name_pattern(names) -> re.Pattern:
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded on first use."""
     text = resources.files("indexer").joinpath("data/adcodes.csv").read_text("utf-8")
-    rows = [(row["adcode"], row["name"]) for row in csv.DictReader(text.splitlines())]
+    rows = [
+        (row["adcode"], row["name"], row.get("longitude"), row.get("latitude"))
+        for row in csv.DictReader(text.splitlines())
+    ]
     return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")))
+
+
+def _float(text) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None

@@ -110,9 +110,20 @@ class OpenIndex:
     segments: list[Segment]
     live: list[np.ndarray | None]
     reports: int  # live reports
+    generation: str = ""  # the generation folder it was opened from
 
     def close(self) -> None:
         self.searcher.close()
+
+    def is_current(self, store: IndexStore) -> bool:
+        """False once a writer has committed since this was opened (reopen to see it)."""
+        try:
+            pointer = store._pointer()
+        except IndexVersionError:
+            return False
+        return bool(pointer) and pointer.get("generation") == self.generation and bool(
+            self.searcher.up_to_date()
+        )
 
 
 # Progress callback: (files done, files in all, the file just done).
@@ -189,7 +200,8 @@ class IndexStore:
         except BaseException:
             searcher.close()
             raise
-        return OpenIndex(searcher, segments, live, manifest.get("reports", 0))
+        return OpenIndex(searcher, segments, live, manifest.get("reports", 0),
+                         generation_dir.name)  # fmt: skip
 
     # ---- writing ------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import IndexEmptyError, UsageError
+from indexer.errors import IndexEmptyError, ReportNotFoundError, UsageError
+from indexer.gazetteer import default_gazetteer
 from indexer.normalizing import normalize_for_search
 from indexer.schema import FACET_FIELDS
 from indexer.store import IndexStore
@@ -37,7 +38,9 @@ from .parsing import (
     with_filters,
 )
 from .record import Record
-from .snippets import make_snippet, words_to_highlight
+from .snippets import Snippet, concordance, make_snippet, words_to_highlight
+
+CONCORDANCE_ORDERS = ("hits", "left", "right")
 
 
 @dataclass
@@ -116,6 +119,10 @@ class ReportIndex:
 
     def close(self) -> None:
         self._opened.close()
+
+    def is_current(self) -> bool:
+        """False once the index has been updated since it was opened."""
+        return self._opened.is_current(self.store)
 
     def __enter__(self):
         return self
@@ -220,6 +227,142 @@ class ReportIndex:
             "reports": self._engine.report_count(matches),
             "facets": self._engine.facets(matches, facet_names),
         }
+
+    def concordance(
+        self,
+        query: str,
+        *,
+        filters: dict[str, str] | None = None,
+        words: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        sort: str = "relevance",
+        width: int = 30,
+        order: str = "hits",
+    ) -> dict:
+        """Keyword in context: one line per highlighted occurrence in one page of hits
+        (``limit`` passages from ``offset``, ranked by ``sort``), with ``width`` characters
+        of context either side. ``order`` puts the lines in hit order ("hits"), by the
+        context just left of the match, read right to left ("left", as concordancers do),
+        or by the right context ("right"); ties keep hit order.
+        Returns ``{"query", "total", "reports", "lines": [KWIC_COLUMNS rows]}``."""
+        if order not in CONCORDANCE_ORDERS:
+            raise UsageError(
+                f"unknown concordance order {order!r}; orders are: {', '.join(CONCORDANCE_ORDERS)}"
+            )
+        if not 1 <= width <= 200:
+            raise UsageError("the context width is 1 to 200 characters")
+        result = self.search(query, filters=filters, words=words, limit=limit, offset=offset,
+                             sort=sort, facets=())  # fmt: skip
+        lines = []
+        for hit in result.hits:
+            snippet = Snippet(hit.snippet, [tuple(span) for span in hit.highlights], hit.matches)
+            for line in concordance(snippet, width):
+                lines.append({"report": hit.report, "passage": hit.passage, "city": hit.city,
+                              "district": hit.district, "year": hit.year, "left": line.left,
+                              "match": line.match, "right": line.right})  # fmt: skip
+        if order == "left":
+            lines.sort(key=lambda line: line["left"][::-1])
+        elif order == "right":
+            lines.sort(key=lambda line: line["right"])
+        return {"query": result.query, "total": result.total, "reports": result.reports,
+                "lines": lines}  # fmt: skip
+
+    def spread(self, query: str, *, filters=None, words: bool = False) -> dict:
+        """Where and when ``query`` is used, counted in reports:
+
+        * ``years``: per year, the reports that match, all reports of that year, and the
+          share (reports without a year are left out);
+        * ``places``: per city (per province for provincial reports), the reports that
+          match, the first and last year they do, every such year, and the city's
+          coordinates from the gazetteer; ordered by first year, then place;
+        * ``total`` and ``reports``: matching passages and reports, as in ``search``.
+        """
+        query_text, _, matches = self._match(query, filters, words)
+        found = self._engine.matching_reports(matches)
+        everything = self._engine.matching_reports(self._engine.match(None))
+        by_year: dict[int, list[int]] = {}
+        for row in everything:
+            if row["year"]:
+                by_year.setdefault(row["year"], [0, 0])[1] += 1
+        for row in found:
+            if row["year"]:
+                by_year[row["year"]][0] += 1
+        years = [
+            {"year": year, "reports": hit, "all_reports": total, "share": round(hit / total, 4)}
+            for year, (hit, total) in sorted(by_year.items())
+        ]
+        places: dict[tuple[str, str], dict] = {}
+        gazetteer = default_gazetteer()
+        for row in found:
+            key = (row["province"], row["city"])
+            if not any(key):
+                continue  # a report whose place is unknown cannot be put on the map
+            place = places.get(key)
+            if place is None:
+                seat = gazetteer.locate(*key)
+                place = places[key] = {
+                    "province": row["province"], "city": row["city"],
+                    "place": row["city"] or row["province"], "reports": 0, "passages": 0,
+                    "years": set(), "longitude": seat.longitude if seat else None,
+                    "latitude": seat.latitude if seat else None,
+                }  # fmt: skip
+            place["reports"] += 1
+            place["passages"] += row["passages"]
+            if row["year"]:
+                place["years"].add(row["year"])
+        rows = []
+        for place in places.values():
+            years_used = sorted(place.pop("years"))
+            place["first_year"] = years_used[0] if years_used else None
+            place["last_year"] = years_used[-1] if years_used else None
+            place["years"] = years_used
+            rows.append(place)
+        rows.sort(key=lambda r: (r["first_year"] is None, r["first_year"] or 0, r["place"]))
+        return {"query": query_text, "total": matches.total, "reports": len(found),
+                "years": years, "places": rows}  # fmt: skip
+
+    # ---- one report ------------------------------------------------------------------
+
+    def report(self, report_id: str, query: str = "", *, words: bool = False) -> dict:
+        """A whole report for reading: ``{"report": summary row, "outline": [...],
+        "passages": [...], "query", "matches"}``.
+
+        Passages are in reading order, in the report's own characters, each with its id,
+        position, section path, category, whether it is a heading, and the highlights of
+        ``query``'s strings in it. The outline lists each heading once, where it first
+        appears, with its depth and the passage it starts at."""
+        summary = self._record.report(report_id)
+        if summary is None:
+            raise ReportNotFoundError(
+                f"no report {report_id!r} in the index at {self.store.directory}; "
+                "list them with: reportsearch reports"
+            )
+        strings: list[str] = []
+        if query.strip():
+            tree = parse_query(query)
+            strings = positive_texts(as_words(tree) if words else tree)
+            strings = words_to_highlight(strings) if words else strings
+        passages, outline, previous, total = [], [], (), 0
+        for stored in self._record.passages_of(report_id):
+            section = tuple(stored.get("section") or ())
+            snippet = make_snippet(stored["original"], strings)
+            total += snippet.matches
+            heading = bool(section) and stored["original"].strip() == section[-1].strip()
+            for depth, title in enumerate(section):
+                if previous[: depth + 1] != section[: depth + 1]:
+                    outline.append({"depth": depth, "heading": title, "passage": stored["id"]})
+            previous = section
+            passages.append({
+                "passage": stored["id"], "position": stored["position"],
+                "section": list(section), "category": stored.get("category", ""),
+                "heading": heading, "text": stored["original"],
+                "highlights": [list(span) for span in snippet.highlights],
+                "matches": snippet.matches,
+                "facts": stored.get("facts") or [],
+            })  # fmt: skip
+        return {"report": summary, "outline": outline, "passages": passages,
+                "query": query, "matches": total}  # fmt: skip
 
     # ---- metrics ---------------------------------------------------------------------
 

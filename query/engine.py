@@ -84,6 +84,7 @@ class Engine:
         self._occurrences: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._dense: dict[tuple[int, str, str], np.ndarray] = {}  # counts per passage
         self._report_rank: list[np.ndarray] | None = None
+        self._first: dict[int, np.ndarray] = {}
         # What BM25 needs of the whole index, which does not change while it is open.
         self.passages = sum(int(np.count_nonzero(mask)) for mask in self.live)
         self._averages = {
@@ -216,6 +217,42 @@ class Engine:
             reports = segment.arrays["report"][mask]
             count += int(np.count_nonzero(np.bincount(reports))) if len(reports) else 0
         return count
+
+    def matching_reports(self, matches: Matches) -> list[dict]:
+        """One row per report with a matching passage: its id, place, level, year (None when
+        it has none) and how many of its passages match; ordered by report id."""
+        rows = []
+        for segment, mask in zip(self.segments, matches.masks, strict=True):
+            codes = segment.arrays["report"]
+            counts = np.bincount(codes[mask], minlength=len(segment.meta["reports"]))
+            present = np.flatnonzero(counts)
+            if not len(present):
+                continue
+            # A report's passages all carry its metadata: read it off its first passage.
+            first = self._first_passages(segment)[present]
+            columns = {name: segment.values(name) for name in ("province", "city", "district",
+                                                               "level")}  # fmt: skip
+            for code, at, count in zip(present.tolist(), first.tolist(),
+                                       counts[present].tolist(), strict=True):  # fmt: skip
+                row = {"report": segment.meta["reports"][code]}
+                for name, values in columns.items():
+                    row[name] = values[int(segment.arrays[name][at])]
+                year = int(segment.arrays["year"][at])
+                row["year"] = year or None
+                row["passages"] = count
+                rows.append(row)
+        return sorted(rows, key=lambda row: row["report"])
+
+    def _first_passages(self, segment: Segment) -> np.ndarray:
+        """Each local report's first passage number in ``segment`` (computed once)."""
+        key = id(segment)
+        if key not in self._first:
+            codes = segment.arrays["report"]
+            first = np.zeros(len(segment.meta["reports"]), dtype=np.int64)
+            present, at = np.unique(codes, return_index=True)
+            first[present] = at
+            self._first[key] = first
+        return self._first[key]
 
     def facets(self, matches: Matches, names) -> dict[str, list[dict]]:
         """``{name: [{"value", "count"}]}`` over every match. Values by count (then value),

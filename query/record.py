@@ -1,13 +1,14 @@
 """Record: the Whoosh index of record -> stored passages and report rows.
 
 Input: an open Whoosh searcher (from ``indexer.store``). Output: a passage's stored fields
-by uid (original text, section path, facts, metadata) and every report's summary row.
+by uid (original text, section path, facts, metadata), a report's passages in reading order,
+and every report's summary row.
 Matching never comes here: see ``query.engine``.
 """
 
 from __future__ import annotations
 
-from indexer.schema import REPORT
+from indexer.schema import PASSAGE, REPORT
 
 
 class Record:
@@ -25,3 +26,14 @@ class Record:
         """The summary row of every indexed report, ordered by report id."""
         rows = [fields["summary"] for fields in self.searcher.documents(doctype=REPORT)]
         return sorted(rows, key=lambda row: row["report"])
+
+    def report(self, report_id: str) -> dict | None:
+        """The summary row of report ``report_id``, or None if it is not indexed."""
+        for fields in self.searcher.documents(doctype=REPORT, report=report_id):
+            return fields["summary"]
+        return None
+
+    def passages_of(self, report_id: str) -> list[dict]:
+        """The stored fields of every passage of a report, in reading order."""
+        found = self.searcher.documents(doctype=PASSAGE, report=report_id)
+        return sorted(found, key=lambda fields: fields["position"])

@@ -71,3 +71,51 @@ def mark(snippet: Snippet, before: str, after: str) -> str:
 def words_to_highlight(strings: list[str]) -> list[str]:
     """In ``--words`` mode hits hold the query's words in any order: highlight each word."""
     return [word for string in strings for word in word_tokens(string)]
+
+
+@dataclass(frozen=True)
+class ConcordanceLine:
+    left: str
+    match: str
+    right: str
+
+
+def concordance(snippet: Snippet, width: int) -> list[ConcordanceLine]:
+    """One keyword-in-context line per highlight: up to ``width`` characters either side,
+    line breaks shown as spaces (a concordance line is one line)."""
+    text = snippet.text.replace("\n", " ")
+    return [
+        ConcordanceLine(text[max(0, start - width) : start], text[start:end],
+                        text[end : end + width])
+        for start, end in snippet.highlights
+    ]
+
+
+def excerpt(snippet: Snippet, context: int = 60, budget: int = 360) -> Snippet:
+    """A long passage cut down to the text around its highlights: ``context`` characters
+    either side of each, pieces joined by "…", at most about ``budget`` characters (the
+    first highlights win). A short passage, or one without highlights, comes back whole
+    or cut at ``budget``. ``matches`` still counts every match in the passage."""
+    text = snippet.text
+    if len(text) <= budget:
+        return snippet
+    if not snippet.highlights:
+        return Snippet(text[:budget] + "…", [], snippet.matches)
+    windows: list[list[int]] = []
+    for start, end in snippet.highlights:
+        a, b = max(0, start - context), min(len(text), end + context)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    pieces, spans, used = [], [], 0
+    for a, b in windows:
+        if used and used + (b - a) > budget:
+            break
+        prefix = "…" if a > 0 else ""
+        offset = used + len(prefix) - a
+        pieces.append(prefix + text[a:b])
+        used += len(prefix) + (b - a)
+        spans.extend((s + offset, e + offset) for s, e in snippet.highlights if a <= s and e <= b)
+    trailer = "…" if windows and windows[min(len(pieces), len(windows)) - 1][1] < len(text) else ""
+    return Snippet("".join(pieces) + trailer, spans, snippet.matches)

@@ -1,0 +1,1 @@
+"""The local web page: ``reportsearch serve`` (see ``web.app``)."""

@@ -1,0 +1,496 @@
+"""The web front end: HTTP requests -> the ``query`` API -> HTML pages and JSON.
+
+Input: GET requests. Output: pages rendered from ``templates/`` and JSON/CSV from the same
+records the CLI prints (``query.render``). Like ``cli.py`` it only translates: every answer
+comes from ``query.api.ReportIndex``; there is no search logic here.
+
+Pages: ``/`` (search: passages, concordance, where & when), ``/report/{id}`` (the reader),
+``/metrics`` (indicators and one indicator's figures).
+API (the CLI's JSON schemas): ``/api/search``, ``/api/facets``, ``/api/kwic``,
+``/api/spread``, ``/api/metrics``, ``/api/reports``, ``/api/report/{id}``.
+
+Every parameter is checked against the list of its route: unknown parameters, bad numbers,
+over-long text and out-of-range pages are a 400 with ``{"error": {...}}`` (or an error page),
+never a stack trace. Bound to loopback, only requests addressed to localhost are answered,
+which shuts out DNS-rebinding pages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from indexer.errors import (
+    IndexEmptyError,
+    IndexLockedError,
+    IndexMissingError,
+    IndexVersionError,
+    ReportNotFoundError,
+    ReportSearchError,
+    UsageError,
+)
+from indexer.schema import FACET_FIELDS
+from query import render
+from query.api import CONCORDANCE_ORDERS, SORTS, open_index
+from query.snippets import Snippet, excerpt
+
+STATIC_DIR = Path(__file__).with_name("static")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+MAX_QUERY = 500  # characters; a longer query is refused
+MAX_PAGE = 10_000
+PAGE_SIZE = 20
+KWIC_PAGE_SIZE = 50
+FILTERS = ("province", "city", "district", "year", "section", "category", "metric")
+VIEWS = ("passages", "kwic", "spread")
+EXPORTS = ("json", "jsonl", "csv")
+
+# ---- parameters -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query-string parameter: ``kind`` is "text", "int", "flag" or a tuple of choices."""
+
+    kind: object = "text"
+    default: object = None
+    low: int = 0
+    high: int = 1_000_000
+
+    def parse(self, name: str, raw: str):
+        if self.kind == "text":
+            if len(raw) > MAX_QUERY:
+                raise UsageError(f"{name} is longer than {MAX_QUERY} characters")
+            if any(ord(c) < 32 and c not in "\t" for c in raw):
+                raise UsageError(f"{name} holds control characters")
+            return raw
+        if self.kind == "flag":
+            if raw not in ("", "0", "1", "on", "true", "false"):
+                raise UsageError(f"{name} is a flag: 1 or 0")
+            return raw in ("1", "on", "true")
+        if self.kind == "int":
+            if not raw.strip().isdigit() or len(raw.strip()) > 9:
+                raise UsageError(f"{name} must be a whole number from {self.low} to {self.high}")
+            value = int(raw)
+            if not self.low <= value <= self.high:
+                raise UsageError(f"{name} must be a whole number from {self.low} to {self.high}")
+            return value
+        if self.kind == "number":
+            try:
+                return float(raw)
+            except ValueError:
+                raise UsageError(f"{name} must be a number") from None
+        if raw not in self.kind:
+            raise UsageError(f"{name} must be one of: {', '.join(self.kind)}")
+        return raw
+
+
+SEARCH_PARAMS = {"q": Param(default=""), "words": Param("flag", False),
+                 **{name: Param() for name in FILTERS}}  # fmt: skip
+PAGE_PARAMS = {
+    **SEARCH_PARAMS,
+    "sort": Param(SORTS, "relevance"),
+    "view": Param(VIEWS, "passages"),
+    "order": Param(CONCORDANCE_ORDERS, "hits"),
+    "page": Param("int", 1, 1, MAX_PAGE),
+}
+FORMAT = {"format": Param(EXPORTS, "json")}
+
+
+def parse_params(request: Request, spec: dict[str, Param]) -> dict:
+    """The request's query string checked against ``spec``; defaults fill the rest."""
+    values = {name: param.default for name, param in spec.items()}
+    for name in request.query_params:
+        if name not in spec:
+            raise UsageError(f"unknown parameter {name!r}; this page takes: {', '.join(spec)}")
+        raws = request.query_params.getlist(name)
+        if len(raws) > 1:
+            raise UsageError(f"parameter {name!r} is given {len(raws)} times")
+        values[name] = spec[name].parse(name, raws[0])
+    return values
+
+
+def filters_of(params: dict) -> dict:
+    return {name: params[name] for name in FILTERS if params.get(name)}
+
+
+# ---- the open index ------------------------------------------------------------------------
+
+
+class IndexHolder:
+    """One open index shared by the requests, reopened when a writer has committed. Calls
+    are serialized: an open index is not meant for several threads at once."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._index = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def opened(self):
+        with self._lock:
+            if self._index is not None and not self._index.is_current():
+                self._index.close()
+                self._index = None
+            if self._index is None:
+                self._index = open_index(self.directory)
+            yield self._index
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+
+# ---- rendering helpers ----------------------------------------------------------------------
+
+
+def marked(text: str, highlights) -> Markup:
+    """``text`` escaped, with ``<mark>`` around each highlight span."""
+    out, last = [], 0
+    for start, end in highlights:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def page_url(path: str, state: dict, **changes) -> str:
+    """``path`` with the page state, changed by ``changes`` (None removes a parameter).
+    Any change but the page's own goes back to page 1."""
+    merged = {**state, **changes}
+    if "page" not in changes:
+        merged.pop("page", None)
+    query = {k: v for k, v in merged.items() if v not in (None, "", False)}
+    query = {k: ("1" if v is True else v) for k, v in query.items()}
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["marked"] = lambda item: marked(item["text"], item["highlights"])
+    env.globals["page_url"] = page_url
+    return env
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+STATUS = {
+    UsageError: 400,
+    ReportNotFoundError: 404,
+    IndexMissingError: 503,
+    IndexVersionError: 503,
+    IndexLockedError: 503,
+    IndexEmptyError: 503,
+}
+
+
+def status_of(error: ReportSearchError) -> int:
+    for kind, status in STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400  # query syntax and other input the user can fix
+
+
+def error_body(status: int, message: str) -> dict:
+    """The one shape of every error the API returns."""
+    return {"error": {"status": status, "message": message}}
+
+
+# ---- the app --------------------------------------------------------------------------------
+
+
+def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starlette:
+    """The web app over the index in ``index_dir``. ``allowed_hosts``: the Host names it
+    answers ("*" for any, when it is served beyond this machine)."""
+    holder = IndexHolder(Path(index_dir))
+    templates = _environment()
+
+    def page(name: str, status: int = 200, **context) -> HTMLResponse:
+        html = templates.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def export(rows, fmt: str, columns, name: str) -> Response:
+        text = render.rows_as(fmt, rows, columns)
+        media = {"csv": "text/csv", "jsonl": "application/x-ndjson"}.get(fmt, "application/json")
+        return Response(
+            text, media_type=f"{media}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        )  # fmt: skip
+
+    # ---- pages ----
+
+    def search_page(request: Request):
+        params = parse_params(request, PAGE_PARAMS)
+        # The page's state as its address holds it: what differs from the defaults.
+        state = {k: v for k, v in params.items()
+                 if v not in (None, "", False) and v != PAGE_PARAMS[k].default}  # fmt: skip
+        filters = filters_of(params)
+        query = params["q"].strip()
+        context = dict(state=state, params=params, filters=filters, query=query,
+                       facet_names=FACET_FIELDS, sorts=SORTS, orders=CONCORDANCE_ORDERS)  # fmt: skip
+        with holder.opened() as index:
+            if not query and not filters:
+                data = index.facets("", FACET_FIELDS)
+                return page("search.html", **context, landing=True, facets=data["facets"],
+                            total=data["total"], reports=data["reports"])  # fmt: skip
+            options = dict(filters=filters, words=params["words"])
+            if params["view"] == "kwic":
+                offset = (params["page"] - 1) * KWIC_PAGE_SIZE
+                kwic = index.concordance(query, limit=KWIC_PAGE_SIZE, offset=offset,
+                                         sort=params["sort"], order=params["order"],
+                                         **options)  # fmt: skip
+                data = index.facets(query, FACET_FIELDS, **options)
+                return page("search.html", **context, kwic=kwic["lines"], facets=data["facets"],
+                            total=data["total"], reports=data["reports"],
+                            pages=_pages(data["total"], KWIC_PAGE_SIZE))  # fmt: skip
+            offset = (params["page"] - 1) * PAGE_SIZE
+            result = index.search(query, limit=PAGE_SIZE, offset=offset, sort=params["sort"],
+                                  **options)  # fmt: skip
+        hits = []
+        for hit in result.hits:
+            cut = excerpt(Snippet(hit.snippet, [tuple(h) for h in hit.highlights], hit.matches))
+            hits.append({"hit": hit, "text": cut.text, "highlights": cut.highlights,
+                         "anchor": _anchor(hit.passage)})  # fmt: skip
+        return page("search.html", **context, hits=hits, facets=result.facets,
+                    total=result.total, reports=result.reports,
+                    pages=_pages(result.total, PAGE_SIZE))  # fmt: skip
+
+    def report_page(request: Request):
+        report_id = _report_id(request)
+        params = parse_params(request, {"q": Param(default=""), "words": Param("flag", False)})
+        with holder.opened() as index:
+            data = index.report(report_id, params["q"], words=params["words"])
+        for passage in data["passages"]:
+            passage["anchor"] = _anchor(passage["passage"])
+        for entry in data["outline"]:
+            entry["anchor"] = _anchor(entry["passage"])
+        return page("report.html", data=data, params=params, summary=data["report"])
+
+    def metrics_page(request: Request):
+        params = parse_params(request, {"name": Param(default=""),
+                                        **{n: Param() for n in FILTERS}})  # fmt: skip
+        filters = filters_of(params)
+        with holder.opened() as index:
+            if not params["name"]:
+                return page("metrics.html", params=params, indicators=index.indicators())
+            data = index.metrics(params["name"], filters=filters)
+        state = {k: v for k, v in params.items() if v}
+        return page("metrics.html", params=params, rows=data["rows"], state=state,
+                    columns=render.METRIC_COLUMNS)  # fmt: skip
+
+    # ---- API ----
+
+    def api_search(request: Request):
+        params = parse_params(request, {
+            **SEARCH_PARAMS, **FORMAT, "sort": Param(SORTS, "relevance"),
+            "limit": Param("int", 10, 0, 100_000), "offset": Param("int", 0, 0, 10_000_000),
+            "group": Param(("report",)), "facets": Param(default=",".join(FACET_FIELDS)),
+        })  # fmt: skip
+        facets = [name.strip() for name in params["facets"].split(",") if name.strip()]
+        with holder.opened() as index:
+            result = index.search(params["q"], filters=filters_of(params), words=params["words"],
+                                  limit=params["limit"], offset=params["offset"],
+                                  sort=params["sort"], group=params["group"],
+                                  facets=facets)  # fmt: skip
+        if params["format"] == "json":
+            return JSONResponse(result.as_dict())
+        if params["format"] == "jsonl":
+            rows = [{"query": result.query, **hit.as_dict()} for hit in result.hits]
+            return export(rows, "jsonl", None, "hits")
+        return export(render.hit_rows([result], False), "csv", render.hit_columns(False), "hits")
+
+    def api_facets(request: Request):
+        params = parse_params(request, {**SEARCH_PARAMS, **FORMAT,
+                                        "by": Param(default=",".join(FACET_FIELDS))})  # fmt: skip
+        by = [name.strip() for name in params["by"].split(",") if name.strip()]
+        with holder.opened() as index:
+            data = index.facets(params["q"], by, filters=filters_of(params),
+                                words=params["words"])  # fmt: skip
+        if params["format"] == "json":
+            return JSONResponse(data)
+        return export(render.facet_rows(data), params["format"], render.FACET_COLUMNS, "facets")
+
+    def api_kwic(request: Request):
+        params = parse_params(request, {
+            **SEARCH_PARAMS, **FORMAT, "sort": Param(SORTS, "relevance"),
+            "order": Param(CONCORDANCE_ORDERS, "hits"), "limit": Param("int", 50, 1, 10_000),
+            "offset": Param("int", 0, 0, 10_000_000), "width": Param("int", 30, 1, 200),
+        })  # fmt: skip
+        with holder.opened() as index:
+            data = index.concordance(params["q"], filters=filters_of(params),
+                                     words=params["words"], limit=params["limit"],
+                                     offset=params["offset"], sort=params["sort"],
+                                     order=params["order"], width=params["width"])  # fmt: skip
+        if params["format"] == "json":
+            return JSONResponse(data)
+        return export(data["lines"], params["format"], render.KWIC_COLUMNS, "concordance")
+
+    def api_spread(request: Request):
+        params = parse_params(request, SEARCH_PARAMS)
+        with holder.opened() as index:
+            data = index.spread(params["q"], filters=filters_of(params), words=params["words"])
+        return JSONResponse(data)
+
+    def api_metrics(request: Request):
+        params = parse_params(request, {
+            "name": Param(default=""), **FORMAT, "min": Param("number"), "max": Param("number"),
+            **{n: Param() for n in FILTERS},
+        })  # fmt: skip
+        with holder.opened() as index:
+            if not params["name"]:
+                rows = index.indicators()
+                if params["format"] == "json":
+                    return JSONResponse({"indicators": rows})
+                return export(rows, params["format"], render.INDICATOR_COLUMNS, "indicators")
+            data = index.metrics(params["name"], filters=filters_of(params),
+                                 minimum=params["min"], maximum=params["max"])  # fmt: skip
+        if params["format"] == "json":
+            return JSONResponse(data)
+        return export(data["rows"], params["format"], render.METRIC_COLUMNS, "metrics")
+
+    def api_reports(request: Request):
+        params = parse_params(request, FORMAT)
+        with holder.opened() as index:
+            rows = index.reports()
+        if params["format"] == "json":
+            return JSONResponse(rows)
+        return export(rows, params["format"], render.REPORT_EXPORT_COLUMNS, "reports")
+
+    def api_report(request: Request):
+        report_id = _report_id(request)
+        params = parse_params(request, {"q": Param(default=""), "words": Param("flag", False)})
+        with holder.opened() as index:
+            return JSONResponse(index.report(report_id, params["q"], words=params["words"]))
+
+    # ---- errors ----
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def problem(request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse(error_body(status, message), status_code=status)
+        return page("error.html", status=status, status_code=status, message=message)
+
+    async def on_library_error(request: Request, error: ReportSearchError):
+        return problem(request, status_of(error), str(error))
+
+    async def on_http_error(request: Request, error: HTTPException):
+        message = {404: "no such page", 405: "only GET is answered here"}.get(
+            error.status_code, str(error.detail))
+        return problem(request, error.status_code, message)
+
+    async def on_bug(request: Request, error: Exception):
+        # A bug: one line to the browser and to the server's terminal; the traceback only
+        # with REPORTSEARCH_DEBUG set.
+        print(f"reportsearch: internal error on {request.url.path}: "
+              f"{type(error).__name__}: {error}", file=sys.stderr)  # fmt: skip
+        if os.environ.get("REPORTSEARCH_DEBUG"):
+            traceback.print_exception(error)
+        return problem(request, 500, f"internal error: {type(error).__name__}")
+
+    routes = [
+        Route("/", search_page),
+        Route("/report/{report_id:path}", report_page),
+        Route("/metrics", metrics_page),
+        Route("/api/search", api_search),
+        Route("/api/facets", api_facets),
+        Route("/api/kwic", api_kwic),
+        Route("/api/spread", api_spread),
+        Route("/api/metrics", api_metrics),
+        Route("/api/reports", api_reports),
+        Route("/api/report/{report_id:path}", api_report),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    hosts = ["*"] if "*" in allowed_hosts else [h if ":" not in h else f"[{h}]"
+                                                 for h in allowed_hosts]  # fmt: skip
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+                    Middleware(SecurityHeaders)],  # fmt: skip
+        exception_handlers={ReportSearchError: on_library_error, HTTPException: on_http_error,
+                            Exception: on_bug},  # fmt: skip
+        lifespan=_closing(holder),
+    )
+    return app
+
+
+class SecurityHeaders:
+    """Scripts only from this server, no framing, no sniffing, no referrer leaks."""
+
+    POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+              "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+              "base-uri 'none'; form-action 'self'")  # fmt: skip
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", self.POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
+def _closing(holder: IndexHolder):
+    """The app's lifespan: the open index is closed when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        holder.close()
+
+    return lifespan
+
+
+def _report_id(request: Request) -> str:
+    report_id = request.path_params["report_id"]
+    if (not report_id or len(report_id) > 200 or "/" in report_id or "\\" in report_id
+            or report_id.startswith(".") or any(ord(c) < 32 for c in report_id)):  # fmt: skip
+        raise UsageError("not a report id")
+    return report_id
+
+
+def _anchor(passage_id: str) -> str:
+    """The reader's anchor of a passage id "<report>#<position>": "p<position>"."""
+    return "p" + passage_id.rsplit("#", 1)[-1]
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
