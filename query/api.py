@@ -38,7 +38,7 @@ from .parsing import (
     with_filters,
 )
 from .record import Record
-from .snippets import Snippet, concordance, make_snippet, words_to_highlight
+from .snippets import concordance, make_snippet, words_to_highlight
 
 CONCORDANCE_ORDERS = ("hits", "left", "right")
 
@@ -174,7 +174,7 @@ class ReportIndex:
         metrics = {metric_name(f.value) for f in positive_fields(tree, "metric")}
         page = self._engine.page(matches, strings, sort=sort, limit=limit, offset=offset,
                                  group=group == "report")  # fmt: skip
-        highlight = words_to_highlight(strings) if words else strings
+        highlight = _highlighted(tree, words)
         hits = []
         for uid, score, in_report in page:
             hit = self._hit(uid, score, highlight, metrics)
@@ -254,10 +254,10 @@ class ReportIndex:
             raise UsageError("the context width is 1 to 200 characters")
         result = self.search(query, filters=filters, words=words, limit=limit, offset=offset,
                              sort=sort, facets=())  # fmt: skip
+        strings = _highlighted(parse_query(query) if query.strip() else None, words)
         lines = []
         for hit in result.hits:
-            snippet = Snippet(hit.snippet, [tuple(span) for span in hit.highlights], hit.matches)
-            for line in concordance(snippet, width):
+            for line in concordance(make_snippet(hit.snippet, strings), width):
                 lines.append({"report": hit.report, "passage": hit.passage, "city": hit.city,
                               "district": hit.district, "year": hit.year, "left": line.left,
                               "match": line.match, "right": line.right})  # fmt: skip
@@ -338,11 +338,7 @@ class ReportIndex:
                 f"no report {report_id!r} in the index at {self.store.directory}; "
                 "list them with: reportsearch reports"
             )
-        strings: list[str] = []
-        if query.strip():
-            tree = parse_query(query)
-            strings = positive_texts(as_words(tree) if words else tree)
-            strings = words_to_highlight(strings) if words else strings
+        strings = _highlighted(parse_query(query) if query.strip() else None, words)
         passages, outline, previous, total = [], [], (), 0
         for stored in self._record.passages_of(report_id):
             section = tuple(stored.get("section") or ())
@@ -426,6 +422,13 @@ def _metric_row(stored: dict, fact: dict) -> dict:
         "quote": fact["quote"],
         "start": fact["start"],
     }
+
+
+def _highlighted(tree, words: bool) -> list[str]:
+    """The strings to highlight for a query tree: its positive strings, or with ``words``
+    each of their jieba words."""
+    strings = positive_texts(tree)  # --words keeps the strings, matched as words
+    return words_to_highlight(strings) if words else strings
 
 
 def _has_filters(filters) -> bool:

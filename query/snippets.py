@@ -21,8 +21,9 @@ from indexer.schema import word_tokens
 @dataclass(frozen=True)
 class Snippet:
     text: str
-    highlights: list[tuple[int, int]]
+    highlights: list[tuple[int, int]]  # merged where they touch, for display
     matches: int
+    occurrences: tuple[tuple[int, int], ...] = ()  # every match on its own, in text order
 
 
 def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
@@ -44,7 +45,7 @@ def make_snippet(original: str, strings: list[str], extra: list[tuple[int, int]]
         found = find_all(normalized.text, string)
         matches += len(found)
         spans.extend(normalized.to_original(a, b) for a, b in found)
-    return Snippet(original, _merge(spans), matches)
+    return Snippet(original, _merge(spans), matches, tuple(sorted(spans)))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -81,13 +82,14 @@ class ConcordanceLine:
 
 
 def concordance(snippet: Snippet, width: int) -> list[ConcordanceLine]:
-    """One keyword-in-context line per highlight: up to ``width`` characters either side,
-    line breaks shown as spaces (a concordance line is one line)."""
+    """One keyword-in-context line per occurrence (two matches that touch are two lines):
+    up to ``width`` characters either side, line breaks shown as spaces (a concordance
+    line is one line)."""
     text = snippet.text.replace("\n", " ")
     return [
         ConcordanceLine(text[max(0, start - width) : start], text[start:end],
                         text[end : end + width])
-        for start, end in snippet.highlights
+        for start, end in snippet.occurrences
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.errors import QuerySyntaxError, UsageError
+from indexer.errors import QuerySyntaxError, ReportNotFoundError, UsageError
 from indexer.normalizing import normalize_for_search
 
 
@@ -144,3 +144,78 @@ def test_filters_travel_as_nodes_and_keep_their_quotes(seed_index):
     straight = seed_index.search("", filters={"section": '深化"放管服"改革'}, limit=0)
     assert straight.total == 0  # straight quotes are other characters than “ ”
     assert seed_index.search("", filters={"section": "OR"}, limit=0).total == 0
+
+
+# ---- spread, concordance and the reader ------------------------------------------------------
+
+
+def test_spread_counts_reports_by_year_and_place(seed_index):
+    data = seed_index.spread("柔性執法")
+    everything = seed_index.reports()
+    per_year = {}
+    for row in everything:
+        if row["year"]:
+            per_year[row["year"]] = per_year.get(row["year"], 0) + 1
+    assert {y["year"]: y["all_reports"] for y in data["years"]} == per_year
+    matching = {y["year"]: y["reports"] for y in data["years"] if y["reports"]}
+    assert matching == {2021: 1, 2023: 1}
+    assert all(y["share"] == round(y["reports"] / y["all_reports"], 4) for y in data["years"])
+    places = [(p["place"], p["first_year"], p["reports"]) for p in data["places"]]
+    assert places == [("盘锦市", 2021, 1), ("遂宁市", 2023, 1)]  # ordered by first year
+    for place in data["places"]:
+        assert 73 < place["longitude"] < 136 and 3 < place["latitude"] < 54  # inside China
+    assert data["reports"] == seed_index.search("柔性执法").reports
+
+
+def test_spread_with_a_filter_and_with_nothing_found(seed_index):
+    places = seed_index.spread("执法", filters={"province": "四川"})["places"]
+    assert {p["province"] for p in places} == {"四川省"}
+    assert [p["first_year"] for p in places] == sorted(
+        [p["first_year"] for p in places], key=lambda y: (y is None, y or 0)
+    )
+    nothing = seed_index.spread("没有这个词语存在")
+    assert nothing["places"] == [] and all(y["reports"] == 0 for y in nothing["years"])
+
+
+def test_concordance_lines_are_the_highlights_in_context(seed_index):
+    data = seed_index.concordance("柔性执法", limit=0, width=8)
+    assert len(data["lines"]) == 15  # 14 in 盘锦 + 1 in 遂宁, as the acceptance counts
+    for line in data["lines"]:
+        assert normalize_for_search(line["match"]) == "柔性执法"
+        assert len(line["left"]) <= 8 and len(line["right"]) <= 8
+    by_right = seed_index.concordance("柔性执法", limit=0, width=8, order="right")["lines"]
+    assert [line["right"] for line in by_right] == sorted(line["right"] for line in by_right)
+    by_left = seed_index.concordance("柔性执法", limit=0, width=8, order="left")["lines"]
+    assert [line["left"][::-1] for line in by_left] == sorted(line["left"][::-1]
+                                                              for line in by_left)
+    with pytest.raises(UsageError):
+        seed_index.concordance("柔性执法", order="middle")
+
+
+def test_report_reads_whole_report_with_outline_and_highlights(seed_index):
+    result = seed_index.search("柔性执法", filters={"city": "盘锦"}, limit=0)
+    report_id = result.hits[0].report
+    data = seed_index.report(report_id, "柔性执法")
+    assert data["report"]["report"] == report_id and data["report"]["city"] == "盘锦市"
+    positions = [p["position"] for p in data["passages"]]
+    assert positions == sorted(positions) and len(positions) == data["report"]["passages"]
+    assert data["matches"] == 14
+    hits = {hit.passage for hit in result.hits}
+    assert {p["passage"] for p in data["passages"] if p["matches"]} == hits
+    for passage in data["passages"]:
+        for start, end in passage["highlights"]:
+            assert normalize_for_search(passage["text"][start:end]) == "柔性执法"
+    # the outline: each heading once, in reading order, pointing at a passage of the report
+    ids = [p["passage"] for p in data["passages"]]
+    assert [e["heading"] for e in data["outline"]][:2] == ["一、主要工作成效",
+                                                           "(一)全面加大法治政府建設統籌推進力度"]
+    assert all(e["passage"] in ids for e in data["outline"])
+    assert [ids.index(e["passage"]) for e in data["outline"]] == sorted(
+        ids.index(e["passage"]) for e in data["outline"])
+    assert any(p["heading"] for p in data["passages"])
+    assert seed_index.report(report_id)["matches"] == 0
+
+
+def test_report_that_is_not_indexed(seed_index):
+    with pytest.raises(ReportNotFoundError, match="no report 'nope'"):
+        seed_index.report("nope")

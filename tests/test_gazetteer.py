@@ -55,3 +55,14 @@ def test_the_name_trie_finds_what_an_alternation_longest_first_finds(names, text
     )
     trie = longest_name_pattern(names)
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+def test_locate_finds_the_most_precise_division_with_its_seat():
+    gazetteer = default_gazetteer()
+    banan = gazetteer.locate("重庆市", "重庆市", "巴南区")
+    assert banan.code == "500113000000" and 106 < banan.longitude < 107
+    assert gazetteer.locate("四川省", "自贡市").code == "510300000000"
+    assert gazetteer.locate("辽宁省").level == "province"
+    assert gazetteer.locate("", "", "") is None
+    # a district name that exists elsewhere is only taken inside the report's city
+    assert gazetteer.locate("四川省", "南充市", "嘉陵区").city == "南充市"

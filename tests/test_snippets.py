@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from query.snippets import find_all, make_snippet, mark
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from query.snippets import concordance, excerpt, find_all, make_snippet, mark
 
 
 def test_traditional_passage_is_highlighted_in_traditional():
@@ -28,3 +31,43 @@ def test_counts_are_non_overlapping_and_per_string():
 def test_no_strings_no_highlights():
     snippet = make_snippet("原文", [])
     assert (snippet.text, snippet.highlights, snippet.matches) == ("原文", [], 0)
+
+
+# ---- excerpts and concordance lines ----------------------------------------------------------
+
+texts = st.text(alphabet="法治政府建设执法复议，。ab ", min_size=0, max_size=900)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.sampled_from(["执法", "法", "复议", "ab"]))
+def test_an_excerpt_keeps_its_highlights_on_the_matched_text(text, needle):
+    snippet = make_snippet(text, [needle])
+    cut = excerpt(snippet, context=20, budget=120)
+    assert cut.matches == snippet.matches
+    for start, end in cut.highlights:  # text and spans still agree after cutting
+        shown = cut.text[start:end]
+        assert shown and shown == needle * (len(shown) // len(needle))  # touching ones merge
+    if len(text) <= 120:
+        assert cut == snippet
+    elif snippet.highlights:
+        assert cut.highlights  # the first match is always shown
+        assert len(cut.text) <= 120 + 2 * 20 + len(needle) + 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.sampled_from(["执法", "法", "复议"]), st.integers(min_value=1, max_value=40))
+def test_concordance_lines_rebuild_the_text_around_each_match(text, needle, width):
+    snippet = make_snippet(text, [needle])
+    lines = concordance(snippet, width)
+    assert len(lines) == snippet.matches == len(find_all(text, needle))  # touching ones too
+    flat = text.replace("\n", " ")
+    for line, (start, end) in zip(lines, snippet.occurrences, strict=True):
+        assert line.match == needle
+        assert flat[max(0, start - width) : end + width] == line.left + line.match + line.right
+
+
+def test_excerpt_of_a_long_passage_shows_the_text_around_matches():
+    text = "甲" * 500 + "柔性执法" + "乙" * 500
+    cut = excerpt(make_snippet(text, ["柔性执法"]), context=10, budget=100)
+    assert cut.text == "…" + "甲" * 10 + "柔性执法" + "乙" * 10 + "…"
+    assert [cut.text[a:b] for a, b in cut.highlights] == ["柔性执法"]

@@ -251,7 +251,8 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
         filters = filters_of(params)
         query = params["q"].strip()
         context = dict(state=state, params=params, filters=filters, query=query,
-                       facet_names=FACET_FIELDS, sorts=SORTS, orders=CONCORDANCE_ORDERS)  # fmt: skip
+                       facet_names=FACET_FIELDS, sorts=SORTS,
+                       orders=CONCORDANCE_ORDERS)  # fmt: skip
         with holder.opened() as index:
             if not query and not filters:
                 data = index.facets("", FACET_FIELDS)

@@ -1,0 +1,257 @@
+"""web.app through Starlette's test client: pages, the JSON API (the CLI's schemas), exports
+(the CLI's bytes), and hostile input (escaped or refused with a 400; the server stays up)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from indexer.store import IndexStore
+
+from .helpers import SEED_FILES, SEEDS
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette suggests httpx2; httpx is what it drives
+    from starlette.testclient import TestClient
+
+from web.app import MAX_QUERY, create_app  # noqa: E402
+
+HOSTILE = "<script>alert('pwned')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def hostile_index(tmp_path_factory):
+    """The seeds plus a report whose text holds markup meant to run in a browser."""
+    source = tmp_path_factory.mktemp("web-source")
+    for stem in SEED_FILES.values():
+        shutil.copy(SEEDS / f"{stem}.txt", source)
+    (source / "hostile.txt").write_text(
+        "某某市人民政府关于2022年法治政府建设情况的报告\n"
+        f"一、总体情况\n今年我们推进柔性执法改革{HOSTILE}并取得成效。\n",
+        "utf-8",
+    )
+    directory = tmp_path_factory.mktemp("web-index")
+    IndexStore(directory).update([source])
+    return directory
+
+
+@pytest.fixture(scope="module")
+def client(hostile_index):
+    # Server errors come back as the browser would see them, not raised in the test.
+    with TestClient(create_app(hostile_index), base_url="http://localhost",
+                    raise_server_exceptions=False) as test_client:  # fmt: skip
+        yield test_client
+
+
+def cli_output(index_dir, *args) -> str:
+    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout_bytes.decode("utf-8")  # .output would fold CSV's \r\n
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+
+def test_search_page_shows_hits_with_highlights_and_facets(client):
+    page = client.get("/", params={"q": "柔性执法"})
+    assert page.status_code == 200
+    assert "盘锦市" in page.text and "遂宁市" in page.text
+    assert "<mark>柔性執法</mark>" in page.text  # Traditional report, its own characters
+    assert 'data-facet="year"' in page.text
+    assert "/api/search?q=" in page.text  # the export links carry the query
+
+
+def test_facet_links_filter_and_chips_remove_the_filter(client):
+    page = client.get("/", params={"q": "柔性执法", "year": "2023"})
+    assert "遂宁市" in page.text and "盘锦市" not in page.text.split('class="results"')[1]
+    assert 'class="chip" href="/?q=%E6%9F%94%E6%80%A7%E6%89%A7%E6%B3%95"' in page.text
+
+
+def test_landing_page_lists_the_index_and_the_syntax(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "6 reports" in page.text and "year:2019..2021" in page.text
+
+
+def test_kwic_view_has_one_line_per_occurrence(client):
+    page = client.get("/", params={"q": "柔性执法", "view": "kwic"})
+    lines = page.text.count('<td class="match">')
+    api = client.get("/api/kwic", params={"q": "柔性执法"}).json()
+    assert lines == len(api["lines"]) == 16  # 14 盘锦 + 1 遂宁 + 1 in the hostile report
+
+
+def test_report_reader_shows_the_report_with_outline_and_matches(client):
+    report = SEED_FILES["盘锦"]
+    page = client.get(f"/report/{report}", params={"q": "柔性执法"})
+    assert page.status_code == 200
+    assert page.text.count("<mark>") == 14
+    assert 'id="p0001"' in page.text and 'href="#p0001"' in page.text  # outline -> passage
+    assert "盘锦市" in page.text and "utf-8" in page.text  # metadata
+
+
+def test_metrics_pages(client):
+    listing = client.get("/metrics")
+    assert listing.status_code == 200 and "出庭应诉率" in listing.text
+    one = client.get("/metrics", params={"name": "出庭应诉率"})
+    assert one.status_code == 200 and 'data-chart="metric"' in one.text
+
+
+# ---- the API: the CLI's JSON, CSV and JSON lines ---------------------------------------
+
+
+def test_api_search_is_the_cli_json(client, hostile_index):
+    api = client.get("/api/search", params={"q": "柔性执法", "limit": "0"}).json()
+    assert api == json.loads(cli_output(hostile_index, "search", "柔性执法", "--limit", "0",
+                                        "--format", "json"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url, params, command",
+    [
+        ("/api/search", {"q": "行政复议", "format": "csv", "limit": "0"},
+         ["search", "行政复议", "--limit", "0", "--format", "csv"]),
+        ("/api/search", {"q": "行政复议", "format": "jsonl", "province": "四川"},
+         ["search", "行政复议", "--province", "四川", "--format", "jsonl"]),
+        ("/api/facets", {"q": "法治政府建设", "by": "year", "format": "csv"},
+         ["facets", "法治政府建设", "--by", "year", "--format", "csv"]),
+        ("/api/metrics", {"name": "出庭应诉率", "format": "csv"},
+         ["metrics", "出庭应诉率", "--format", "csv"]),
+        ("/api/reports", {"format": "csv"}, ["reports", "--format", "csv"]),
+    ],
+)  # fmt: skip
+def test_api_exports_are_the_cli_bytes(client, hostile_index, url, params, command):
+    response = client.get(url, params=params)
+    assert response.status_code == 200
+    assert response.text == cli_output(hostile_index, *command)
+
+
+def test_api_facets_spread_report_and_indicators(client):
+    facets = client.get("/api/facets", params={"q": "柔性执法", "by": "city"}).json()
+    assert {row["value"] for row in facets["facets"]["city"]} >= {"盘锦市", "遂宁市"}
+    spread = client.get("/api/spread", params={"q": "柔性执法"}).json()
+    assert {"years", "places", "total", "reports"} <= set(spread)
+    report = client.get(f"/api/report/{SEED_FILES['遂宁']}", params={"q": "柔性执法"}).json()
+    assert report["matches"] == 1 and report["report"]["city"] == "遂宁市"
+    indicators = client.get("/api/metrics").json()["indicators"]
+    assert any(row["canonical"] == "出庭应诉率" for row in indicators)
+
+
+# ---- hostile input ----------------------------------------------------------------------
+
+
+def assert_error(response, status: int, words: str):
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["status"] == status
+    assert words in body["error"]["message"] and "Traceback" not in response.text
+
+
+def test_script_in_a_query_is_escaped(client):
+    page = client.get("/", params={"q": HOSTILE})
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
+
+
+def test_script_in_a_report_is_escaped_in_hits_kwic_and_reader(client):
+    for params in ({"q": "柔性执法改革"}, {"q": "柔性执法改革", "view": "kwic"}):
+        page = client.get("/", params=params)
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;" in page.text or "&lt;img" in page.text
+    reader = client.get("/report/hostile", params={"q": "<script>"})
+    assert reader.status_code == 200
+    assert "<script>alert" not in reader.text and "<mark>&lt;script&gt;</mark>" in reader.text
+    only_ours = [line for line in reader.text.splitlines() if "<script" in line]
+    assert all('src="/static/' in line for line in only_ours)
+
+
+def test_content_security_policy_allows_only_our_scripts(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_very_long_query_is_refused(client):
+    assert_error(client.get("/api/search", params={"q": "法" * (MAX_QUERY + 1)}), 400,
+                 "longer than")  # fmt: skip
+    page = client.get("/", params={"q": "法" * 3_000})  # httpx's own limit is near 10**4
+    assert page.status_code == 400 and "longer than" in page.text
+
+
+def test_unknown_and_repeated_parameters_are_refused(client):
+    assert_error(client.get("/api/search", params={"q": "法", "evil": "1"}), 400,
+                 "unknown parameter 'evil'")  # fmt: skip
+    assert_error(client.get("/api/search?q=a&q=b"), 400, "given 2 times")
+    assert_error(client.get("/api/search", params={"q": "法", "sort": "drop"}), 400, "one of")
+    assert_error(client.get("/api/search", params={"q": "法", "limit": "-1"}), 400, "whole number")
+    assert client.get("/", params={"q": "法", "page": "x"}).status_code == 400
+
+
+def test_huge_page_numbers(client):
+    assert client.get("/", params={"q": "法", "page": str(10**30)}).status_code == 400
+    assert_error(client.get("/api/search", params={"q": "法", "offset": str(10**30)}), 400,
+                 "whole number")  # fmt: skip
+    far = client.get("/", params={"q": "法", "page": "10000"})
+    assert far.status_code == 200 and "No hits on page 10000" in far.text
+
+
+def test_bad_query_syntax_is_a_400_with_the_parser_message(client):
+    assert_error(client.get("/api/search", params={"q": '"unclosed'}), 400, "quote")
+    assert_error(client.get("/api/search", params={"q": "year:abc"}), 400, "year")
+
+
+def test_path_tricks_do_not_leave_the_index(client):
+    assert client.get("/report/../../etc/passwd").status_code == 404  # the client folds ..
+    assert_error(client.get("/api/report/..%2F..%2Fetc%2Fpasswd"), 400, "not a report id")
+    assert client.get("/report/..%2Fcli.py").status_code == 400
+    assert_error(client.get("/api/report/nope"), 404, "no report 'nope'")
+    for path in ("/static/..%2F..%2Fcli.py", "/static/%2e%2e/app.py", "/static/../app.py"):
+        response = client.get(path)
+        assert response.status_code == 404 and "create_app" not in response.text
+
+
+def test_only_localhost_is_answered_when_bound_to_loopback(client, hostile_index):
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+    with TestClient(create_app(hostile_index, allowed_hosts=("*",)),
+                    base_url="http://lan.example") as anywhere:  # fmt: skip
+        assert anywhere.get("/").status_code == 200
+
+
+def test_a_bug_is_one_line_and_the_server_stays_up(client, monkeypatch):
+    from query.api import ReportIndex
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(ReportIndex, "spread", broken)
+    response = client.get("/api/spread", params={"q": "法"})
+    assert_error(response, 500, "internal error: RuntimeError")
+    assert "secret internals" not in response.text
+    monkeypatch.undo()
+    assert client.get("/api/spread", params={"q": "法"}).status_code == 200
+
+
+def test_post_and_unknown_pages(client):
+    assert_error(client.post("/api/search"), 405, "only GET")
+    assert client.get("/nowhere").status_code == 404
+
+
+# ---- a live index -------------------------------------------------------------------------
+
+
+def test_the_page_sees_an_update_of_the_index(tmp_path):
+    source = tmp_path / "reports"
+    source.mkdir()
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", source)
+    directory = tmp_path / "index"
+    IndexStore(directory).update([source])
+    with TestClient(create_app(directory), base_url="http://localhost") as test_client:
+        assert test_client.get("/api/search", params={"q": "柔性执法"}).json()["reports"] == 1
+        shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", source)
+        IndexStore(directory).update([source])
+        assert test_client.get("/api/search", params={"q": "柔性执法"}).json()["reports"] == 2
