@@ -98,23 +98,35 @@ def extract_metadata(
     normalized: NormalizedText,
     cleaned: CleanedText,
     gazetteer: Gazetteer | None = None,
-) -> tuple[ReportMetadata, frozenset[int]]:
-    """The report's metadata and the line numbers of its title block."""
+) -> tuple[ReportMetadata, frozenset[int], dict[str, str]]:
+    """The report's metadata, the line numbers of its title block, and where each field
+    that has a value came from (``{"year": "title", ...}``, shown by the web reader)."""
     gazetteer = gazetteer or default_gazetteer()
     all_lines = sorted(
         [*cleaned.kept, *(item.line for item in cleaned.removed)], key=lambda line: line.number
     )
-    kind = "news" if any(item.category == "byline" for item in cleaned.removed) else "report"
-    title, title_lines = _title(cleaned.kept, gazetteer)
+    sources: dict[str, str] = {}
+    byline = any(item.category == "byline" for item in cleaned.removed)
+    kind = "news" if byline else "report"
+    sources["kind"] = "a byline (记者/通讯员) on the page" if byline else "no byline on the page"
+    title, title_lines, sources["title"] = _title(cleaned.kept, gazetteer)
     title_text = " ".join(line.text for line in cleaned.kept if line.number in title_lines)
-    issuer_line = _issuer(all_lines, title_text, normalized.text)
-    division = _place(title_text + " " + (issuer_line or ""), cleaned.kept, gazetteer)
-    year = _year(title_text, cleaned.kept, kind)
+    issuer_line, sources["issuer"] = _issuer(all_lines, title_text, normalized.text)
+    division, place_source = _place(title_text + " " + (issuer_line or ""), cleaned.kept,
+                                    gazetteer)  # fmt: skip
+    for name in ("province", "city", "district"):
+        sources[name] = place_source
+    year, sources["year"] = _year(title_text, cleaned.kept, kind)
+    published, sources["published"] = _published(all_lines, normalized.text)
+    doc_number = _doc_number(all_lines)
+    sources["doc_number"] = "the header, before the body" if doc_number else ""
     level = ""
     if issuer_line and _DEPARTMENT.search(issuer_line) and "人民政府" not in issuer_line:
-        level = "department"
+        level, sources["level"] = "department", "the issuer is a department"
     elif division:
-        level = division.level
+        level, sources["level"] = division.level, "the level of the place in the gazetteer"
+    script, changed = _script(original, normalized)
+    sources["script"] = f"{changed:.0%} of Han characters change from Traditional to Simplified"
     metadata = ReportMetadata(
         title=_original_of(title, normalized, original),
         province=division.province if division else "",
@@ -122,13 +134,14 @@ def extract_metadata(
         district=division.name if division and division.level == "district" else "",
         level=level,
         year=year,
-        published=_published(all_lines, normalized.text),
-        doc_number=_original_of(_doc_number(all_lines), normalized, original),
+        published=published,
+        doc_number=_original_of(doc_number, normalized, original),
         issuer=_original_of(issuer_line, normalized, original),
         kind=kind,
-        script=_script(original, normalized),
+        script=script,
     )
-    return metadata, title_lines
+    values = metadata.as_dict()
+    return metadata, title_lines, {k: v for k, v in sources.items() if v and values.get(k)}
 
 
 def _original_of(found: tuple[int, int] | str | None, normalized, original) -> str:
@@ -144,7 +157,7 @@ def _original_of(found: tuple[int, int] | str | None, normalized, original) -> s
     return re.sub(r"\s+", " ", original[start:end]).strip()
 
 
-def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | None, frozenset]:
+def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | None, frozenset, str]:
     head = kept[:_HEAD_LINES]
     for line in head:
         if len(line.text) <= 80 and _TITLE_REPORT.search(line.text):
@@ -163,7 +176,8 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
                 for other in head
                 if len(other.text) <= 80 and _TITLE_REPORT.search(other.text)
             ]
-            return (line.start, line.end), frozenset([*above, *repeats])
+            source = "the first line of the head that reads like 关于…报告"
+            return (line.start, line.end), frozenset([*above, *repeats]), source
     block: list[Line] = []
     for line in head:
         if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text) or heading_style(line.text):
@@ -171,27 +185,31 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
         block.append(line)
     # The block must stop before the body: with no long line after it, it is not a title.
     if not block or len(block) == len(head):
-        return None, frozenset()
+        return None, frozenset(), ""
     numbers = frozenset(line.number for line in block)
     words = [line for line in block if not gazetteer.names_only(line.text)]
     if not words:
-        return None, numbers
-    return (words[0].start, words[-1].end), numbers
+        return None, numbers, ""
+    return (words[0].start, words[-1].end), numbers, "the short lines that open the report"
 
 
-def _place(priority_text: str, kept: list[Line], gazetteer: Gazetteer) -> Division | None:
+def _place(
+    priority_text: str, kept: list[Line], gazetteer: Gazetteer
+) -> tuple[Division | None, str]:
+    """The report's division and where it was found."""
     counts = Counter(name for _, name in gazetteer.mentions(" ".join(line.text for line in kept)))
     context = set(counts)
     opening = " ".join(line.text for line in kept[:5])
-    for scope in (priority_text, opening):
+    for scope, source in ((priority_text, "the title and issuer, via the gazetteer"),
+                          (opening, "the opening lines, via the gazetteer")):  # fmt: skip
         division = _subject(scope, gazetteer, context)
         if division:
-            return division
-    for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            return division, source
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         division = gazetteer.resolve(name, context)
         if division:
-            return division
-    return None
+            return division, f"the most named place in the text ({count}×), via the gazetteer"
+    return None, ""
 
 
 def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | None:
@@ -211,39 +229,41 @@ def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | N
     return found
 
 
-def _year(title_text: str, kept: list[Line], kind: str) -> int | None:
+def _year(title_text: str, kept: list[Line], kind: str) -> tuple[int | None, str]:
     match = _YEAR_IN_TITLE.search(title_text)
     if match:
-        return int(match.group(1))
+        return int(match.group(1)), "the title"
     match = _CN_YEAR_IN_TITLE.search(title_text)  # 二〇二一年
     if match:
         year = parse_chinese_number(match.group(1).replace("○", "〇"))
         if year and 1949 <= year <= 2100:
-            return year
+            return year, "the title (in Chinese numerals)"
     if kind != "report":
-        return None
+        return None, ""
     counts = Counter(int(y) for line in kept for y in _YEAR_MENTION.findall(line.text))
     if not counts:
-        return None
+        return None, ""
     (year, count), total = counts.most_common(1)[0], sum(counts.values())
-    return year if count >= 3 and count >= 0.4 * total else None
+    if count >= 3 and count >= 0.4 * total:
+        return year, f"the year most named in the text ({count} of {total} mentions)"
+    return None, ""
 
 
-def _published(lines: list[Line], text: str) -> str:
+def _published(lines: list[Line], text: str) -> tuple[str, str]:
     found = {m.group(1): m.groups()[1:] for m in _PROPERTY_DATE.finditer(text)}
     for key in ("发布日期", "发布时间", "成文日期"):
         if key in found:
-            return _iso(*map(int, found[key]))
+            return _iso(*map(int, found[key])), f"the page's {key} property"
     for line in reversed(lines[-8:]):
         match = _DATE_LINE.match(line.text)
         if match:
-            return _iso(*map(int, match.groups()))
+            return _iso(*map(int, match.groups())), "the date line at the end"
         match = _CN_DATE_LINE.match(line.text)
         if match:
             parts = [parse_chinese_number(part.replace("o", "〇")) for part in match.groups()]
             if None not in parts:
-                return _iso(*parts)
-    return ""
+                return _iso(*parts), "the date line at the end (in Chinese numerals)"
+    return "", ""
 
 
 def _iso(year: int, month: int, day: int) -> str:
@@ -267,19 +287,20 @@ def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
     return None
 
 
-def _issuer(lines: list[Line], title_text: str, text: str) -> str | None:
+def _issuer(lines: list[Line], title_text: str, text: str) -> tuple[str | None, str]:
     for line in reversed(lines[-8:]):
         if _ISSUER_LINE.match(line.text):
-            return line.text
+            return line.text, "the signature line at the end"
     match = _ISSUER_IN_TITLE.match(title_text)
     if match:
-        return match.group(1)
+        return match.group(1), "the title's prefix (…关于)"
     match = _ISSUER_PROPERTY.search(text)
-    return match.group(2) if match else None
+    return (match.group(2), f"the page's {match.group(1)} property") if match else (None, "")
 
 
-def _script(original: str, normalized: NormalizedText) -> str:
-    """"traditional" when at least 5% of the Han characters changed on normalizing."""
+def _script(original: str, normalized: NormalizedText) -> tuple[str, float]:
+    """"traditional" when at least 5% of the Han characters changed on normalizing, and
+    that share."""
     import numpy as np  # imported here: only indexing needs it
 
     search = np.frombuffer(normalized.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
@@ -288,7 +309,8 @@ def _script(original: str, normalized: NormalizedText) -> str:
     starts = np.array(normalized.starts, dtype=np.int64)
     changed = np.count_nonzero(han & (source[starts] != search)) if len(starts) else 0
     count = np.count_nonzero(han)
-    return "traditional" if count and changed / count >= 0.05 else "simplified"
+    share = changed / count if count else 0.0
+    return ("traditional" if share >= 0.05 else "simplified"), share
 
 
 # ---- sidecar files ------------------------------------------------------------------------

@@ -40,6 +40,7 @@ class Report:
     headings: list[Heading]
     passages: list[Passage]
     removed: Counter = field(default_factory=Counter)
+    sources: dict = field(default_factory=dict)  # metadata field -> where it was read
 
     @property
     def original(self) -> str:
@@ -58,6 +59,7 @@ class Report:
             "confidence": self.reading.confidence,
             "decided_by": self.reading.method,
             "removed_lines": dict(sorted(self.removed.items())),
+            "sources": self.sources,
         }
 
 
@@ -82,8 +84,10 @@ def ingest_text(
 ) -> Report:
     normalized = normalize_with_offsets(decoded.text)
     cleaned = clean_lines(normalized.text)
-    metadata, title_lines = extract_metadata(decoded.text, normalized, cleaned)
+    metadata, title_lines, sources = extract_metadata(decoded.text, normalized, cleaned)
     metadata = apply_overrides(metadata, overrides)
+    for name in overrides:
+        sources[name] = "the sidecar file (NAME.meta.json)"
     headings, passages = split_sections(
         report_id, cleaned.kept, normalized, decoded.text, title_lines
     )
@@ -97,6 +101,7 @@ def ingest_text(
         headings=headings,
         passages=passages,
         removed=cleaned.removed_counts,
+        sources=dict(sorted(sources.items())),
     )
 
 

@@ -340,7 +340,8 @@ class ReportIndex:
             )
         strings = _highlighted(parse_query(query) if query.strip() else None, words)
         passages, outline, previous, total = [], [], (), 0
-        for stored in self._record.passages_of(report_id):
+        for uid in self._engine.report_uids(report_id):
+            stored = self._record.passage(uid)
             section = tuple(stored.get("section") or ())
             snippet = make_snippet(stored["original"], strings)
             total += snippet.matches

@@ -85,6 +85,7 @@ class Engine:
         self._dense: dict[tuple[int, str, str], np.ndarray] = {}  # counts per passage
         self._report_rank: list[np.ndarray] | None = None
         self._first: dict[int, np.ndarray] = {}
+        self._report_codes: dict[str, tuple[int, int]] | None = None
         # What BM25 needs of the whole index, which does not change while it is open.
         self.passages = sum(int(np.count_nonzero(mask)) for mask in self.live)
         self._averages = {
@@ -242,6 +243,23 @@ class Engine:
                 row["passages"] = count
                 rows.append(row)
         return sorted(rows, key=lambda row: row["report"])
+
+    def report_uids(self, report_id: str) -> list[int]:
+        """The uids of a live report's passages in reading order ([] if it is not live)."""
+        if self._report_codes is None:
+            self._report_codes = {
+                report: (s, code)
+                for s, segment in enumerate(self.segments)
+                for code, report in enumerate(segment.meta["reports"])
+            }
+        found = self._report_codes.get(report_id)
+        if found is None:
+            return []
+        s, code = found
+        arrays = self.segments[s].arrays
+        local = np.flatnonzero((arrays["report"] == code) & self.live[s])
+        local = local[np.argsort(arrays["position"][local], kind="stable")]
+        return arrays["uid"][local].astype(np.int64).tolist()
 
     def _first_passages(self, segment: Segment) -> np.ndarray:
         """Each local report's first passage number in ``segment`` (computed once)."""

@@ -1,14 +1,14 @@
 """Record: the Whoosh index of record -> stored passages and report rows.
 
 Input: an open Whoosh searcher (from ``indexer.store``). Output: a passage's stored fields
-by uid (original text, section path, facts, metadata), a report's passages in reading order,
-and every report's summary row.
+by uid (original text, section path, facts, metadata), one report's summary row, and every
+report's summary row.
 Matching never comes here: see ``query.engine``.
 """
 
 from __future__ import annotations
 
-from indexer.schema import PASSAGE, REPORT
+from indexer.schema import REPORT
 
 
 class Record:
@@ -32,8 +32,3 @@ class Record:
         for fields in self.searcher.documents(doctype=REPORT, report=report_id):
             return fields["summary"]
         return None
-
-    def passages_of(self, report_id: str) -> list[dict]:
-        """The stored fields of every passage of a report, in reading order."""
-        found = self.searcher.documents(doctype=PASSAGE, report=report_id)
-        return sorted(found, key=lambda fields: fields["position"])

@@ -100,6 +100,8 @@ def test_sidecar_supplies_and_overrides(tmp_path):
     assert (report.metadata.year, report.metadata.kind) == (2020, "report")
     assert report.metadata.issuer == "南充市嘉陵区人民政府"
     assert report.metadata.district == "嘉陵区"  # fields the sidecar does not name stay
+    assert report.sources["year"] == report.sources["kind"] == "the sidecar file (NAME.meta.json)"
+    assert "gazetteer" in report.sources["district"]
 
 
 @pytest.mark.parametrize(
@@ -145,3 +147,17 @@ def test_other_kinds_of_report(tmp_path, text, expected):
     path.write_text(text, "utf-8")
     metadata = ingest_file(path).metadata.as_dict()
     assert {key: metadata[key] for key in expected} == expected
+
+
+def test_every_field_with_a_value_says_where_it_came_from(seed_reports):
+    for report in seed_reports.values():
+        values = report.metadata.as_dict()
+        assert set(report.sources) == {name for name, value in values.items() if value}
+        assert report.summary()["sources"] == report.sources
+    suining = seed_reports["遂宁"].sources
+    assert suining["year"] == "the title"
+    assert suining["published"] == "the page's 发布日期 property"
+    assert suining["issuer"] == "the signature line at the end"
+    assert seed_reports["盘锦"].sources["script"].startswith("33%")
+    news = seed_reports["嘉陵"]
+    assert "year" not in news.sources and news.sources["kind"].startswith("a byline")
