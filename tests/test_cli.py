@@ -231,3 +231,41 @@ def test_an_empty_index_answers_nothing_found(run, tmp_path):
         assert result.exit_code == 1, result.output
         assert "is empty" in result.stderr and "Traceback" not in result.output
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ---- serve ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Captures what ``serve`` would run instead of listening."""
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    return calls
+
+
+def test_serve_binds_to_loopback_and_answers_localhost_only(run, served):
+    from starlette.testclient import TestClient
+
+    result = run("serve", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "http://localhost:8123/" in result.stderr
+    app, options = served[0]
+    assert options["host"] == "127.0.0.1" and options["port"] == 8123
+    with TestClient(app, base_url="http://localhost") as client:
+        assert client.get("/api/search", params={"q": "柔性执法"}).json()["reports"] == 2
+        assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_serve_beyond_this_machine_warns(run, served):
+    result = run("serve", "--host", "0.0.0.0")
+    assert result.exit_code == 0 and "anyone who can reach" in result.stderr
+
+
+def test_serve_refuses_a_missing_index_in_one_line(tmp_path, served, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no seeds/ here, so nothing is built on first use
+    result = CliRunner().invoke(cli, ["--index-dir", str(tmp_path / "none"), "serve"])
+    assert_one_line_error(result, "no index at")
+    assert served == []

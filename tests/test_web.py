@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
 
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
 from cli import cli
 from indexer.store import IndexStore
+from web.app import MAX_QUERY, create_app
 
 from .helpers import SEED_FILES, SEEDS
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette suggests httpx2; httpx is what it drives
-    from starlette.testclient import TestClient
-
-from web.app import MAX_QUERY, create_app  # noqa: E402
 
 HOSTILE = "<script>alert('pwned')</script><img src=x onerror=alert(1)>"
 
