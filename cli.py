@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from indexer.errors import ReportSearchError, UsageError
+from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
 from indexer.pipeline import ingest_paths
 from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
@@ -441,6 +441,60 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
     else:
         _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
     sys.exit(FOUND if data["rows"] else NOT_FOUND)
+
+
+# ---- show ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", metavar="REPORT[#PASSAGE]")
+@click.argument("query", required=False, default="")
+@click.option("--words", is_flag=True, help="Highlight QUERY's jieba words, not exact strings.")
+@click.option("--color/--no-color", default=None, help="Highlight matches (default: on a tty).")
+@output_options
+@click.pass_obj
+def show(store: IndexStore, target, query, words, color, fmt):
+    """Read a report (or one passage of it, REPORT#0012 as hits name them) in its own
+    characters, with its metadata, where each field was read, its outline, and QUERY's
+    matches highlighted. The web reader shows the same. Exit 1 when QUERY is given and
+    does not occur."""
+    report_id, _, position = target.partition("#")
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        data = opened.report(report_id, query, words=words)
+    if position:
+        data["passages"] = [p for p in data["passages"] if p["passage"] == target]
+        if not data["passages"]:
+            raise ReportNotFoundError(f"report {report_id} has no passage {target!r}")
+        data["matches"] = data["passages"][0]["matches"]
+    if fmt != "text":
+        _emit([data], fmt, single=True) if fmt == "json" else _emit([data], fmt)
+        sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
+    color = sys.stdout.isatty() if color is None else color
+    summary = data["report"]
+    click.echo(click.style(summary.get("title") or report_id, bold=color) + f"  [{report_id}]")
+    sources = summary.get("sources") or {}
+    for name in ("province", "city", "district", "level", "year", "published", "doc_number",
+                 "issuer", "kind", "script", "file"):  # fmt: skip
+        value = summary.get(name)
+        if value not in (None, ""):
+            source = f"  ({sources[name]})" if name in sources else ""
+            click.echo(f"  {name}: {value}{source}")
+    if not position:
+        click.echo("\noutline:")
+        for entry in data["outline"]:
+            click.echo("  " + "  " * entry["depth"] + entry["heading"])
+        click.echo()
+    for passage in data["passages"]:
+        snippet = Snippet(passage["text"], [tuple(h) for h in passage["highlights"]],
+                          passage["matches"])  # fmt: skip
+        before, after = ("\x1b[1;31m", "\x1b[0m") if color else ("«", "»")
+        text = mark(snippet, before, after)
+        click.echo(f"[{passage['passage'].rsplit('#', 1)[-1]}] {text}")
+    if query.strip():
+        plural = "match" if data["matches"] == 1 else "matches"
+        click.echo(f"\n{data['matches']} {plural} of {query}", err=True)
+    sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
 
 
 # ---- serve --------------------------------------------------------------------------------

@@ -269,3 +269,35 @@ def test_serve_refuses_a_missing_index_in_one_line(tmp_path, served, monkeypatch
     result = CliRunner().invoke(cli, ["--index-dir", str(tmp_path / "none"), "serve"])
     assert_one_line_error(result, "no index at")
     assert served == []
+
+
+# ---- show -------------------------------------------------------------------------------------
+
+
+def test_show_reads_the_report_with_its_outline_and_highlights(run):
+    report = SEED_FILES["盘锦"]
+    result = run("show", report, "柔性执法", "--no-color")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("«柔性執法»") == 14  # in the report's own characters
+    assert "outline:" in result.stdout and "  一、主要工作成效" in result.stdout
+    assert "city: 盘锦市  (the opening lines, via the gazetteer)" in result.stdout
+    assert "14 matches of 柔性执法" in result.stderr
+
+
+def test_show_one_passage_and_json(run):
+    report = SEED_FILES["遂宁"]
+    data = json.loads(run("show", report, "柔性执法", "--format", "json").stdout)
+    hit = next(p for p in data["passages"] if p["matches"])
+    one = run("show", hit["passage"], "柔性执法", "--format", "json")
+    assert one.exit_code == 0
+    only = json.loads(one.stdout)
+    assert [p["passage"] for p in only["passages"]] == [hit["passage"]] and only["matches"] == 1
+    text = run("show", hit["passage"], "柔性执法", "--no-color").stdout
+    assert "outline:" not in text and "«柔性执法»" in text
+
+
+def test_show_exit_codes(run):
+    assert run("show", SEED_FILES["遂宁"], "没有这个词").exit_code == 1
+    assert run("show", SEED_FILES["遂宁"]).exit_code == 0
+    assert_one_line_error(run("show", "nope"), "no report 'nope'")
+    assert_one_line_error(run("show", SEED_FILES["遂宁"] + "#9999"), "has no passage")
