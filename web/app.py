@@ -233,7 +233,10 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
         html = templates.get_template(name).render(**context)
         return HTMLResponse(html, status_code=status)
 
-    def export(rows, fmt: str, columns, name: str) -> Response:
+    def answer(fmt: str, data, rows, columns, name: str) -> Response:
+        """``data`` as JSON, or ``rows`` as the CLI prints them in ``fmt`` (a download)."""
+        if fmt == "json":
+            return JSONResponse(data)
         text = render.rows_as(fmt, rows, columns)
         media = {"csv": "text/csv", "jsonl": "application/x-ndjson"}.get(fmt, "application/json")
         return Response(
@@ -317,12 +320,11 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
                                   limit=params["limit"], offset=params["offset"],
                                   sort=params["sort"], group=params["group"],
                                   facets=facets)  # fmt: skip
-        if params["format"] == "json":
-            return JSONResponse(result.as_dict())
         if params["format"] == "jsonl":
             rows = [{"query": result.query, **hit.as_dict()} for hit in result.hits]
-            return export(rows, "jsonl", None, "hits")
-        return export(render.hit_rows([result], False), "csv", render.hit_columns(False), "hits")
+            return answer("jsonl", None, rows, None, "hits")
+        return answer(params["format"], result.as_dict(), render.hit_rows([result], False),
+                      render.hit_columns(False), "hits")  # fmt: skip
 
     def api_facets(request: Request):
         params = parse_params(request, {**SEARCH_PARAMS, **FORMAT,
@@ -331,9 +333,8 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
         with holder.opened() as index:
             data = index.facets(params["q"], by, filters=filters_of(params),
                                 words=params["words"])  # fmt: skip
-        if params["format"] == "json":
-            return JSONResponse(data)
-        return export(render.facet_rows(data), params["format"], render.FACET_COLUMNS, "facets")
+        return answer(params["format"], data, render.facet_rows(data), render.FACET_COLUMNS,
+                      "facets")  # fmt: skip
 
     def api_kwic(request: Request):
         params = parse_params(request, {
@@ -346,9 +347,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
                                      words=params["words"], limit=params["limit"],
                                      offset=params["offset"], sort=params["sort"],
                                      order=params["order"], width=params["width"])  # fmt: skip
-        if params["format"] == "json":
-            return JSONResponse(data)
-        return export(data["lines"], params["format"], render.KWIC_COLUMNS, "concordance")
+        return answer(params["format"], data, data["lines"], render.KWIC_COLUMNS, "concordance")
 
     def api_spread(request: Request):
         params = parse_params(request, SEARCH_PARAMS)
@@ -364,22 +363,17 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
         with holder.opened() as index:
             if not params["name"]:
                 rows = index.indicators()
-                if params["format"] == "json":
-                    return JSONResponse({"indicators": rows})
-                return export(rows, params["format"], render.INDICATOR_COLUMNS, "indicators")
+                return answer(params["format"], {"indicators": rows}, rows,
+                              render.INDICATOR_COLUMNS, "indicators")  # fmt: skip
             data = index.metrics(params["name"], filters=filters_of(params),
                                  minimum=params["min"], maximum=params["max"])  # fmt: skip
-        if params["format"] == "json":
-            return JSONResponse(data)
-        return export(data["rows"], params["format"], render.METRIC_COLUMNS, "metrics")
+        return answer(params["format"], data, data["rows"], render.METRIC_COLUMNS, "metrics")
 
     def api_reports(request: Request):
         params = parse_params(request, FORMAT)
         with holder.opened() as index:
             rows = index.reports()
-        if params["format"] == "json":
-            return JSONResponse(rows)
-        return export(rows, params["format"], render.REPORT_EXPORT_COLUMNS, "reports")
+        return answer(params["format"], rows, rows, render.REPORT_EXPORT_COLUMNS, "reports")
 
     def api_report(request: Request):
         report_id = _report_id(request)
