@@ -3,7 +3,8 @@ client over loopback, the way a browser asks.
 
 Input: an index folder (``--index``) and a label for it (``--label``, e.g. seeds or N-20000).
 Output: a table on stdout and ``bench/results/web-<label>.json``: per page kind (the search
-page with a query, the concordance, the where-and-when data, the reader), the latency of
+page with a query, the concordance, the where-and-when data, the reader, and the landing
+page with the facets of the whole index), the latency of
 each query of ``bench.peers.MIX`` over ``--rounds`` rounds after one warm-up round, with
 p50, p95 and max over all of them, and the server's resident memory at the end.
 
@@ -108,6 +109,9 @@ def main(argv=None) -> None:
             reports[spec.name] = hits[0]["report"] if hits else None
         timings: dict[str, list[float]] = {}
         for round_number in range(args.rounds + 1):
+            elapsed = timed_get(connection, "/")  # the landing page: facets of everything
+            if round_number:
+                timings.setdefault("landing page", []).append(elapsed * 1000)
             for spec in MIX:
                 if spec.words:
                     continue  # the page's box takes the query language; --words is a flag
