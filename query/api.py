@@ -17,6 +17,7 @@ opening the index once and sees one consistent state.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,7 @@ class ReportIndex:
         self._opened = self.store.open()
         self._engine = Engine(self._opened.segments, self._opened.live)
         self._record = Record(self._opened.searcher)
+        self._reports_by_year: Counter | None = None
 
     def close(self) -> None:
         self._opened.close()
@@ -239,13 +241,15 @@ class ReportIndex:
         sort: str = "relevance",
         width: int = 30,
         order: str = "hits",
+        facets=(),
     ) -> dict:
         """Keyword in context: one line per highlighted occurrence in one page of hits
         (``limit`` passages from ``offset``, ranked by ``sort``), with ``width`` characters
         of context either side. ``order`` puts the lines in hit order ("hits"), by the
         context just left of the match, read right to left ("left", as concordancers do),
         or by the right context ("right"); ties keep hit order.
-        Returns ``{"query", "total", "reports", "lines": [KWIC_COLUMNS rows]}``."""
+        Returns ``{"query", "total", "reports", "lines": [KWIC_COLUMNS rows], "facets"}``
+        (``facets`` as in ``search``, for the names asked for)."""
         if order not in CONCORDANCE_ORDERS:
             raise UsageError(
                 f"unknown concordance order {order!r}; orders are: {', '.join(CONCORDANCE_ORDERS)}"
@@ -253,7 +257,7 @@ class ReportIndex:
         if not 1 <= width <= 200:
             raise UsageError("the context width is 1 to 200 characters")
         result = self.search(query, filters=filters, words=words, limit=limit, offset=offset,
-                             sort=sort, facets=())  # fmt: skip
+                             sort=sort, facets=facets)  # fmt: skip
         strings = _highlighted(parse_query(query) if query.strip() else None, words)
         lines = []
         for hit in result.hits:
@@ -266,7 +270,7 @@ class ReportIndex:
         elif order == "right":
             lines.sort(key=lambda line: line["right"])
         return {"query": result.query, "total": result.total, "reports": result.reports,
-                "lines": lines}  # fmt: skip
+                "lines": lines, "facets": result.facets}  # fmt: skip
 
     def spread(self, query: str, *, filters=None, words: bool = False) -> dict:
         """Where and when ``query`` is used, counted in reports:
@@ -279,47 +283,44 @@ class ReportIndex:
         * ``total`` and ``reports``: matching passages and reports, as in ``search``.
         """
         query_text, _, matches = self._match(query, filters, words)
-        found = self._engine.matching_reports(matches)
-        everything = self._engine.matching_reports(self._engine.match(None))
-        by_year: dict[int, list[int]] = {}
-        for row in everything:
-            if row["year"]:
-                by_year.setdefault(row["year"], [0, 0])[1] += 1
-        for row in found:
-            if row["year"]:
-                by_year[row["year"]][0] += 1
+        found = self._engine.report_columns(matches)
+        if self._reports_by_year is None:  # the same for every query on this open index
+            everything = self._engine.report_columns(self._engine.match(None))
+            self._reports_by_year = Counter(year for year in everything["year"] if year)
+        hits_by_year = Counter(year for year in found["year"] if year)
         years = [
-            {"year": year, "reports": hit, "all_reports": total, "share": round(hit / total, 4)}
-            for year, (hit, total) in sorted(by_year.items())
-        ]
+            {"year": year, "reports": hits_by_year[year], "all_reports": total,
+             "share": round(hits_by_year[year] / total, 4)}
+            for year, total in sorted(self._reports_by_year.items())
+        ]  # fmt: skip
         places: dict[tuple[str, str], dict] = {}
-        gazetteer = default_gazetteer()
-        for row in found:
-            key = (row["province"], row["city"])
-            if not any(key):
+        for province, city, year, passages in zip(found["province"], found["city"],
+                                                  found["year"], found["passages"],
+                                                  strict=True):  # fmt: skip
+            if not (province or city):
                 continue  # a report whose place is unknown cannot be put on the map
-            place = places.get(key)
+            place = places.get((province, city))
             if place is None:
-                seat = gazetteer.locate(*key)
-                place = places[key] = {
-                    "province": row["province"], "city": row["city"],
-                    "place": row["city"] or row["province"], "reports": 0, "passages": 0,
-                    "years": set(), "longitude": seat.longitude if seat else None,
-                    "latitude": seat.latitude if seat else None,
+                place = places[(province, city)] = {
+                    "province": province, "city": city, "place": city or province,
+                    "reports": 0, "passages": 0, "years": set(),
                 }  # fmt: skip
             place["reports"] += 1
-            place["passages"] += row["passages"]
-            if row["year"]:
-                place["years"].add(row["year"])
+            place["passages"] += passages
+            if year:
+                place["years"].add(year)
+        gazetteer = default_gazetteer()
         rows = []
         for place in places.values():
-            years_used = sorted(place.pop("years"))
-            place["first_year"] = years_used[0] if years_used else None
-            place["last_year"] = years_used[-1] if years_used else None
-            place["years"] = years_used
+            used = sorted(place.pop("years"))
+            seat = gazetteer.locate(place["province"], place["city"])
+            place.update(first_year=used[0] if used else None,
+                         last_year=used[-1] if used else None, years=used,
+                         longitude=seat.longitude if seat else None,
+                         latitude=seat.latitude if seat else None)  # fmt: skip
             rows.append(place)
         rows.sort(key=lambda r: (r["first_year"] is None, r["first_year"] or 0, r["place"]))
-        return {"query": query_text, "total": matches.total, "reports": len(found),
+        return {"query": query_text, "total": matches.total, "reports": len(found["report"]),
                 "years": years, "places": rows}  # fmt: skip
 
     # ---- one report ------------------------------------------------------------------

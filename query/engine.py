@@ -219,10 +219,12 @@ class Engine:
             count += int(np.count_nonzero(np.bincount(reports))) if len(reports) else 0
         return count
 
-    def matching_reports(self, matches: Matches) -> list[dict]:
-        """One row per report with a matching passage: its id, place, level, year (None when
-        it has none) and how many of its passages match; ordered by report id."""
-        rows = []
+    def report_columns(self, matches: Matches) -> dict[str, list]:
+        """The reports with a matching passage, as columns of equal length: ``report`` (id),
+        ``province``, ``city``, ``district``, ``level``, ``year`` (0 when it has none) and
+        ``passages`` (how many of its passages match); in index order, not sorted."""
+        names = ("province", "city", "district", "level")
+        columns: dict[str, list] = {key: [] for key in ("report", *names, "year", "passages")}
         for segment, mask in zip(self.segments, matches.masks, strict=True):
             codes = segment.arrays["report"]
             counts = np.bincount(codes[mask], minlength=len(segment.meta["reports"]))
@@ -231,18 +233,14 @@ class Engine:
                 continue
             # A report's passages all carry its metadata: read it off its first passage.
             first = self._first_passages(segment)[present]
-            columns = {name: segment.values(name) for name in ("province", "city", "district",
-                                                               "level")}  # fmt: skip
-            for code, at, count in zip(present.tolist(), first.tolist(),
-                                       counts[present].tolist(), strict=True):  # fmt: skip
-                row = {"report": segment.meta["reports"][code]}
-                for name, values in columns.items():
-                    row[name] = values[int(segment.arrays[name][at])]
-                year = int(segment.arrays["year"][at])
-                row["year"] = year or None
-                row["passages"] = count
-                rows.append(row)
-        return sorted(rows, key=lambda row: row["report"])
+            reports = segment.meta["reports"]
+            columns["report"].extend(reports[code] for code in present.tolist())
+            for name in names:
+                values = segment.values(name)
+                columns[name].extend(values[c] for c in segment.arrays[name][first].tolist())
+            columns["year"].extend(segment.arrays["year"][first].tolist())
+            columns["passages"].extend(counts[present].tolist())
+        return columns
 
     def report_uids(self, report_id: str) -> list[int]:
         """The uids of a live report's passages in reading order ([] if it is not live)."""

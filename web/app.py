@@ -266,11 +266,10 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
                 offset = (params["page"] - 1) * KWIC_PAGE_SIZE
                 kwic = index.concordance(query, limit=KWIC_PAGE_SIZE, offset=offset,
                                          sort=params["sort"], order=params["order"],
-                                         **options)  # fmt: skip
-                data = index.facets(query, FACET_FIELDS, **options)
-                return page("search.html", **context, kwic=kwic["lines"], facets=data["facets"],
-                            total=data["total"], reports=data["reports"],
-                            pages=_pages(data["total"], KWIC_PAGE_SIZE))  # fmt: skip
+                                         facets=FACET_FIELDS, **options)  # fmt: skip
+                return page("search.html", **context, kwic=kwic["lines"], facets=kwic["facets"],
+                            total=kwic["total"], reports=kwic["reports"],
+                            pages=_pages(kwic["total"], KWIC_PAGE_SIZE))  # fmt: skip
             offset = (params["page"] - 1) * PAGE_SIZE
             result = index.search(query, limit=PAGE_SIZE, offset=offset, sort=params["sort"],
                                   **options)  # fmt: skip
