@@ -71,13 +71,40 @@ def normalize_with_offsets(original: str) -> NormalizedText:
     ends: list[int] = []
     position = 0
     for line_break in _LINE_BREAK.finditer(original):
-        _normalize_line(original, position, line_break.start(), text_parts, starts, ends)
+        _normalize_kept(original, position, line_break.start(), text_parts, starts, ends)
         text_parts.append("\n")
         starts.append(line_break.start())
         ends.append(line_break.end())
         position = line_break.end()
-    _normalize_line(original, position, len(original), text_parts, starts, ends)
+    _normalize_kept(original, position, len(original), text_parts, starts, ends)
     return NormalizedText("".join(text_parts), tuple(starts), tuple(ends), len(original))
+
+
+# A pinyin reading a converter left after a Han character: "(lǐng)", "（wù）".
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（]\s*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})\s*[)）]"
+)
+_TONE_MARKED = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+
+
+def _normalize_kept(original: str, start: int, end: int, text_parts: list[str],
+                    starts: list[int], ends: list[int]) -> None:  # fmt: skip
+    """``_normalize_line`` for ``original[start:end]`` without its pinyin readings; the
+    spans still point into ``original``."""
+    line = original[start:end]
+    readings = [m.span() for m in _PINYIN.finditer(line) if _TONE_MARKED & set(m.group(1))]
+    if not readings:
+        _normalize_line(original, start, end, text_parts, starts, ends)
+        return
+    kept = list(range(len(line)))
+    for a, b in reversed(readings):
+        del kept[a:b]
+    stripped = "".join(line[i] for i in kept)
+    first = len(starts)
+    _normalize_line(stripped, 0, len(stripped), text_parts, starts, ends)
+    for k in range(first, len(starts)):  # spans in ``stripped`` -> spans in ``original``
+        starts[k] = start + kept[starts[k]]
+        ends[k] = start + kept[ends[k] - 1] + 1
 
 
 _LINE_BREAK = re.compile("\r\n|[" + "".join(sorted(_LINE_BREAKS)) + "]")  # CRLF is one break

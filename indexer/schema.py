@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9  # 9: pinyin readings dropped from search forms; metadata sources
 
 PASSAGE, REPORT = "p", "r"
 

@@ -219,3 +219,20 @@ def test_report_reads_whole_report_with_outline_and_highlights(seed_index):
 def test_report_that_is_not_indexed(seed_index):
     with pytest.raises(ReportNotFoundError, match="no report 'nope'"):
         seed_index.report("nope")
+
+
+def test_pinyin_left_by_a_converter_does_not_hide_a_match(tmp_path):
+    from indexer.store import IndexStore
+    from query import open_index
+
+    (tmp_path / "pinyin.txt").write_text(
+        "某市关于2021年法治政府建设情况的报告\n一、总体情况\n认真領(lǐng)會國務(wù)院精神。\n",
+        "utf-8",
+    )
+    IndexStore(tmp_path / "index").update([tmp_path / "pinyin.txt"])
+    with open_index(tmp_path / "index") as index:
+        for query in ("领会", "領會", "国务院"):
+            result = index.search(query)
+            assert result.total == 1, query
+        hit = index.search("领会").hits[0]
+        assert [hit.snippet[a:b] for a, b in hit.highlights] == ["領(lǐng)會"]

@@ -112,8 +112,8 @@ def test_an_index_built_in_increments_matches_grep(increments_index, corpus, dat
     index, changed = increments_index
     string = data.draw(corpus_substrings(corpus))
     query = quoted(string)
-    if query is None:
-        return
+    if query is None or not normalize_for_search(string):
+        return  # as in check(): a string that normalizes to nothing is not a query
     expected = grep(corpus, string)
     found = search_ids(index, query)
     # The changed report gained one line at its end; every other passage is as in the seeds.

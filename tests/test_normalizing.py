@@ -80,3 +80,15 @@ def test_the_fast_path_for_plain_lines_changes_nothing(text):
         _normalize_line(text, 0, len(text), parts, starts, ends, fast=fast)
         outputs.append(("".join(parts), starts, ends))
     assert outputs[0] == outputs[1]
+
+
+def test_pinyin_readings_left_by_converters_are_dropped_and_offsets_still_map():
+    original = "深入領(lǐng)會國務(wù)院（wù）精神"
+    normalized = normalize_with_offsets(original)
+    assert normalized.text == "深入领会国务院精神"
+    start = normalized.text.index("领会")
+    a, b = normalized.to_original(start, start + 2)
+    assert original[a:b] == "領(lǐng)會"
+    # only a syllable with a tone mark, right after a Han character, is a reading
+    assert normalize_for_search("系统(app)和(ling)") == "系统(app)和(ling)"
+    assert normalize_for_search("A(lǐng)") == "a(lǐng)"
