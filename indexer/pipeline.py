@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .cleaning import clean_lines
 from .errors import ReadError
+from .formats.text import DecodedText
 from .metadata import (
     ReportMetadata,
     apply_overrides,
@@ -26,7 +27,7 @@ from .metadata import (
 )
 from .metrics import extract_facts
 from .normalizing import normalize_with_offsets
-from .reading import DecodedText, decode_bytes, read_decoded
+from .reading import read_bytes
 from .sections import Heading, Passage, split_sections
 
 
@@ -55,6 +56,7 @@ class Report:
             "passages": len(self.passages),
             "facts": sum(len(p.facts) for p in self.passages),
             "sections": len(self.headings),
+            "format": self.reading.format,
             "encoding": self.reading.encoding,
             "confidence": self.reading.confidence,
             "decided_by": self.reading.method,
@@ -72,10 +74,9 @@ def ingest_bytes(
     file: str,
     report_id: str,
     overrides: dict | None = None,
-    is_html: bool | None = None,
 ) -> Report:
-    """Run the whole pipeline on one report's bytes."""
-    decoded = read_decoded(decode_bytes(data, file), file, is_html)
+    """Run the whole pipeline on one report's bytes (``file``'s suffix picks the reader)."""
+    decoded = read_bytes(data, file)
     return ingest_text(decoded, file, report_id, overrides or {}, _hash(data, overrides))
 
 

@@ -21,7 +21,7 @@ HIT_COLUMNS = ("report", "passage", "province", "city", "district", "year", "cat
                "section", "matches", "score", "snippet")  # fmt: skip
 REPORT_COLUMNS = (
     "report", "province", "city", "district", "level", "year", "published", "doc_number",
-    "kind", "script", "passages", "encoding", "confidence", "title",
+    "kind", "script", "format", "passages", "encoding", "confidence", "title",
 )  # fmt: skip
 REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by")
 METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",

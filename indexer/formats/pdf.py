@@ -1,0 +1,104 @@
+"""PDF files: a PDF's bytes -> the report's text, one paragraph a line.
+
+Input: bytes and the name of their source. Output: ``DecodedText`` with ``format="pdf"``
+and the document's title as a hint, when it has one.
+
+A PDF holds lines as they were laid out on the page, not paragraphs. The text of each page
+comes from pypdf; then running headers and footers (a line at the top or bottom of most
+pages, digits aside) and page numbers (``3``, ``- 3 -``, ``第3页``, ``3/12``) are dropped,
+and lines are joined into paragraphs across line and page breaks: a line ends its
+paragraph when it ends a sentence and is shorter than a full line, or when the next line
+is a numbered heading. A PDF without a text layer (a scan) is refused with what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+
+from ..errors import ReadError
+from ..sections import heading_style
+from .text import DecodedText
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.I,
+)
+_SENTENCE_END = tuple("。！？!?")
+_EDGE = 2  # lines at the top and at the bottom of a page that may be running furniture
+
+
+def read_pdf(data: bytes, source: str) -> DecodedText:
+    from pypdf import PdfReader  # imported here: only PDF files need it
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError(source, "encrypted PDF; save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ReadError(source, f"unreadable PDF ({type(error).__name__}: {error})") from None
+    text = join_pages(pages)
+    if sum(1 for c in text if "\u4e00" <= c <= "\u9fff") < 20:
+        raise ReadError(source, "PDF without a text layer (a scan?); run OCR first, "
+                                "e.g. ocrmypdf --language chi_sim")  # fmt: skip
+    hints = {"title": title.strip()} if title.strip() else {}
+    return DecodedText(text, "pdf", 1.0, "pypdf", "pdf", hints)
+
+
+def join_pages(pages: list[str]) -> str:
+    """Page texts -> paragraphs, one a line, without running headers, footers and page
+    numbers."""
+    page_lines = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+    furniture = _running_lines(page_lines)
+    lines: list[str] = []
+    for page in page_lines:
+        for index, line in enumerate(page):
+            at_edge = index < _EDGE or index >= len(page) - _EDGE
+            if at_edge and (_PAGE_NUMBER.match(line) or _shape(line) in furniture):
+                continue
+            lines.append(line)
+    return "\n".join(_paragraphs(lines))
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line)
+
+
+def _running_lines(page_lines: list[list[str]]) -> set[str]:
+    """Lines (digits aside) at a page's top or bottom on at least half the pages."""
+    if len(page_lines) < 3:
+        return set()
+    counts = Counter(
+        shape
+        for page in page_lines
+        for shape in {_shape(line) for line in page[:_EDGE] + page[-_EDGE:]}
+    )
+    return {shape for shape, count in counts.items() if count >= max(3, len(page_lines) / 2)}
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Laid-out lines -> paragraphs. A paragraph ends after a line that is shorter than a
+    full line (it did not wrap) or that ends a sentence, and before a numbered heading."""
+    if not lines:
+        return []
+    lengths = sorted(len(line) for line in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))]  # the length of a full line
+    out: list[str] = []
+    current, last = "", ""
+    for line in lines:
+        ended = len(last) < 0.85 * full or last.endswith(_SENTENCE_END)
+        if current and (ended or heading_style(line)):
+            out.append(current)
+            current = ""
+        current += line
+        last = line
+    if current:
+        out.append(current)
+    return out
