@@ -12,9 +12,9 @@ One reader per format, in ``indexer.formats``, behind ``READERS``:
 * Word ``.docx`` (``formats.word``): paragraphs and tables in document order.
 
 A text file, or one whose suffix says nothing, is sniffed (``%PDF-``, a Word archive, an
-HTML page), else read as text. Formats we cannot read (``.doc``, ``.wps``, spreadsheets, images, archives)
-are refused with a one-line ``ReadError`` saying what to convert them to; a caller reading
-many files reports it and goes on.
+HTML page), else read as text. Formats we cannot read (``.doc``, ``.wps``, spreadsheets,
+images, archives) are refused with a one-line ``ReadError`` saying what to convert them to;
+a caller reading many files reports it and goes on.
 """
 
 from __future__ import annotations
