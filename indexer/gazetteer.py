@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
+_PREPOSITIONS = set("在于到赴至从向")
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,10 @@ def short_name(name: str) -> str:
 class Gazetteer:
     """All divisions, looked up by code and by name, and found in text."""
 
-    def __init__(self, rows: list[tuple], ignore: set[str]):
-        """``rows``: (adcode, name) or (adcode, name, longitude, latitude)."""
+    def __init__(self, rows: list[tuple], ignore: set[str], ethnic_groups: tuple[str, ...] = ()):
+        """``rows``: (adcode, name) or (adcode, name, longitude, latitude). With
+        ``ethnic_groups``, autonomous prefectures and counties are also found by the short
+        names reports use (凉山彝族自治州 -> 凉山州)."""
         names_by_code = {row[0]: row[1] for row in rows}
         seats = {row[0]: (_float(row[2]), _float(row[3])) for row in rows if len(row) >= 4}
         self.by_code: dict[str, Division] = {}
@@ -91,12 +94,33 @@ class Gazetteer:
             division = Division(code, name, level, province, city, *seats.get(code, (None, None)))
             self.by_code[code] = division
             self.by_name.setdefault(name, []).append(division)
+        for alias, division in _autonomous_aliases(self.by_code.values(), ethnic_groups):
+            self.by_name.setdefault(alias, [division])
         # At each place the longest name wins, so "南充市嘉陵区" is read as 南充市 + 嘉陵区.
         self._pattern = longest_name_pattern(self.by_name)
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
-        """(position, name) of every division name in ``text``, left to right."""
-        return [(m.start(), m.group()) for m in self._pattern.finditer(text)]
+        """(position, name) of every division name in ``text``, left to right. A two-character
+        name (和县, 萧县) inside running text is only a mention after its province or city,
+        after a preposition, or where no Han character precedes it: "市和县两级" names no
+        county."""
+        found = []
+        for match in self._pattern.finditer(text):
+            start, name = match.start(), match.group()
+            if len(name) == 2 and start and _is_han(text[start - 1]):
+                if text[start - 1] not in _PREPOSITIONS and not self._after_parent(text, start,
+                                                                                   name):
+                    continue
+            found.append((start, name))
+        return found
+
+    def _after_parent(self, text: str, start: int, name: str) -> bool:
+        before = text[max(0, start - 12) : start]
+        return any(
+            before.endswith(parent) or before.endswith(short_name(parent))
+            for division in self.by_name.get(name, [])
+            for parent in self.parent_names(division)
+        )
 
     def names_only(self, text: str) -> bool:
         """True if ``text`` is nothing but division names ("四川省自贡市")."""
@@ -162,7 +186,25 @@ def default_gazetteer() -> Gazetteer:
         (row["adcode"], row["name"], row.get("longitude"), row.get("latitude"))
         for row in csv.DictReader(text.splitlines())
     ]
-    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")))
+    ethnic = tuple(_data_lines("ethnic_groups.txt"))
+    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")), ethnic)
+
+
+def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):
+    """(short name, division) for each autonomous prefecture or county: the place name
+    before its ethnic groups, with 州 or 县 (黔东南苗族侗族自治州 -> 黔东南州)."""
+    if not ethnic_groups:
+        return
+    groups = "|".join(sorted(map(re.escape, ethnic_groups), key=len, reverse=True))
+    pattern = re.compile(rf"^(.{{2,}}?)(?:{groups})+自治(州|县)$")
+    for division in sorted(divisions, key=lambda d: d.code):
+        match = pattern.match(division.name)
+        if match:
+            yield match.group(1) + match.group(2), division
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def _float(text) -> float | None:

@@ -69,12 +69,23 @@ class ReportMetadata:
 FIELD_NAMES = tuple(f.name for f in fields(ReportMetadata))
 
 _TITLE_REPORT = re.compile(r"关于.{0,40}(报告|情况)$|^.{2,40}(年度报告|工作报告|情况的报告)$")
-_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+# A year, not the year of a date ("2023年6月27日" is when, not what, a report is about).
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!\d{1,2}月)")
+# The body opening with the year it reports on: "2021年,江西省坚持…", "2022年是…"
+# ("2019年以来" is not: since 2019, in a report on a later year).
+_YEAR_OPENING = re.compile(r"^((?:19|20)\d\d)年度?(?:[,，:：]|是|里)")
+# "This year" and "the past year", read against the publication date.
+_THIS_YEAR = re.compile(r"今年以来|今年来|本年度以来")
+_PAST_YEAR = re.compile(r"一年来|过去一年|过去的一年|上一年度|本年度")
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])(?:[/_-]?\d\d)?(?!\d)")
+_OPENING_LINES = 3
 _YEAR_MENTION = re.compile(r"(?<![\d\-—~至])((?:19|20)\d\d)年")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(]\d{4}[〕\])]\d{1,5}号")
 _PROPERTY_DATE = re.compile(
     r"(发布日期|发布时间|成文日期)[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
+# "(2023年6月27日在…人大常委会第三次会议上)": a report delivered as a speech, and when.
+_SPEECH_DATE = re.compile(r"^[(（]\s*((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在.{2,60}[)）]$")
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _CN_DATE_LINE = re.compile(
     r"^([〇零○o一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
@@ -98,9 +109,11 @@ def extract_metadata(
     normalized: NormalizedText,
     cleaned: CleanedText,
     gazetteer: Gazetteer | None = None,
+    hints: dict | None = None,
 ) -> tuple[ReportMetadata, frozenset[int], dict[str, str]]:
     """The report's metadata, the line numbers of its title block, and where each field
-    that has a value came from (``{"year": "title", ...}``, shown by the web reader)."""
+    that has a value came from (``{"year": "title", ...}``, shown by the web reader).
+    ``hints`` are what the file says of itself (``formats``: a page's date and address)."""
     gazetteer = gazetteer or default_gazetteer()
     all_lines = sorted(
         [*cleaned.kept, *(item.line for item in cleaned.removed)], key=lambda line: line.number
@@ -116,8 +129,13 @@ def extract_metadata(
                                     gazetteer)  # fmt: skip
     for name in ("province", "city", "district"):
         sources[name] = place_source
-    year, sources["year"] = _year(title_text, cleaned.kept, kind)
+    hints = hints or {}
     published, sources["published"] = _published(all_lines, normalized.text)
+    if not published and hints.get("published"):
+        published = hints["published"]
+        sources["published"] = hints.get("published_from", "the file's properties")
+    body = [line for line in cleaned.kept if line.number not in title_lines]
+    year, sources["year"] = _year(title_text, body, kind, published, hints.get("url", ""))
     doc_number = _doc_number(all_lines)
     sources["doc_number"] = "the header, before the body" if doc_number else ""
     level = ""
@@ -229,7 +247,13 @@ def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | N
     return found
 
 
-def _year(title_text: str, kept: list[Line], kind: str) -> tuple[int | None, str]:
+def _year(
+    title_text: str, body: list[Line], kind: str, published: str, url: str
+) -> tuple[int | None, str]:
+    """The year a report is about, and where it was read: the title; the body's opening
+    ("2021年,…"); the year most named in the text; "今年以来"/"一年来" read against the
+    publication date; the date in the page's address. A date (with a month) never counts,
+    and news articles are only read by their title."""
     match = _YEAR_IN_TITLE.search(title_text)
     if match:
         return int(match.group(1)), "the title"
@@ -240,16 +264,34 @@ def _year(title_text: str, kept: list[Line], kind: str) -> tuple[int | None, str
             return year, "the title (in Chinese numerals)"
     if kind != "report":
         return None, ""
-    counts = Counter(int(y) for line in kept for y in _YEAR_MENTION.findall(line.text))
-    if not counts:
-        return None, ""
-    (year, count), total = counts.most_common(1)[0], sum(counts.values())
-    if count >= 3 and count >= 0.4 * total:
-        return year, f"the year most named in the text ({count} of {total} mentions)"
+    for line in body[:_OPENING_LINES]:
+        match = _YEAR_OPENING.match(line.text)
+        if match and not heading_style(line.text):
+            return int(match.group(1)), "the opening of the body"
+    counts = Counter(int(y) for line in body for y in _YEAR_MENTION.findall(line.text))
+    if counts:
+        (year, count), total = counts.most_common(1)[0], sum(counts.values())
+        if count >= 3 and count >= 0.4 * total:
+            return year, f"the year most named in the text ({count} of {total} mentions)"
+    opening = " ".join(line.text for line in body[: _OPENING_LINES + 2])
+    if published and _THIS_YEAR.search(opening):
+        return int(published[:4]), "今年以来 in the opening, read against the publication date"
+    if published and _PAST_YEAR.search(opening):
+        year, month = int(published[:4]), int(published[5:7])
+        return (year if month >= 7 else year - 1), (
+            "一年来 in the opening, read against the publication date")
+    match = _URL_DATE.search(url)
+    if match:
+        # An annual report is posted in the first half of the year after the one it is about.
+        year, month = int(match.group(1)), int(match.group(2))
+        return (year if month >= 7 else year - 1), "the date in the page's address"
     return None, ""
 
 
 def _published(lines: list[Line], text: str) -> tuple[str, str]:
+    """The publication date: a page property, the date line at the end, or the date of a
+    speech under the title ("(2023年6月27日在…会议上)"). A date elsewhere in the head (a
+    site's clock) never counts."""
     found = {m.group(1): m.groups()[1:] for m in _PROPERTY_DATE.finditer(text)}
     for key in ("发布日期", "发布时间", "成文日期"):
         if key in found:
@@ -263,6 +305,10 @@ def _published(lines: list[Line], text: str) -> tuple[str, str]:
             parts = [parse_chinese_number(part.replace("o", "〇")) for part in match.groups()]
             if None not in parts:
                 return _iso(*parts), "the date line at the end (in Chinese numerals)"
+    for line in lines[:_HEAD_LINES]:
+        match = _SPEECH_DATE.match(line.text)
+        if match:
+            return _iso(*map(int, match.groups())), "the date of the speech under the title"
     return "", ""
 
 
@@ -349,7 +395,49 @@ def read_sidecar(path: Path) -> dict:
     for name, value in data.items():
         if name != "year" and not isinstance(value, str):
             raise SidecarError(str(path), f"{name} must be a string")
+    published = data.get("published")
+    if published and not _valid_date(published):
+        raise SidecarError(str(path), f"published must be a date YYYY-MM-DD, not {published!r}")
+    _check_places(path, data)
     return data
+
+
+def _valid_date(text: str) -> bool:
+    import datetime
+
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(
+            datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _check_places(path: Path, data: dict) -> None:
+    """A sidecar's province, city and district must be gazetteer names that fit together."""
+    gazetteer = default_gazetteer()
+    chosen = {}
+    for field_name in ("province", "city", "district"):
+        name = data.get(field_name)
+        if not name:
+            continue
+        divisions = [d for d in gazetteer.by_name.get(name, [])
+                     if field_name != "province" or d.level == "province"]  # fmt: skip
+        if not divisions:
+            known = sorted({d.name for d in gazetteer.by_name.get(name + "市", [])}
+                           | {n for n in gazetteer.by_name if n.startswith(name)})[:3]  # fmt: skip
+            hint = f"; did you mean {' or '.join(known)}?" if known else ""
+            raise SidecarError(str(path), f"{field_name} {name!r} is not in the gazetteer{hint}")
+        chosen[field_name] = divisions
+    province, city = data.get("province"), data.get("city")
+    if province and "city" in chosen and not any(d.province == province for d in chosen["city"]):
+        raise SidecarError(str(path), f"city {city!r} is not in province {province!r}")
+    if "district" in chosen:
+        district = data["district"]
+        fits = [d for d in chosen["district"] if (not city or d.city == city)
+                and (not province or d.province == province)]  # fmt: skip
+        if not fits:
+            where = city or province
+            raise SidecarError(str(path), f"district {district!r} is not in {where!r}")
 
 
 def apply_overrides(metadata: ReportMetadata, overrides: dict) -> ReportMetadata:

@@ -85,7 +85,8 @@ def ingest_text(
 ) -> Report:
     normalized = normalize_with_offsets(decoded.text)
     cleaned = clean_lines(normalized.text)
-    metadata, title_lines, sources = extract_metadata(decoded.text, normalized, cleaned)
+    metadata, title_lines, sources = extract_metadata(decoded.text, normalized, cleaned,
+                                                      hints=decoded.hints)  # fmt: skip
     metadata = apply_overrides(metadata, overrides)
     for name in overrides:
         sources[name] = "the sidecar file (NAME.meta.json)"
