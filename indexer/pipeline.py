@@ -107,15 +107,16 @@ def ingest_text(
     )
 
 
-def ingest_file(path: str | Path) -> Report:
-    """Read one report file (and its sidecar, if any) into a Report, or raise ReadError."""
+def ingest_file(path: str | Path, report_id: str | None = None) -> Report:
+    """Read one report file (and its sidecar, if any) into a Report, or raise ReadError.
+    ``report_id`` defaults to the file name without its suffix."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(str(path), error.strerror or str(error)) from None
     overrides = read_sidecar(sidecar_path(path))
-    return ingest_bytes(data, str(path), report_id_for(path), overrides)
+    return ingest_bytes(data, str(path), report_id or report_id_for(path), overrides)
 
 
 def file_fingerprint(path: Path) -> str:
@@ -134,11 +135,16 @@ def _hash(data: bytes, overrides: dict | None) -> str:
     return digest.hexdigest()[:32]
 
 
-def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadError]]:
-    """Report files under ``paths``: files as given, folders walked in sorted order.
-    Hidden files and sidecars are not reports. Paths that do not exist are errors, and so is
-    a second file with the same name (and so the same report id) as an earlier one."""
-    found: list[Path] = []
+def discover_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[ReadError]]:
+    """(file, report id) of the reports under ``paths``: files as given, folders walked in
+    sorted order. Hidden files and sidecars are not reports. Paths that do not exist are
+    errors, and so is a second file with the same report id as an earlier one.
+
+    A report's id is its file name without the suffix (``seeds/x.txt`` -> ``x``), with the
+    sub-folder it is in under a folder given (``a/index.html`` -> ``a/index``, so that
+    ``b/index.txt`` is another report); two files that differ only by suffix keep it
+    (``x.pdf``, ``x.docx``)."""
+    found: list[tuple[Path, Path | None]] = []
     errors: list[ReadError] = []
     for raw in paths:
         path = Path(raw)
@@ -147,29 +153,37 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadEr
                 relative = child.relative_to(path).parts
                 if child.is_file() and not any(p.startswith(".") for p in relative):
                     if not is_sidecar(child):
-                        found.append(child)
+                        found.append((child, path))
         elif path.is_file():
-            found.append(path)
+            found.append((path, None))
         else:
             errors.append(ReadError(str(path), "no such file or folder"))
+    roots: dict[Path, Path | None] = {}
+    for path, root in found:
+        roots.setdefault(path, root)  # a file met twice keeps the first way it was met
+    found = list(roots.items())
+    stems = Counter((path.parent, path.stem) for path, _ in found)
     files: dict[str, Path] = {}
-    for path in dict.fromkeys(found):
-        report_id = report_id_for(path)
+    for path, root in found:
+        name = path.name if stems[(path.parent, path.stem)] > 1 else path.stem
+        folder = path.parent.relative_to(root).as_posix() if root else "."
+        report_id = name if folder == "." else f"{folder}/{name}"
         if report_id in files:
-            errors.append(
-                ReadError(str(path), f"same report id {report_id!r} as {files[report_id]}")
-            )
+            if files[report_id] != path:
+                errors.append(
+                    ReadError(str(path), f"same report id {report_id!r} as {files[report_id]}")
+                )
         else:
             files[report_id] = path
-    return list(files.values()), errors
+    return [(path, report_id) for report_id, path in files.items()], errors
 
 
 def ingest_paths(paths: Iterable[str | Path]) -> Iterator[Report | ReadError]:
     """Every report under ``paths``, in order; a ReadError in place of each bad file."""
     files, errors = discover_files(paths)
     yield from errors
-    for path in files:
+    for path, report_id in files:
         try:
-            yield ingest_file(path)
+            yield ingest_file(path, report_id)
         except ReadError as error:
             yield error

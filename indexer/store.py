@@ -52,7 +52,7 @@ from whoosh import writing
 
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, ReadError
 from .normalizing import normalize_for_search
-from .pipeline import Report, discover_files, file_fingerprint, ingest_file, report_id_for
+from .pipeline import Report, discover_files, file_fingerprint, ingest_file
 from .schema import (
     FORMAT_VERSION,
     PASSAGE,
@@ -517,12 +517,11 @@ def _clean_engine_files(generation_dir: Path, commit: int) -> None:
 PARALLEL_MIN_FILES = 16
 
 
-def _plan(files: list[Path], known: dict, summary: IndexSummary):
-    """Files that need (re)reading, in order; unchanged files are settled here.
-    Returns (paths to read, the set of report ids present)."""
-    todo: list[Path] = []
-    for path in files:
-        report_id = report_id_for(path)
+def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary):
+    """Files that need (re)reading, as (path, report id), in order; unchanged files are
+    settled here. Returns (files to read, the set of report ids present)."""
+    todo: list[tuple[Path, str]] = []
+    for path, report_id in files:
         try:
             unchanged = report_id in known and known[report_id][0] == file_fingerprint(path)
         except ReadError as error:
@@ -531,33 +530,36 @@ def _plan(files: list[Path], known: dict, summary: IndexSummary):
         if unchanged:
             summary.unchanged.append(report_id)
         else:
-            todo.append(path)
-    return todo, {report_id_for(path) for path in files}
+            todo.append((path, report_id))
+    return todo, {report_id for _, report_id in files}
 
 
-def prepare_report(path: Path) -> tuple[str, list[dict], list[PassageRow]] | ReadError:
+def prepare_report(
+    path: Path, report_id: str
+) -> tuple[str, list[dict], list[PassageRow]] | ReadError:
     """Read one report and turn it into Whoosh documents and engine rows (runs in worker
     processes); the writer gives each passage its uid."""
     try:
-        report = ingest_file(path)
+        report = ingest_file(path, report_id)
     except ReadError as error:
         return error
     return report.id, list(report_documents(report)), passage_rows(report)
 
 
-def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
-    """(path, prepare_report(path)) in input order, computed by ``workers`` processes with a
-    bounded number in flight, so memory stays flat however many files there are."""
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        for path in paths:
-            yield path, prepare_report(path)
+def _prepared(files: list[tuple[Path, str]], workers: int) -> Iterator[tuple[Path, object]]:
+    """(path, prepare_report(path, report id)) in input order, computed by ``workers``
+    processes with a bounded number in flight, so memory stays flat however many files
+    there are."""
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for path, report_id in files:
+            yield path, prepare_report(path, report_id)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent) as executor:
         pending: deque = deque()
-        queue = iter(paths)
+        queue = iter(files)
         try:
-            for path in queue:
-                pending.append((path, executor.submit(prepare_report, path)))
+            for path, report_id in queue:
+                pending.append((path, executor.submit(prepare_report, path, report_id)))
                 if len(pending) >= workers * 4:
                     done_path, future = pending.popleft()
                     yield done_path, future.result()

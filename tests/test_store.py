@@ -94,10 +94,10 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
     (reports_dir / "new.txt").write_text("新报告:推行柔性执法。" * 20, "utf-8")
     real = pipeline.ingest_file
 
-    def interrupted(path):
+    def interrupted(path, report_id=None):
         if path.name == "new.txt":
             raise KeyboardInterrupt
-        return real(path)
+        return real(path, report_id)
 
     monkeypatch.setattr("indexer.store.ingest_file", interrupted)
     for rebuild in (False, True):

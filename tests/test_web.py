@@ -239,6 +239,19 @@ def test_post_and_unknown_pages(client):
 # ---- a live index -------------------------------------------------------------------------
 
 
+def test_reports_in_sub_folders_are_read_by_their_id(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / "reports" / folder).mkdir(parents=True)
+        target = tmp_path / "reports" / folder / "index.txt"
+        shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", target)
+    IndexStore(tmp_path / "index").update([tmp_path / "reports"])
+    with TestClient(create_app(tmp_path / "index"), base_url="http://localhost") as test_client:
+        hits = test_client.get("/api/search", params={"q": "柔性执法", "limit": "0"}).json()
+        assert sorted(hit["report"] for hit in hits["hits"]) == ["a/index", "b/index"]
+        assert test_client.get("/report/a/index", params={"q": "柔性执法"}).status_code == 200
+        assert test_client.get("/report/a%2F..%2Fb%2Findex").status_code == 400
+
+
 def test_the_page_sees_an_update_of_the_index(tmp_path):
     source = tmp_path / "reports"
     source.mkdir()

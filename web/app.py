@@ -474,9 +474,13 @@ def _closing(holder: IndexHolder):
 
 
 def _report_id(request: Request) -> str:
+    """The report id in the path: sub-folder ids have slashes (``a/index``); no segment may
+    be empty, ``.`` or ``..``. An id only ever names a report in the index, never a file."""
     report_id = request.path_params["report_id"]
-    if (not report_id or len(report_id) > 200 or "/" in report_id or "\\" in report_id
-            or report_id.startswith(".") or any(ord(c) < 32 for c in report_id)):  # fmt: skip
+    segments = report_id.split("/")
+    if (not report_id or len(report_id) > 300 or "\\" in report_id
+            or any(segment in ("", ".", "..") for segment in segments)
+            or any(ord(c) < 32 for c in report_id)):  # fmt: skip
         raise UsageError("not a report id")
     return report_id
 
