@@ -167,6 +167,10 @@ def _print_index_summary(store, summary):
         f"({len(summary.added)} added, {len(summary.updated)} updated, "
         f"{len(summary.removed)} removed, {len(summary.unchanged)} unchanged)"
     )
+    if summary.duplicates:
+        click.echo(f"indexed once: {len(summary.duplicates)} file(s) are copies of a report:")
+        for copy in summary.duplicates:
+            click.echo(f"  {copy['file']} = {copy['same_as']}")
     if summary.skipped:
         click.echo(f"skipped {len(summary.skipped)} file(s):", err=True)
         for error in summary.skipped:
@@ -215,6 +219,12 @@ def reports(store: IndexStore, paths, fmt):
             rows = opened.reports()
     if fmt == "text":
         _table(rows, REPORT_COLUMNS)
+        copies = [(copy["file"], row["report"])
+                  for row in rows for copy in row.get("duplicates", [])]  # fmt: skip
+        if copies:
+            click.echo(f"\n{len(copies)} file(s) not indexed, copies of a report:")
+            for file, report in copies:
+                click.echo(f"  {file} = {report}")
     else:
         _emit(rows, fmt, columns=render.REPORT_EXPORT_COLUMNS)
     if errors:

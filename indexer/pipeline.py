@@ -47,6 +47,13 @@ class Report:
     def original(self) -> str:
         return self.reading.text
 
+    @property
+    def text_hash(self) -> str:
+        """A hash of the report's passages (search forms): the same for a copy saved in
+        another format or encoding, so it is indexed once."""
+        digest = hashlib.sha256("\n".join(p.text for p in self.passages).encode("utf-8"))
+        return digest.hexdigest()[:32]
+
     def summary(self) -> dict:
         """The row ``reportsearch reports`` prints (and ``--format json`` documents)."""
         return {

@@ -27,7 +27,8 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 FORMAT_VERSION = 9  # 9: pinyin readings dropped from search forms; metadata sources
 
-PASSAGE, REPORT = "p", "r"
+# Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
+PASSAGE, REPORT, DUPLICATE = "p", "r", "d"
 
 # Facetable fields (sortable columns) and how the CLI and JSON name them.
 FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
@@ -81,5 +82,6 @@ def build_schema() -> Schema:
         end=STORED(),
         # report documents
         content_hash=STORED(),
+        text_hash=STORED(),  # of the report's passages: copies in other files or formats
         summary=STORED(),
     )

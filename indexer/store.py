@@ -54,6 +54,7 @@ from .errors import IndexLockedError, IndexMissingError, IndexVersionError, Read
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file
 from .schema import (
+    DUPLICATE,
     FORMAT_VERSION,
     PASSAGE,
     REPORT,
@@ -84,6 +85,8 @@ class IndexSummary:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[ReadError] = field(default_factory=list)
+    # files not indexed because they hold the same bytes or text as an indexed report
+    duplicates: list[dict] = field(default_factory=list)  # {"file", "report", "same_as"}
     reports: int = 0  # in the index after the update
     passages: int = 0
     rebuilt: bool = False
@@ -95,6 +98,7 @@ class IndexSummary:
             "removed": self.removed,
             "unchanged": len(self.unchanged),
             "skipped": [{"file": e.path, "reason": e.reason} for e in self.skipped],
+            "duplicates": self.duplicates,
             "reports": self.reports,
             "passages": self.passages,
             "rebuilt": self.rebuilt,
@@ -244,13 +248,15 @@ class IndexStore:
             generation_dir = self.directory / self._new_generation(pointer)
             ix = whoosh_index.create_in(str(generation_dir / "whoosh"), build_schema())
             manifest = _empty_manifest()
-            known: dict[str, tuple[str, str]] = {}
+            known: dict[str, tuple[str, str, str]] = {}
+            known_duplicates: dict[str, str] = {}
             summary.rebuilt = True
         else:
             generation_dir = self._generation_dir()
             ix = self._whoosh(generation_dir)
             manifest = _read_manifest(generation_dir, ix.latest_generation())
             known = _indexed_reports(ix)
+            known_duplicates = _indexed_duplicates(ix)
 
         files, missing = discover_files(paths)
         summary.skipped.extend(missing)
@@ -260,13 +266,24 @@ class IndexStore:
         commit = writer.generation
         segments = SegmentWriter(generation_dir, manifest)
         try:
-            todo, present = _plan(files, known, summary)
+            todo, present, copies = _plan(files, known, summary)
+            # The text of every report that stays as it is: a new file with the same text
+            # (another format, another encoding) is a copy of it.
+            texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
             for done, (path, result) in enumerate(_prepared(todo, workers), 1):
                 if isinstance(result, ReadError):
                     # The report keeps whatever the index already had for it.
                     summary.skipped.append(result)
                 else:
                     report_id, documents, rows = result
+                    text_hash = documents[0]["text_hash"]
+                    if texts.get(text_hash, report_id) != report_id:
+                        copies.append((path, report_id, texts[text_hash],
+                                       documents[0]["content_hash"]))  # fmt: skip
+                        continue
+                    texts[text_hash] = report_id
+                    if report_id in known_duplicates:
+                        writer.delete_by_term("report", report_id)
                     if report_id in known:
                         writer.delete_by_term("report", report_id)
                         segments.delete(report_id)
@@ -279,11 +296,26 @@ class IndexStore:
                         writer.add_document(**document)
                 if progress:
                     progress(done, len(todo), str(path))
-            for report_id, (_, file) in sorted(known.items()):
+            for path, report_id, same_as, content_hash in copies:
+                # A copy is indexed once: as a record of the file, not as a report.
+                writer.delete_by_term("report", report_id)
+                if report_id in known:
+                    segments.delete(report_id)
+                    summary.removed.append(report_id)
+                writer.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
+                                    report=report_id, file=str(path), content_hash=content_hash,
+                                    summary={"report": report_id, "file": str(path),
+                                             "same_as": same_as})  # fmt: skip
+                summary.duplicates.append({"file": str(path), "report": report_id,
+                                           "same_as": same_as})  # fmt: skip
+            for report_id, (_, file, _) in sorted(known.items()):
                 if report_id not in present and not Path(file).exists():
                     writer.delete_by_term("report", report_id)
                     segments.delete(report_id)
                     summary.removed.append(report_id)
+            for report_id, file in sorted(known_duplicates.items()):
+                if report_id not in present and not Path(file).exists():
+                    writer.delete_by_term("report", report_id)
             reports = len(known) + len(summary.added) - len(summary.removed)
             segments.finish(commit, reports)
             writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
@@ -519,19 +551,26 @@ PARALLEL_MIN_FILES = 16
 
 def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary):
     """Files that need (re)reading, as (path, report id), in order; unchanged files are
-    settled here. Returns (files to read, the set of report ids present)."""
+    settled here, and so are byte-for-byte copies of a file met before. Returns (files to
+    read, the set of report ids present, copies as (path, id, id of the original, hash))."""
     todo: list[tuple[Path, str]] = []
+    copies: list[tuple[Path, str, str, str]] = []
+    first: dict[str, str] = {}  # content hash -> the report id of the first such file
     for path, report_id in files:
         try:
-            unchanged = report_id in known and known[report_id][0] == file_fingerprint(path)
+            fingerprint = file_fingerprint(path)
         except ReadError as error:
             summary.skipped.append(error)
             continue
-        if unchanged:
+        if fingerprint in first:
+            copies.append((path, report_id, first[fingerprint], fingerprint))
+            continue
+        first[fingerprint] = report_id
+        if report_id in known and known[report_id][0] == fingerprint:
             summary.unchanged.append(report_id)
         else:
             todo.append((path, report_id))
-    return todo, {report_id for _, report_id in files}
+    return todo, {report_id for _, report_id in files}, copies
 
 
 def prepare_report(
@@ -583,13 +622,21 @@ def _end_with_parent() -> None:
         pass
 
 
-def _indexed_reports(index) -> dict[str, tuple[str, str]]:
-    """report id -> (content hash, file) for every report in the index."""
+def _indexed_reports(index) -> dict[str, tuple[str, str, str]]:
+    """report id -> (content hash, file, text hash) for every report in the index."""
     with index.searcher() as searcher:
         return {
-            fields["report"]: (fields["content_hash"], fields["file"])
+            fields["report"]: (fields["content_hash"], fields["file"],
+                               fields.get("text_hash", ""))  # fmt: skip
             for fields in searcher.documents(doctype=REPORT)
         }
+
+
+def _indexed_duplicates(index) -> dict[str, str]:
+    """report id -> file of every file recorded as a copy of an indexed report."""
+    with index.searcher() as searcher:
+        return {fields["report"]: fields["file"]
+                for fields in searcher.documents(doctype=DUPLICATE)}  # fmt: skip
 
 
 def report_documents(report: Report) -> Iterable[dict]:
@@ -612,6 +659,7 @@ def report_documents(report: Report) -> Iterable[dict]:
         doctype=REPORT,
         id=f"{report.id}#report",
         content_hash=report.content_hash,
+        text_hash=report.text_hash,
         summary=report.summary(),
     )
     for passage in report.passages:

@@ -8,7 +8,7 @@ Matching never comes here: see ``query.engine``.
 
 from __future__ import annotations
 
-from indexer.schema import REPORT
+from indexer.schema import DUPLICATE, REPORT
 
 
 class Record:
@@ -23,8 +23,16 @@ class Record:
         return self.searcher.stored_fields(docnum)
 
     def reports(self) -> list[dict]:
-        """The summary row of every indexed report, ordered by report id."""
-        rows = [fields["summary"] for fields in self.searcher.documents(doctype=REPORT)]
+        """The summary row of every indexed report, ordered by report id; each carries
+        ``duplicates``, the files not indexed because they are copies of it."""
+        rows = [dict(fields["summary"]) for fields in self.searcher.documents(doctype=REPORT)]
+        copies: dict[str, list[dict]] = {}
+        for fields in self.searcher.documents(doctype=DUPLICATE):
+            copy = fields["summary"]
+            copies.setdefault(copy["same_as"], []).append(
+                {"report": copy["report"], "file": copy["file"]})
+        for row in rows:
+            row["duplicates"] = sorted(copies.get(row["report"], []), key=lambda c: c["file"])
         return sorted(rows, key=lambda row: row["report"])
 
     def report(self, report_id: str) -> dict | None:

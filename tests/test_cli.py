@@ -301,3 +301,20 @@ def test_show_exit_codes(run):
     assert run("show", SEED_FILES["遂宁"]).exit_code == 0
     assert_one_line_error(run("show", "nope"), "no report 'nope'")
     assert_one_line_error(run("show", SEED_FILES["遂宁"] + "#9999"), "has no passage")
+
+
+def test_index_and_reports_name_the_copies(tmp_path):
+    source = tmp_path / "reports"
+    source.mkdir()
+    original = SEEDS / f"{SEED_FILES['遂宁']}.txt"
+    shutil.copy(original, source / "original.txt")
+    shutil.copy(original, source / "copy.txt")
+    runner = CliRunner()
+    indexed = runner.invoke(cli, ["--index-dir", str(tmp_path / "i"), "index", str(source)])
+    assert indexed.exit_code == 0, indexed.output
+    assert "1 reports" in indexed.stdout and f"{source / 'original.txt'} = copy" in indexed.stdout
+    listed = runner.invoke(cli, ["--index-dir", str(tmp_path / "i"), "reports"])
+    assert "1 file(s) not indexed, copies of a report:" in listed.stdout
+    data = json.loads(runner.invoke(cli, ["--index-dir", str(tmp_path / "i"), "reports",
+                                          "--format", "json"]).stdout)  # fmt: skip
+    assert data[0]["duplicates"] == [{"report": "original", "file": str(source / "original.txt")}]

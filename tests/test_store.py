@@ -112,7 +112,9 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
     folder.mkdir()
     for copy in range(60):  # enough work that the kill lands mid-way
         for stem in SEED_FILES.values():
-            shutil.copy(SEEDS / f"{stem}.txt", folder / f"{copy:03d}_{stem}.txt")
+            # a line of its own, or the files would be copies, indexed once
+            text = (SEEDS / f"{stem}.txt").read_text("utf-8") + f"\n附件{copy}:工作台账。\n"
+            (folder / f"{copy:03d}_{stem}.txt").write_text(text, "utf-8")
     index_dir = tmp_path / "index"
     IndexStore(index_dir).update([SEEDS])
     process = subprocess.Popen(
@@ -185,7 +187,8 @@ def test_parallel_reading_gives_the_same_index(tmp_path):
     folder.mkdir()
     for copy in range(4):  # 20 files: enough for the worker processes to be used
         for stem in SEED_FILES.values():
-            shutil.copy(SEEDS / f"{stem}.txt", folder / f"{copy}_{stem}.txt")
+            text = (SEEDS / f"{stem}.txt").read_text("utf-8") + f"\n附件{copy}:工作台账。\n"
+            (folder / f"{copy}_{stem}.txt").write_text(text, "utf-8")  # not a copy
     answers = []
     for workers in (1, 2):
         store = IndexStore(tmp_path / f"index{workers}")
@@ -267,3 +270,36 @@ def test_an_empty_index_says_so(tmp_path):
     with open_index(store.directory) as index, pytest.raises(IndexEmptyError) as caught:
         index.search("执法")
     assert "empty" in str(caught.value) and caught.value.exit_code == 1
+
+
+# ---- copies ----------------------------------------------------------------------------------
+
+
+def test_copies_are_indexed_once_and_listed(tmp_path, reports_dir):
+    suining = reports_dir / f"{SEED_FILES['遂宁']}.txt"
+    (reports_dir / "mirror").mkdir()
+    shutil.copy(suining, reports_dir / "mirror" / "byte-copy.txt")  # the same bytes
+    text = suining.read_text("utf-8")
+    (reports_dir / "mirror" / "gbk-copy.txt").write_bytes(text.encode("gb18030"))  # same text
+    index_dir = tmp_path / "index"
+    summary = IndexStore(index_dir).update([reports_dir])
+    assert summary.reports == 5
+    assert sorted((d["report"], d["same_as"]) for d in summary.duplicates) == [
+        ("mirror/byte-copy", SEED_FILES["遂宁"]), ("mirror/gbk-copy", SEED_FILES["遂宁"])]
+    with open_index(index_dir) as index:
+        assert index.search("柔性执法", limit=0).reports == 2  # 盘锦 and 遂宁, once each
+        rows = {row["report"]: row for row in index.reports()}
+    assert [c["report"] for c in rows[SEED_FILES["遂宁"]]["duplicates"]] == [
+        "mirror/byte-copy", "mirror/gbk-copy"]
+    assert rows[SEED_FILES["盘锦"]]["duplicates"] == []
+    # an update keeps them as copies; when the original goes, a copy becomes the report
+    again = IndexStore(index_dir).update([reports_dir])
+    assert again.reports == 5 and len(again.duplicates) == 2 and not again.added
+    suining.unlink()
+    (reports_dir / "mirror" / "gbk-copy.txt").unlink()
+    last = IndexStore(index_dir).update([reports_dir])
+    assert last.added == ["mirror/byte-copy"] and last.removed == [SEED_FILES["遂宁"]]
+    with open_index(index_dir) as index:
+        assert sorted(hit.report for hit in index.search("柔性执法", limit=0).hits
+                      if hit.city == "遂宁市") == ["mirror/byte-copy"]  # fmt: skip
+        assert all(row["duplicates"] == [] for row in index.reports())

@@ -242,8 +242,8 @@ def test_post_and_unknown_pages(client):
 def test_reports_in_sub_folders_are_read_by_their_id(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / "reports" / folder).mkdir(parents=True)
-        target = tmp_path / "reports" / folder / "index.txt"
-        shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", target)
+        text = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8")
+        (tmp_path / "reports" / folder / "index.txt").write_text(text + f"\n{folder}。", "utf-8")
     IndexStore(tmp_path / "index").update([tmp_path / "reports"])
     with TestClient(create_app(tmp_path / "index"), base_url="http://localhost") as test_client:
         hits = test_client.get("/api/search", params={"q": "柔性执法", "limit": "0"}).json()
