@@ -20,6 +20,11 @@ from importlib import resources
 
 MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
 _PREPOSITIONS = set("在于到赴至从向")
+# A functional zone: a place name, then the kind of zone.
+_ZONE = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(国家级新区|新区|高新技术产业开发区|经济技术开发区|经济开发区|"
+    r"高新区|经开区|开发区|工业园区|自由贸易试验区)"
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ def short_name(name: str) -> str:
 class Gazetteer:
     """All divisions, looked up by code and by name, and found in text."""
 
-    def __init__(self, rows: list[tuple], ignore: set[str], ethnic_groups: tuple[str, ...] = ()):
+    def __init__(self, rows: list[tuple], ignore: set[str], ethnic_groups: tuple[str, ...] = (),
+                 zones: dict[str, tuple[str, str]] | None = None):  # fmt: skip
         """``rows``: (adcode, name) or (adcode, name, longitude, latitude). With
         ``ethnic_groups``, autonomous prefectures and counties are also found by the short
         names reports use (凉山彝族自治州 -> 凉山州)."""
@@ -96,6 +102,12 @@ class Gazetteer:
             self.by_name.setdefault(name, []).append(division)
         for alias, division in _autonomous_aliases(self.by_code.values(), ethnic_groups):
             self.by_name.setdefault(alias, [division])
+        self.zones: dict[str, tuple[str, str]] = dict(zones or {})
+        self._cities_by_short_name: dict[str, list[Division]] = {}
+        for division in self.by_code.values():
+            if division.level == "city" or (division.level == "province" and division.city):
+                self._cities_by_short_name.setdefault(short_name(division.name), []).append(
+                    division)
         # At each place the longest name wins, so "南充市嘉陵区" is read as 南充市 + 嘉陵区.
         self._pattern = longest_name_pattern(self.by_name)
 
@@ -139,6 +151,21 @@ class Gazetteer:
             for division in self.by_name.get(name, []):
                 if not parent or parent in (division.province, division.city):
                     return division
+        return None
+
+    def zone(self, text: str) -> Division | None:
+        """The first functional zone named in ``text`` (两江新区, 成都高新区, 盘锦经济技术开发
+        区), as a county-level division of the city it lies in; None if there is none."""
+        for match in _ZONE.finditer(text):
+            prefix, kind = match.group(1), match.group(2)
+            for start in range(len(prefix) - 1):  # the longest name that ends the prefix
+                place = prefix[start:]
+                if place + kind in self.zones:
+                    province, city = self.zones[place + kind]
+                    return Division("", place + kind, "district", province, city)
+                for division in self._cities_by_short_name.get(place, []):
+                    return Division("", place + kind, "district", division.province,
+                                    division.city)  # fmt: skip
         return None
 
     def resolve(self, name: str, context_names: set[str]) -> Division | None:
@@ -187,7 +214,11 @@ def default_gazetteer() -> Gazetteer:
         for row in csv.DictReader(text.splitlines())
     ]
     ethnic = tuple(_data_lines("ethnic_groups.txt"))
-    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")), ethnic)
+    zones = {}
+    for line in _data_lines("functional_zones.tsv"):
+        name, province, city = line.split("\t")
+        zones[name] = (province, city)
+    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")), ethnic, zones)
 
 
 def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):

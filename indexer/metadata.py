@@ -91,14 +91,14 @@ _CN_DATE_LINE = re.compile(
     r"^([〇零○o一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
 )
 _ISSUER_LINE = re.compile(
-    r"^[^,。;:\s]{2,30}(人民政府|人民政府办公室|人民政府办公厅|委员会|局|厅|办公室)$"
+    r"^[^,。;:\s]{2,30}(人民政府|人民政府办公室|人民政府办公厅|委员会|局|厅|部|办公室)$"
 )
 _ISSUER_IN_TITLE = re.compile(
-    r"^(.{2,30}?(人民政府|委员会|局|厅|办公室))(关于|\d{4}年|[〇零○一二三四五六七八九]{4}年)"
+    r"^(.{2,30}?(人民政府|委员会|局|厅|部|办公室))(关于|\d{4}年|[〇零○一二三四五六七八九]{4}年)"
 )
 _CN_YEAR_IN_TITLE = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,30})")
-_DEPARTMENT = re.compile(r"(局|委员会|厅|办公室|办)$")
+_DEPARTMENT = re.compile(r"(局|委员会|厅|部|办公室|办)$")
 _SENTENCE = re.compile(r"[。,;!?]")
 _SHORT_LINE = 40
 _HEAD_LINES = 12
@@ -139,7 +139,8 @@ def extract_metadata(
     doc_number = _doc_number(all_lines)
     sources["doc_number"] = "the header, before the body" if doc_number else ""
     level = ""
-    if issuer_line and _DEPARTMENT.search(issuer_line) and "人民政府" not in issuer_line:
+    governing = "人民政府" in (issuer_line or "") or "管理委员会" in (issuer_line or "")
+    if issuer_line and _DEPARTMENT.search(issuer_line) and not governing:
         level, sources["level"] = "department", "the issuer is a department"
     elif division:
         level, sources["level"] = division.level, "the level of the place in the gazetteer"
@@ -221,6 +222,11 @@ def _place(
     for scope, source in ((priority_text, "the title and issuer, via the gazetteer"),
                           (opening, "the opening lines, via the gazetteer")):  # fmt: skip
         division = _subject(scope, gazetteer, context)
+        zone = gazetteer.zone(scope)
+        # A functional zone (两江新区, 成都高新区) is more precise than the city it lies in.
+        if zone and (division is None or (division.level != "district"
+                                           and division.province == zone.province)):  # fmt: skip
+            return zone, source.replace("via the gazetteer", "a functional zone")
         if division:
             return division, source
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):

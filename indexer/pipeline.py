@@ -68,6 +68,7 @@ class Report:
             "confidence": self.reading.confidence,
             "decided_by": self.reading.method,
             "removed_lines": dict(sorted(self.removed.items())),
+            "year_source": self.sources.get("year", ""),
             "sources": self.sources,
         }
 

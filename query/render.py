@@ -23,7 +23,7 @@ REPORT_COLUMNS = (
     "report", "province", "city", "district", "level", "year", "published", "doc_number",
     "kind", "script", "format", "passages", "encoding", "confidence", "title",
 )  # fmt: skip
-REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by")
+REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
 METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
                   "value", "unit", "qualifier", "quote")  # fmt: skip
 FACET_COLUMNS = ("facet", "value", "count")

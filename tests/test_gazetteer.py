@@ -66,3 +66,22 @@ def test_locate_finds_the_most_precise_division_with_its_seat():
     assert gazetteer.locate("", "", "") is None
     # a district name that exists elsewhere is only taken inside the report's city
     assert gazetteer.locate("四川省", "南充市", "嘉陵区").city == "南充市"
+
+
+@pytest.mark.parametrize(
+    "text, name, province, city",
+    [
+        ("重庆两江新区管理委员会", "两江新区", "重庆市", "重庆市"),
+        ("成都高新区2022年", "成都高新区", "四川省", "成都市"),
+        ("盘锦经济技术开发区管委会", "盘锦经济技术开发区", "辽宁省", "盘锦市"),
+        ("河北雄安新区", "雄安新区", "河北省", "保定市"),
+    ],
+)
+def test_functional_zones_are_county_level_places_of_their_city(text, name, province, city):
+    zone = default_gazetteer().zone(text)
+    assert (zone.name, zone.province, zone.city, zone.level) == (name, province, city, "district")
+
+
+def test_an_unknown_zone_is_no_place():
+    assert default_gazetteer().zone("某某开发区") is None
+    assert default_gazetteer().zone("推进依法行政") is None
