@@ -182,3 +182,51 @@ def test_every_format_is_searchable_in_one_index(tmp_path):
         assert sorted(hit.report for hit in result.hits) == ["from-pdf", "from-word", "page"]
         formats = {row["report"]: row["format"] for row in index.reports()}
     assert sorted(formats.values()) == ["docx", "html", "pdf"]
+
+
+def numbered_docx() -> bytes:
+    """A DOCX whose headings are numbered by Word (一、 and (一)), not typed."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="(%2)"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+        '<w:lvlText w:val="•"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int):
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    document.add_paragraph(TITLE)
+    numbered("主要举措和成效", 0)
+    numbered("坚持公正文明执法", 1)
+    document.add_paragraph("推行包容审慎监管和柔性执法。")
+    numbered("健全依法决策机制", 1)
+    numbered("一个要点", 2)
+    numbered("存在的问题", 0)
+    numbered("执法队伍建设", 1)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_numbering_drawn_by_word_is_kept():
+    lines = read_bytes(numbered_docx(), "numbered.docx").text.splitlines()
+    assert lines[1:] == [
+        "一、主要举措和成效", "(一)坚持公正文明执法", "推行包容审慎监管和柔性执法。",
+        "(二)健全依法决策机制", "一个要点", "二、存在的问题", "(一)执法队伍建设",
+    ]  # fmt: skip
+    report = ingest_bytes(numbered_docx(), "numbered.docx", "numbered")
+    assert [h.text for h in report.headings][:3] == ["一、主要举措和成效", "(一)坚持公正文明执法",
+                                                     "(二)健全依法决策机制"]
