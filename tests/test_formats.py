@@ -230,3 +230,12 @@ def test_docx_numbering_drawn_by_word_is_kept():
     report = ingest_bytes(numbered_docx(), "numbered.docx", "numbered")
     assert [h.text for h in report.headings][:3] == ["一、主要举措和成效", "(一)坚持公正文明执法",
                                                      "(二)健全依法决策机制"]
+
+
+def test_pdf_font_switch_spaces_are_removed():
+    # LibreOffice sets digits in a Latin font; pypdf then reads "2023 年" and "128 件".
+    from indexer.formats.pdf import join_pages
+
+    text = join_pages(["关于2023 年度法治政府建设情况的报告\n办理案件128 件,占比 95%。\nWord 文档"])
+    for written in ("关于2023年度法治政府", "办理案件128件,占比95%。", "Word文档"):
+        assert written in text

@@ -7,8 +7,11 @@ A PDF holds lines as they were laid out on the page, not paragraphs. The text of
 comes from pypdf; then running headers and footers (a line at the top or bottom of most
 pages, digits aside) and page numbers (``3``, ``- 3 -``, ``第3页``, ``3/12``) are dropped,
 and lines are joined into paragraphs across line and page breaks: a line ends its
-paragraph when it ends a sentence and is shorter than a full line, or when the next line
-is a numbered heading. A PDF without a text layer (a scan) is refused with what to do.
+paragraph when it is shorter than a full line or ends a sentence, or when the next line is
+a numbered heading. PDF producers set digits and Latin letters in another font, and text
+extraction then puts a space between them and the Chinese around them ("2023 年"): such
+spaces are removed, so that 2023年 is found. A PDF without a text layer (a scan) is
+refused with what to do.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ _PAGE_NUMBER = re.compile(
 )
 _SENTENCE_END = tuple("。！？!?")
 _EDGE = 2  # lines at the top and at the bottom of a page that may be running furniture
+_HAN = "\u3400-\u9fff\u3000-\u303f\uff01-\uff5e"  # Han characters and CJK punctuation
+_FONT_SWITCH_SPACE = re.compile(
+    rf"(?<=[0-9A-Za-z%.])[ \t]+(?=[{_HAN}])|(?<=[{_HAN}])[ \t]+(?=[0-9A-Za-z])"
+)
 
 
 def read_pdf(data: bytes, source: str) -> DecodedText:
@@ -55,7 +62,10 @@ def read_pdf(data: bytes, source: str) -> DecodedText:
 def join_pages(pages: list[str]) -> str:
     """Page texts -> paragraphs, one a line, without running headers, footers and page
     numbers."""
-    page_lines = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+    page_lines = [
+        [_FONT_SWITCH_SPACE.sub("", line.strip()) for line in page.splitlines() if line.strip()]
+        for page in pages
+    ]
     furniture = _running_lines(page_lines)
     lines: list[str] = []
     for page in page_lines:
