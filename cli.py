@@ -135,12 +135,27 @@ def cli(ctx, index_dir):
     "--jobs", type=click.IntRange(min=1), default=None,
     help="Processes reading reports while one writes the index (default: one per CPU).",
 )  # fmt: skip
+@click.option("--force", is_flag=True,
+              help="Update or rebuild even if it leaves fewer than half the reports.")  # fmt: skip
 @output_options
 @click.pass_obj
-def index(store: IndexStore, paths, rebuild, wait, jobs, fmt):
-    """Index report files (default: seeds/). Adds new files, re-indexes changed ones, drops
-    reports whose file is gone. Exit 1 if any file was skipped."""
-    summary = _build(store, list(paths) or [DEFAULT_SOURCE], rebuild, wait, jobs)
+def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
+    """Index report files and folders. Adds new files, re-indexes changed ones, drops
+    reports whose file is gone. Without PATHS, updates from the folders the index was built
+    from (a new index: seeds/). Refuses to leave fewer than half the reports unless --force.
+    Exit 1 if any file was skipped.
+
+    \b
+    reportsearch index reports/2023 reports/2024
+    reportsearch index                      update from the same folders
+    reportsearch index --rebuild reports/   start over"""
+    if paths:
+        sources = list(paths)
+    else:
+        sources = store.sources() or [DEFAULT_SOURCE]
+        if store.exists() and store.sources():
+            click.echo(f"reportsearch: updating from {', '.join(sources)}", err=True)
+    summary = _build(store, sources, rebuild, wait, jobs, force)
     if fmt == "text":
         _print_index_summary(store, summary)
     else:
@@ -148,16 +163,18 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, fmt):
     sys.exit(NOT_FOUND if summary.skipped else FOUND)
 
 
-def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None):
+def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None,
+           force: bool = False):  # fmt: skip
     if not sys.stderr.isatty():
-        return store.update(paths, rebuild=rebuild, wait=wait, workers=jobs)
+        return store.update(paths, rebuild=rebuild, wait=wait, workers=jobs, force=force)
     with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
 
         def progress(done, total, path):
             bar.length = total
             bar.update(1, current_item=Path(path).name)
 
-        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait, workers=jobs)
+        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait, workers=jobs,
+                            force=force)  # fmt: skip
 
 
 def _print_index_summary(store, summary):

@@ -55,3 +55,8 @@ class IndexEmptyError(ReportSearchError):
 
 class ReportNotFoundError(ReportSearchError):
     """A report id that is not in the index."""
+
+
+class IndexShrinkError(ReportSearchError):
+    """An update or rebuild that would drop most of the index (a wrong folder, a typo):
+    refused unless forced, and nothing is changed."""

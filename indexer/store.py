@@ -50,7 +50,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
 
-from .errors import IndexLockedError, IndexMissingError, IndexVersionError, ReadError
+from .errors import (
+    IndexLockedError,
+    IndexMissingError,
+    IndexShrinkError,
+    IndexVersionError,
+    ReadError,
+)
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file
 from .schema import (
@@ -228,20 +234,44 @@ class IndexStore:
         progress: Progress | None = None,
         wait: float = 30.0,
         workers: int | None = None,
+        force: bool = False,
     ) -> IndexSummary:
         """Add new report files, re-index changed ones (by content hash), drop reports whose
         file is gone; with ``rebuild``, start from an empty index. One commit.
         ``workers`` processes read and analyse reports (default: one per CPU) while this one
-        writes the index; the result does not depend on how many there are."""
+        writes the index; the result does not depend on how many there are.
+        An update or rebuild that would leave fewer than half the reports the index has (or
+        none) raises IndexShrinkError and changes nothing, unless ``force``. The index
+        remembers ``paths`` (``sources()``) for the next update without paths."""
         lock = self._lock(wait)
         try:
             workers = workers if workers is not None else (os.cpu_count() or 1)
-            return self._update(list(paths), rebuild, progress, max(1, workers))
+            return self._update(list(paths), rebuild, progress, max(1, workers), force)
         finally:
             lock.release()
 
-    def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int):
+    def sources(self) -> list[str]:
+        """The files and folders the index was built and updated from ([] if none)."""
+        return list(self._current_manifest().get("sources", []))
+
+    def _current_manifest(self) -> dict:
+        """The manifest of the current commit, or an empty one when there is no index."""
+        pointer = self._pointer()
+        if pointer is None or pointer.get("format") != FORMAT_VERSION:
+            return _empty_manifest()
+        generation_dir = self.directory / pointer["generation"]
+        return _read_manifest(generation_dir, self._whoosh(generation_dir).latest_generation())
+
+    def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int,
+                force: bool = False):  # fmt: skip
         summary = IndexSummary()
+        try:
+            previous = self._current_manifest()
+        except IndexVersionError:
+            previous = _empty_manifest()  # a damaged index: a rebuild replaces it
+        sources = [str(Path(p).resolve()) for p in paths]
+        if not rebuild:
+            sources = list(dict.fromkeys(previous.get("sources", []) + sources))
         pointer = self._pointer()
         fresh = rebuild or pointer is None or pointer.get("format") != FORMAT_VERSION
         if fresh:
@@ -317,7 +347,8 @@ class IndexStore:
                 if report_id not in present and not Path(file).exists():
                     writer.delete_by_term("report", report_id)
             reports = len(known) + len(summary.added) - len(summary.removed)
-            segments.finish(commit, reports)
+            _check_shrink(previous.get("reports", 0), reports, rebuild, summary, force)
+            segments.finish(commit, reports, sources)
             writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
         except BaseException:
             writer.cancel()
@@ -351,6 +382,26 @@ class IndexStore:
 
 
 # ---- engine files -------------------------------------------------------------------------
+
+
+def _check_shrink(before: int, after: int, rebuild: bool, summary: IndexSummary,
+                  force: bool) -> None:  # fmt: skip
+    """Refuse an update or rebuild that would leave fewer than half the reports, or none."""
+    if force or not before or (after and after >= before / 2):
+        return
+    missing = [e.path for e in summary.skipped if "no such file or folder" in e.reason]
+    if missing:
+        why = "not found: " + ", ".join(missing)
+    elif summary.removed:
+        shown = ", ".join(summary.removed[:3]) + (" …" if len(summary.removed) > 3 else "")
+        why = f"{len(summary.removed)} reports whose files are gone ({shown})"
+    else:
+        why = "the paths given hold fewer reports than the index"
+    action = "rebuild" if rebuild else "update"
+    raise IndexShrinkError(
+        f"this {action} would leave {after} of the index's {before} reports ({why}); nothing "
+        f"was changed. Check the paths, or add --force to {action} anyway"
+    )
 
 
 def _empty_manifest() -> dict:
@@ -456,7 +507,7 @@ class SegmentWriter:
         _save_segment(self.generation_dir, segment)
         return segment.name
 
-    def finish(self, commit: int, reports: int) -> None:
+    def finish(self, commit: int, reports: int, sources: list[str] | None = None) -> None:
         """Write everything for Whoosh commit ``commit``; nothing is visible until it."""
         self._flush()
         entries = []
@@ -484,6 +535,7 @@ class SegmentWriter:
             "next_uid": self.next_uid,
             "reports": reports,
             "passages": self.live_passages,
+            "sources": sources or [],
         }
         _write_atomically(_manifest_path(self.generation_dir, commit), json.dumps(manifest))
 

@@ -318,3 +318,42 @@ def test_index_and_reports_name_the_copies(tmp_path):
     data = json.loads(runner.invoke(cli, ["--index-dir", str(tmp_path / "i"), "reports",
                                           "--format", "json"]).stdout)  # fmt: skip
     assert data[0]["duplicates"] == [{"report": "original", "file": str(source / "original.txt")}]
+
+
+# ---- never lose an index ---------------------------------------------------------------------
+
+
+def test_the_data_loss_sequence_is_refused_and_the_index_still_answers(tmp_path, monkeypatch):
+    source = tmp_path / "reports"
+    shutil.copytree(SEEDS, source)
+    index_dir = str(tmp_path / "myindex")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--index-dir", index_dir, "index", str(source)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)  # outside the repository: no ./seeds here
+    # without paths, an index updates from the folders it was built from
+    again = runner.invoke(cli, ["--index-dir", index_dir, "index", "--rebuild"])
+    assert again.exit_code == 0 and "5 reports" in again.stdout
+    assert f"updating from {source.resolve()}" in again.stderr
+    wrong = runner.invoke(cli, ["--index-dir", index_dir, "index", "--rebuild", "seeds"])
+    assert_one_line_error(wrong, "would leave 0 of the index's 5 reports", "not found: seeds",
+                          "--force")  # fmt: skip
+    found = runner.invoke(cli, ["--index-dir", index_dir, "search", "柔性执法"])
+    assert found.exit_code == 0 and "in 2 reports" in found.stdout
+    forced = runner.invoke(cli, ["--index-dir", index_dir, "index", "--rebuild", "--force",
+                                 "seeds"])  # fmt: skip
+    assert forced.exit_code == 1  # the missing folder was skipped
+    empty = runner.invoke(cli, ["--index-dir", index_dir, "search", "柔性执法"])
+    assert empty.exit_code == 1 and "is empty" in empty.stderr
+
+
+def test_a_damaged_index_is_one_line_with_the_rebuild_command(tmp_path):
+    index_dir = tmp_path / "index"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--index-dir", str(index_dir), "index", str(SEEDS)]).exit_code == 0
+    for manifest in index_dir.glob("gen-*/engine-*.json"):
+        manifest.write_text("{not json", "utf-8")
+    broken = runner.invoke(cli, ["--index-dir", str(index_dir), "search", "执法"])
+    assert_one_line_error(broken, "is damaged", "rebuild with: reportsearch index --rebuild")
+    fixed = runner.invoke(cli, ["--index-dir", str(index_dir), "index", "--rebuild", str(SEEDS)])
+    assert fixed.exit_code == 0, fixed.output
+    assert runner.invoke(cli, ["--index-dir", str(index_dir), "search", "执法"]).exit_code == 0

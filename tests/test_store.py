@@ -18,6 +18,7 @@ from indexer.errors import (
     IndexEmptyError,
     IndexLockedError,
     IndexMissingError,
+    IndexShrinkError,
     IndexVersionError,
 )
 from indexer.store import IndexStore
@@ -81,11 +82,42 @@ def test_rebuild_starts_over_in_a_new_generation(tmp_path, reports_dir):
     store = IndexStore(tmp_path / "index")
     store.update([reports_dir])
     before = json.loads((store.directory / "CURRENT").read_text())["generation"]
-    summary = store.update([reports_dir / f"{SEED_FILES['盘锦']}.txt"], rebuild=True)
+    summary = store.update([reports_dir / f"{SEED_FILES['盘锦']}.txt"], rebuild=True,
+                           force=True)  # 1 of 5 reports: only with force
     after = json.loads((store.directory / "CURRENT").read_text())["generation"]
     assert summary.rebuilt and summary.reports == 1 and before != after
     assert not (store.directory / before).exists()
     assert city_hits(store.directory, "执法") == ["盘锦市"]
+
+
+def test_an_update_that_would_empty_the_index_is_refused(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    store.update([reports_dir])
+    generations = sorted(p.name for p in store.directory.glob("gen-*"))
+    with pytest.raises(IndexShrinkError, match=r"leave 0 of the index's 5 reports \(not found: "):
+        store.update([tmp_path / "typo"], rebuild=True)
+    assert sorted(p.name for p in store.directory.glob("gen-*")) == generations
+    for name in list(SEED_FILES)[:3]:
+        (reports_dir / f"{SEED_FILES[name]}.txt").unlink()
+    with pytest.raises(IndexShrinkError, match="3 reports whose files are gone"):
+        store.update([reports_dir])
+    assert city_hits(store.directory, "执法") == sorted(
+        ["自贡市", "盘锦市", "遂宁市", "重庆市", "南充市"])  # nothing changed
+    assert store.update([reports_dir], force=True).reports == 2
+
+
+def test_the_index_remembers_its_sources(tmp_path, reports_dir):
+    store = IndexStore(tmp_path / "index")
+    assert store.sources() == []
+    store.update([reports_dir])
+    assert store.sources() == [str(reports_dir.resolve())]
+    extra = tmp_path / "extra.txt"
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", extra)
+    extra.write_text(extra.read_text("utf-8") + "\n附件。", "utf-8")
+    store.update([extra])
+    assert store.sources() == [str(reports_dir.resolve()), str(extra.resolve())]
+    store.update([reports_dir], rebuild=True, force=True)
+    assert store.sources() == [str(reports_dir.resolve())]
 
 
 def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
