@@ -20,6 +20,7 @@ from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
 from query import render
 from query.api import SORTS, open_index
+from query.parsing import query_hints
 from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
 from query.snippets import Snippet, mark
 
@@ -68,6 +69,43 @@ def output_options(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)
+
+    return wrapper
+
+
+def color_options(command):
+    """``--color auto|always|never`` (auto: on a terminal, unless NO_COLOR is set) and
+    ``--no-color``; the command gets ``color`` as True or False."""
+
+    @click.option("--color", "color_when", type=click.Choice(["auto", "always", "never"]),
+                  default="auto", show_default=True,
+                  help="Highlight matches: auto is on a terminal unless NO_COLOR is set.")
+    @click.option("--no-color", is_flag=True, help="Same as --color never.")
+    @functools.wraps(command)
+    def wrapper(*args, color_when="auto", no_color=False, **kwargs):
+        if no_color:
+            color_when = "never"
+        if color_when == "auto":
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        else:
+            color = color_when == "always"
+        return command(*args, color=color, **kwargs)
+
+    return wrapper
+
+
+def index_dir_option(command):
+    """``--index-dir`` after the command too (``reportsearch search x --index-dir DIR``);
+    put below ``click.pass_obj``: it replaces the store the group made."""
+
+    @click.option("--index-dir", "local_index_dir", default=None, metavar="DIR",
+                  type=click.Path(file_okay=False, path_type=Path),
+                  help=f"Where the index lives (or set ${INDEX_DIR_ENV}).")
+    @functools.wraps(command)
+    def wrapper(store, *args, local_index_dir=None, **kwargs):
+        if local_index_dir is not None:
+            store = IndexStore(local_index_dir)
+        return command(store, *args, **kwargs)
 
     return wrapper
 
@@ -139,6 +177,7 @@ def cli(ctx, index_dir):
               help="Update or rebuild even if it leaves fewer than half the reports.")  # fmt: skip
 @output_options
 @click.pass_obj
+@index_dir_option
 def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
     """Index report files and folders. Adds new files, re-indexes changed ones, drops
     reports whose file is gone. Without PATHS, updates from the folders the index was built
@@ -217,6 +256,7 @@ def _ensure_index(store: IndexStore) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_options
 @click.pass_obj
+@index_dir_option
 def reports(store: IndexStore, paths, fmt):
     """List reports with what was understood of them: metadata, passages, encoding.
 
@@ -262,7 +302,7 @@ def reports(store: IndexStore, paths, fmt):
     type=click.Choice(SORTS),
     default="relevance",
     show_default=True,
-    help="relevance (BM25, ties by passage id), year (newest first) or city.",
+    help="relevance (best first, ties by passage id), year (newest first) or city.",
 )
 @click.option("--group", type=click.Choice(["report"]), default=None,
               help="One row per report (its best passage) with its passage count.")  # fmt: skip
@@ -270,37 +310,135 @@ def reports(store: IndexStore, paths, fmt):
               help="Comma-separated facets to count; empty for none.")  # fmt: skip
 @click.option("--batch", type=click.File("r", encoding="utf-8"), default=None,
               help="Answer one query per line of FILE ('-' for stdin).")  # fmt: skip
-@click.option("--color/--no-color", default=None, help="Highlight matches (default: on a tty).")
+@click.option("-c", "--count", "count_only", is_flag=True,
+              help="Print only the totals: passages, reports and facets.")  # fmt: skip
+@click.option("-l", "--files-with-matches", "files_only", is_flag=True,
+              help="Print only the files of the reports that match.")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option("-C", "--context", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Show N passages before and after each hit.")  # fmt: skip
+@click.option("--kwic", is_flag=True,
+              help="One aligned line per occurrence: left context | match | right context.")
+@color_options
 @output_options
 @click.pass_obj
+@index_dir_option
 def search(store: IndexStore, query, words, limit, offset, sort, group, facet_names, batch,
-           color, fmt, **kwargs):  # fmt: skip
-    """Find passages containing QUERY exactly (after NFKC and Traditional->Simplified).
+           count_only, files_only, quiet, context, kwic, color, fmt, **kwargs):  # fmt: skip
+    """Find passages that contain QUERY exactly, Simplified or Traditional alike.
 
     \b
-    QUERY syntax:
+    Examples:
+      reportsearch search 柔性执法
+      reportsearch search '"出庭应诉率" year:2023' --format json
+      reportsearch search 行政复议 --province 四川 -c      how many, nothing else
+    \b
+    QUERY:
       柔性执法 "行政 复议"      strings that must all occur (quotes keep spaces)
       复议 OR 应诉  -试点  NOT x  (a b)
-      city:盘锦 province:四川 district:巴南 year:2021 year:2019..2021
+      city:盘锦 city:(盘锦 OR 遂宁) province:四川 district:巴南
+      year:2021 year:2019..2021 year:[2019 TO 2021]
       section:执法 category:行政执法 metric:出庭应诉率 metric:出庭应诉率>=95
+    \b
+    Exit codes: 0 found, 1 nothing found, 2 error (as grep).
     """
     filters = _filters(kwargs)
     facets = [name for name in facet_names.split(",") if name.strip()]
     options = dict(filters=filters, words=words, limit=limit, offset=offset, sort=sort,
-                   facets=facets, group=group)  # fmt: skip
+                   facets=facets, group=group, context=context)  # fmt: skip
     if batch is None and not query.strip() and not filters:
         raise click.UsageError("give a QUERY, a filter option, or --batch FILE")
+    mode = "quiet" if quiet else "count" if count_only else "files" if files_only else (
+        "kwic" if kwic else "hits")
     _ensure_index(store)
-    color = sys.stdout.isatty() if color is None else color
     with open_index(store.directory) as opened:
-        if batch is None:
-            result = opened.search(query, **options)
-            _print_search(result, fmt, color)
-            sys.exit(FOUND if result.total else NOT_FOUND)
-        _search_batch(opened, batch, options, fmt, color)
+        if batch is not None:
+            _search_batch(opened, batch, options, fmt, color, mode)
+        found = _answer(opened, query, options, fmt, color, mode)
+    sys.exit(FOUND if found else NOT_FOUND)
 
 
-def _search_batch(opened, lines, options, fmt, color):
+def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str) -> bool:
+    """Answer one query in ``mode`` (hits, count, files, kwic, quiet); True if it found any."""
+    if mode in ("quiet", "count"):
+        data = opened.facets(query, options["facets"] if mode == "count" else [],
+                             filters=options["filters"], words=options["words"])  # fmt: skip
+        if mode == "count":
+            _print_count(data, fmt)
+        found = data["total"] > 0
+    elif mode == "files":
+        result = opened.search(query, **{**options, "group": "report", "limit": 0, "offset": 0,
+                                         "facets": (), "context": 0})  # fmt: skip
+        files = {row["report"]: row["file"] for row in opened.reports()}
+        rows = [{"report": hit.report, "file": files.get(hit.report, "")} for hit in
+                sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
+        if fmt == "text":
+            for row in rows:
+                click.echo(row["file"])
+        else:
+            _emit(rows, fmt, columns=("report", "file"))
+        found = bool(rows)
+    elif mode == "kwic":
+        data = opened.concordance(query, filters=options["filters"], words=options["words"],
+                                  limit=options["limit"] or 10_000, offset=options["offset"],
+                                  sort=options["sort"])  # fmt: skip
+        _print_kwic(data, fmt, color)
+        found = data["total"] > 0
+    else:
+        result = opened.search(query, **options)
+        _print_search(result, fmt, color)
+        found = result.total > 0
+    if not found and mode != "quiet":
+        _hint_nothing_found(opened, query, options)
+    return found
+
+
+def _hint_nothing_found(opened, query: str, options: dict) -> None:
+    """On stderr: what a query that found nothing was read as, and whether --words helps."""
+    for hint in query_hints(query):
+        click.echo(f"reportsearch: hint: {hint}", err=True)
+    if options["words"] or not query.strip():
+        return
+    try:
+        with_words = opened.facets(query, [], filters=options["filters"], words=True)["total"]
+    except ReportSearchError:
+        return
+    if with_words:
+        click.echo(f"reportsearch: hint: {_count(with_words, 'passage')} hold these words in "
+                   "another order or apart; add --words to see them", err=True)  # fmt: skip
+
+
+def _print_count(data: dict, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(render.to_json(data))
+    elif fmt in ("csv", "jsonl"):
+        row = {"query": data["query"], "total": data["total"], "reports": data["reports"]}
+        _emit([row], fmt, columns=("query", "total", "reports"))
+    else:
+        click.echo(f"{_count(data['total'], 'passage')} in {_count(data['reports'], 'report')} "
+                   f"match {data['query'] or 'everything'}")  # fmt: skip
+        if data["facets"]:
+            _facets_text(data["facets"])
+
+
+def _print_kwic(data: dict, fmt: str, color: bool) -> None:
+    if fmt != "text":
+        if fmt == "json":
+            click.echo(render.to_json(data))
+        else:
+            _emit(data["lines"], fmt, columns=render.KWIC_COLUMNS)
+        return
+    width = max((render.text_width(line["left"]) for line in data["lines"]), default=0)
+    for line in data["lines"]:
+        match = click.style(line["match"], fg="red", bold=True) if color else line["match"]
+        place = f"{line['district'] or line['city']} {line['year'] or ''}".strip()
+        left = " " * (width - render.text_width(line["left"])) + line["left"]
+        click.echo(f"{left} | {match} | {line['right']}  [{place}]", color=color)
+
+
+def _search_batch(opened, lines, options, fmt, color, mode):
+    """One answer per line of ``lines``; with -c, one row per query, zero-hit rows included.
+    Exits: 2 if any query was malformed, else 0 if any found, else 1."""
     found = failed = False
     objects = []
     for line in lines:
@@ -308,6 +446,19 @@ def _search_batch(opened, lines, options, fmt, color):
         if not text:
             continue
         try:
+            if mode == "count":
+                data = opened.facets(text, options["facets"], filters=options["filters"],
+                                     words=options["words"])  # fmt: skip
+                found = found or data["total"] > 0
+                objects.append(data)
+                if fmt == "jsonl":
+                    _emit_line(data)
+                elif fmt == "text":
+                    _print_count(data, "text")
+                continue
+            if mode != "hits":
+                found = _answer(opened, text, options, fmt, color, mode) or found
+                continue
             result = opened.search(text, **options)
         except ReportSearchError as error:
             failed = True
@@ -326,9 +477,13 @@ def _search_batch(opened, lines, options, fmt, color):
         else:
             _print_search(result, fmt, color)
             click.echo()
-    if fmt == "json":
+    if mode == "count" and fmt == "csv":
+        rows = [{"query": o["query"], "total": o.get("total", ""), "reports": o.get("reports", "")}
+                for o in objects]  # fmt: skip
+        _emit(rows, "csv", columns=("query", "total", "reports"))
+    elif fmt == "json" and mode in ("hits", "count"):
         click.echo(render.to_json(objects))
-    elif fmt == "csv":
+    elif fmt == "csv" and mode == "hits":
         _search_csv([r for r in objects if not isinstance(r, dict)], with_query=True)
     sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
 
@@ -353,8 +508,6 @@ def _search_text(result, color):
     unit = "report" if result.group else "passage"
     if not result.total:
         click.echo(f"No passage matches {result.query}.")
-        if not result.words:
-            click.echo("Exact matching found nothing; try --words to match the words in any order.")
         return
     shown, available = len(result.hits), (result.reports if result.group else result.total)
     more = f" (showing {_count(shown, unit)})" if shown < available else ""
@@ -365,7 +518,8 @@ def _search_text(result, color):
                                      hit.district) if p)  # fmt: skip
         year = hit.year if hit.year else "no year"
         click.echo()
-        click.echo(click.style(f"{place} · {year} · {hit.title}", bold=color) + f"  [{hit.report}]")
+        click.echo(click.style(f"{place} · {year} · {hit.title}", bold=color) + f"  [{hit.report}]",
+                   color=color)  # fmt: skip
         details = [" > ".join(hit.section) or "(no section)"]
         if hit.category:
             details.append(hit.category)
@@ -378,7 +532,12 @@ def _search_text(result, color):
             text = mark(snippet, "\x1b[1;31m", "\x1b[0m")
         else:
             text = mark(snippet, "«", "»")
-        click.echo("  " + text)
+        context = hit.context or {}
+        for before in context.get("before", []):
+            click.echo("  │ " + before)
+        click.echo(("  > " if context else "  ") + text, color=color)
+        for after in context.get("after", []):
+            click.echo("  │ " + after)
     if result.facets:
         click.echo()
         _facets_text(result.facets)
@@ -405,6 +564,7 @@ def _facets_text(facets):
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
 @output_options
 @click.pass_obj
+@index_dir_option
 def facets(store: IndexStore, query, by, words, fmt, **kwargs):
     """Count passages matching QUERY (default: all) by year, city, province, district,
     category or metric.
@@ -439,6 +599,7 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
 @click.option("--all", "all_facts", is_flag=True, help="Export every extracted fact.")
 @output_options
 @click.pass_obj
+@index_dir_option
 def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs):
     """Figures the reports state (出庭应诉率 100%, 法律援助案件 2001件 ...), side by side.
 
@@ -477,9 +638,10 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
 @click.argument("target", metavar="REPORT[#PASSAGE]")
 @click.argument("query", required=False, default="")
 @click.option("--words", is_flag=True, help="Highlight QUERY's jieba words, not exact strings.")
-@click.option("--color/--no-color", default=None, help="Highlight matches (default: on a tty).")
+@color_options
 @output_options
 @click.pass_obj
+@index_dir_option
 def show(store: IndexStore, target, query, words, color, fmt):
     """Read a report (or one passage of it, REPORT#0012 as hits name them) in its own
     characters, with its metadata, where each field was read, its outline, and QUERY's
@@ -497,7 +659,6 @@ def show(store: IndexStore, target, query, words, color, fmt):
     if fmt != "text":
         _emit([data], fmt, single=True) if fmt == "json" else _emit([data], fmt)
         sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
-    color = sys.stdout.isatty() if color is None else color
     summary = data["report"]
     click.echo(click.style(summary.get("title") or report_id, bold=color) + f"  [{report_id}]")
     sources = summary.get("sources") or {}
@@ -517,7 +678,7 @@ def show(store: IndexStore, target, query, words, color, fmt):
                           passage["matches"])  # fmt: skip
         before, after = ("\x1b[1;31m", "\x1b[0m") if color else ("«", "»")
         text = mark(snippet, before, after)
-        click.echo(f"[{passage['passage'].rsplit('#', 1)[-1]}] {text}")
+        click.echo(f"[{passage['passage'].rsplit('#', 1)[-1]}] {text}", color=color)
     if query.strip():
         plural = "match" if data["matches"] == 1 else "matches"
         click.echo(f"\n{data['matches']} {plural} of {query}", err=True)
@@ -531,11 +692,10 @@ def show(store: IndexStore, target, query, words, color, fmt):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep it unless others must reach the page.")  # fmt: skip
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--index-dir", "serve_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The index to serve (default: global --index-dir).")  # fmt: skip
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 @click.pass_obj
-def serve(store: IndexStore, host, port, serve_dir, open_browser):
+@index_dir_option
+def serve(store: IndexStore, host, port, open_browser):
     """Serve the search page on this machine: http://127.0.0.1:8000/ by default.
 
     Read-only; needs no network. Stop it with Ctrl-C."""
@@ -546,8 +706,6 @@ def serve(store: IndexStore, host, port, serve_dir, open_browser):
 
     from web.app import LOOPBACK_HOSTS, create_app
 
-    if serve_dir is not None:
-        store = IndexStore(serve_dir)
     _ensure_index(store)
     with open_index(store.directory):
         pass  # a missing or outdated index is refused here, in one line, before listening

@@ -62,11 +62,14 @@ class Hit:
     level: str = ""
     kind: str = ""
     passages: int | None = None  # with group="report": matching passages in the report
+    # with context=N: the N passages before and after, as the report prints them
+    context: dict | None = None
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        if self.passages is None:
-            del data["passages"]
+        for optional in ("passages", "context"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
 
@@ -158,18 +161,21 @@ class ReportIndex:
         sort: str = "relevance",
         facets=FACET_FIELDS,
         group: str | None = None,
+        context: int = 0,
     ) -> SearchResult:
         """Passages matching ``query`` (see ``query.parsing``), best first.
 
         ``limit=0`` returns every hit; totals and facets always count every match.
         ``group="report"`` returns one hit per report (its best passage) with ``passages``.
+        ``context=N`` gives each hit ``context``: ``{"before": [...], "after": [...]}``, the
+        texts of the N passages around it in its report.
         """
         if sort not in SORTS:
             raise UsageError(f"unknown sort {sort!r}; sorts are: {', '.join(SORTS)}")
         if group not in (None, "report"):
             raise UsageError(f"unknown grouping {group!r}; the only grouping is: report")
-        if limit < 0 or offset < 0:
-            raise UsageError("--limit and --offset take whole numbers >= 0")
+        if limit < 0 or offset < 0 or context < 0:
+            raise UsageError("--limit, --offset and --context take whole numbers >= 0")
         facet_names = check_facet_names(facets)
         query_text, tree, matches = self._match(query, filters, words)
         strings = positive_texts(tree)
@@ -182,6 +188,8 @@ class ReportIndex:
             hit = self._hit(uid, score, highlight, metrics)
             if group == "report":
                 hit.passages = in_report
+            if context:
+                hit.context = self._around(hit.report, uid, context)
             hits.append(hit)
         return SearchResult(
             query=query_text,
@@ -218,6 +226,14 @@ class ReportIndex:
             level=stored.get("level", ""),
             kind=stored.get("kind", ""),
         )
+
+    def _around(self, report_id: str, uid: int, n: int) -> dict:
+        """The texts of the ``n`` passages before and after passage ``uid`` in its report."""
+        uids = self._engine.report_uids(report_id)
+        at = uids.index(uid)
+        text = lambda u: self._record.passage(u)["original"]  # noqa: E731
+        return {"before": [text(u) for u in uids[max(0, at - n) : at]],
+                "after": [text(u) for u in uids[at + 1 : at + 1 + n]]}  # fmt: skip
 
     def facets(self, query: str, by=FACET_FIELDS, *, filters=None, words=False) -> dict:
         """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit."""

@@ -10,12 +10,17 @@ Grammar (``OR``, ``AND``, ``NOT`` in capitals; juxtaposition is AND)::
     or     := and ("OR" and)*
     and    := unary (["AND"] unary)*
     unary  := ("-" | "NOT") unary | atom
-    atom   := "(" or ")" | NAME ":" value | "quoted text" | word
+    atom   := "(" or ")" | NAME ":" value | NAME ":" "(" values ")" | "quoted text" | word
 
 A word or quoted text matches passages that contain it as an exact string; quotes only let a
-string hold spaces or operator words. Field values: ``year:2021`` or ``year:2019..2021``;
-``metric:出庭应诉率>=95`` (also ``>``, ``<``, ``<=``, ``=``); any other field takes a string.
-Every string is put in search form (NFKC, lower case, Traditional -> Simplified).
+string hold spaces or operator words. Field values: ``year:2021``, ``year:2019..2021`` or
+Lucene's ``year:[2019 TO 2021]`` (``{}`` excludes the ends, ``*`` leaves one open);
+``metric:出庭应诉率>=95`` (also ``>``, ``<``, ``<=``, ``=``; a comparison without a number is an
+error); any other field takes a string. Lucene's field groups work too:
+``city:(盘锦 OR 遂宁)`` is ``(city:盘锦 OR city:遂宁)``, and values side by side in a group are
+alternatives. Every string is put in search form (NFKC, lower case, Traditional ->
+Simplified). ``query_hints`` says what a query that found nothing was read as, where a user
+of another search syntax may have meant something else (``or``, ``+``, ``&&``).
 """
 
 from __future__ import annotations
@@ -182,7 +187,13 @@ def _tokenize(query: str) -> list[_Token]:
                         f"fields are: {', '.join(FIELDS)}"
                     )
                 i += match.end()
-                if i < n and query[i] in _QUOTES:
+                if i < n and query[i] in "((":
+                    group, i = _field_group(query, i, name, start)
+                    tokens.extend(group)
+                    continue
+                if i < n and query[i] in "[{":
+                    value, i = _lucene_range(query, i, name, start)
+                elif i < n and query[i] in _QUOTES:
                     value, i = _quoted(query, i)
                 else:
                     value, i = _bare(query, i)
@@ -196,6 +207,45 @@ def _tokenize(query: str) -> list[_Token]:
             else:
                 tokens.append(_Token("word", word, start))
     return tokens
+
+
+def _field_group(query: str, i: int, name: str, start: int) -> tuple[list[_Token], int]:
+    """``name:(a OR b c)`` -> the tokens of ``(name:a OR name:b OR name:c)``."""
+    end = query.find(")" if query[i] == "(" else ")", i + 1)
+    if end < 0:
+        raise QuerySyntaxError(f"unclosed parenthesis at column {i + 1}")
+    inner = _tokenize(query[i + 1 : end])
+    tokens = [_Token("(", query[i], i)]
+    for token in inner:
+        column = token.column + i + 1
+        if token.kind in ("OR", "AND", "NOT", "-"):
+            tokens.append(_Token(token.kind, token.value, column))
+            continue
+        if token.kind not in ("word", "quoted"):
+            raise QuerySyntaxError(f"{name}:( … ) holds only values (column {column + 1})")
+        if tokens[-1].kind in ("field",):
+            tokens.append(_Token("OR", "OR", column))  # side by side: alternatives
+        tokens.append(_Token("field", token.value, column, name))
+    if len(tokens) == 1:
+        raise QuerySyntaxError(f"{name}: needs a value (column {start + 1})")
+    tokens.append(_Token(")", query[end], end))
+    return tokens, end + 1
+
+
+def _lucene_range(query: str, i: int, name: str, start: int) -> tuple[str, int]:
+    """``[2019 TO 2021]`` (``{ }`` without the ends, ``*`` open) -> ``2019..2021``."""
+    closing = query.find("]" if query[i] == "[" else "}", i + 1)
+    if closing < 0:
+        raise QuerySyntaxError(f"unclosed range {query[i]} at column {i + 1}")
+    match = re.fullmatch(r"\s*(\d{4}|\*)\s+TO\s+(\d{4}|\*)\s*", query[i + 1 : closing])
+    if name != "year" or not match:
+        raise QuerySyntaxError(
+            f"{name}:{query[i:closing + 1]} is not a range like year:[2019 TO 2021] "
+            f"(column {start + 1})"
+        )
+    low = 1000 if match.group(1) == "*" else int(match.group(1)) + (query[i] == "{")
+    high = 9999 if match.group(2) == "*" else int(match.group(2)) - (query[closing] == "}")
+    return f"{low}..{high}", closing + 1
 
 
 def _quoted(query: str, i: int) -> tuple[str, int]:
@@ -291,4 +341,31 @@ def _field(token: _Token) -> Field:
             if not name:
                 raise QuerySyntaxError(f"metric:{token.value} names no indicator")
             return Field("metric", name, op=op, number=number)
+        if re.search(r"[<>=]", value):
+            raise QuerySyntaxError(
+                f"metric:{token.value}: a comparison needs a number, like 出庭应诉率>=95 "
+                f"(column {token.column + 1})"
+            )
     return Field(token.field, value)
+
+
+_OTHER_SYNTAX = (
+    (re.compile(r"(?:^|\s)(and|or|not)(?=\s|$)"),
+     "{0!r} was searched as text; write {1} in capitals to combine strings"),
+    (re.compile(r"(?:^|\s)\+(?=\S)"),
+     "'+' was searched as text; strings side by side must all occur already"),
+    (re.compile(r"&&|\|\|"),
+     "'&&' and '||' were searched as text; write AND or OR"),
+)
+
+
+def query_hints(query: str) -> list[str]:
+    """For a query that found nothing: where it holds another syntax's operators that were
+    searched as text (``or``, ``+``, ``&&``), one line each on what to write instead."""
+    hints = []
+    for pattern, message in _OTHER_SYNTAX:
+        match = pattern.search(query)
+        if match:
+            word = match.group(1) if match.groups() else ""
+            hints.append(message.format(word, word.upper()))
+    return hints

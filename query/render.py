@@ -90,16 +90,20 @@ def table(rows: list[dict], columns) -> str:
     if not rows:
         return "(none)\n"
     cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
-    widths = [max(_width(c), *(_width(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    widths = [max(text_width(c), *(text_width(r[i]) for r in cells))
+              for i, c in enumerate(columns)]  # fmt: skip
     lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     for row in cells:
         lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
 
 
-def _width(text: str) -> int:
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (CJK characters take two), by rich's tables."""
+    from rich.cells import cell_len  # imported here: only text output needs it
+
+    return cell_len(text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - text_width(text))

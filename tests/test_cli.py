@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from indexer.normalizing import normalize_for_search as normalize
 from query.render import HIT_COLUMNS
 
 from .helpers import ROOT, SEED_FILES, SEEDS
@@ -67,7 +71,10 @@ def test_search_every_report_and_exit_codes(run):
     assert len({hit["report"] for hit in data["hits"]}) == 5  # on the first page, too
     nothing = run("search", "不存在的短语xyz")
     assert nothing.exit_code == 1
-    assert "--words" in nothing.stdout
+    assert "--words" not in nothing.stdout + nothing.stderr  # words would not help here
+    apart = run("search", "出庭负责人行政机关")
+    assert apart.exit_code == 1 and "add --words to see them" in apart.stderr
+    assert run("search", "出庭负责人行政机关", "--words").exit_code == 0
 
 
 def test_search_jsonl_and_csv(run):
@@ -357,3 +364,103 @@ def test_a_damaged_index_is_one_line_with_the_rebuild_command(tmp_path):
     fixed = runner.invoke(cli, ["--index-dir", str(index_dir), "index", "--rebuild", str(SEEDS)])
     assert fixed.exit_code == 0, fixed.output
     assert runner.invoke(cli, ["--index-dir", str(index_dir), "search", "执法"]).exit_code == 0
+
+
+# ---- grep conventions ---------------------------------------------------------------------------
+
+
+def test_count_only(run):
+    text = run("search", "柔性执法", "-c", "--facets", "city")
+    assert text.exit_code == 0
+    assert text.stdout.splitlines() == ["4 passages in 2 reports match 柔性执法",
+                                        "city: 盘锦市 3, 遂宁市 1"]  # fmt: skip
+    data = json.loads(run("search", "柔性执法", "--count", "--format", "json").stdout)
+    assert (data["total"], data["reports"]) == (4, 2) and "hits" not in data
+    assert run("search", "没有的词", "-c").exit_code == 1
+
+
+def test_count_in_batch_keeps_zero_hit_rows(run):
+    result = run("search", "--batch", "-", "-c", "--format", "csv",
+                 input="柔性执法\n没有这个词\n行政复议\n")  # fmt: skip
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["query"], r["total"]) for r in rows] == [
+        ("柔性执法", "4"), ("没有这个词", "0"), ("行政复议", rows[2]["total"])]
+    assert int(rows[2]["total"]) > 0
+
+
+def test_files_with_matches(run):
+    result = run("search", "柔性执法", "-l")
+    assert result.exit_code == 0
+    expected = [str(SEEDS / f"{SEED_FILES[city]}.txt") for city in ("盘锦", "遂宁")]
+    assert result.stdout.splitlines() == expected
+    rows = json.loads(run("search", "柔性执法", "-l", "--format", "json").stdout)
+    assert [r["report"] for r in rows] == [SEED_FILES["盘锦"], SEED_FILES["遂宁"]]
+
+
+def test_quiet_sets_only_the_exit_code(run):
+    found, missing = run("search", "柔性执法", "-q"), run("search", "没有这个词", "-q")
+    assert (found.exit_code, found.stdout, missing.exit_code, missing.stdout) == (0, "", 1, "")
+
+
+def test_context_shows_the_passages_around_each_hit(run):
+    result = run("search", "柔性执法", "--city", "遂宁", "-C", "1", "--no-color")
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  > "))
+    assert lines[at - 1].startswith("  │ ") and lines[at + 1].startswith("  │ ")
+    data = json.loads(run("search", "柔性执法", "--city", "遂宁", "-C", "2", "--format",
+                          "json").stdout)  # fmt: skip
+    assert len(data["hits"][0]["context"]["before"]) == 2
+    assert len(data["hits"][0]["context"]["after"]) == 2
+
+
+def test_kwic_aligns_the_matches(run):
+    result = run("search", "柔性执法", "--kwic", "--limit", "0", "--no-color")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 15  # every occurrence, one line each
+    from query.render import text_width
+
+    columns = {text_width(line.split(" | ")[0]) for line in lines}
+    assert len(columns) == 1  # the matches start in one column
+    rows = list(csv.DictReader(io.StringIO(run("search", "柔性执法", "--kwic", "--format",
+                                               "csv").stdout)))  # fmt: skip
+    assert {normalize(r["match"]) for r in rows} == {"柔性执法"}
+
+
+def test_index_dir_after_the_command(seed_index_dir):
+    result = CliRunner().invoke(cli, ["search", "柔性执法", "-c", "--index-dir",
+                                      str(seed_index_dir)])  # fmt: skip
+    assert result.exit_code == 0 and "in 2 reports" in result.stdout
+
+
+def test_color_always_in_a_pipe_and_never_with_no_color(run):
+    assert "\x1b[" in run("search", "柔性执法", "--color", "always").stdout
+    assert "\x1b[" not in run("search", "柔性执法").stdout  # CliRunner is not a terminal
+
+
+def test_no_color_is_honoured_on_a_terminal(seed_index_dir):
+    import pty
+
+    def on_terminal(env_extra):
+        leader, follower = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env_extra
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "--index-dir", str(seed_index_dir), "search",
+             "柔性执法", "--facets", ""], stdout=follower, stderr=follower, env=env,
+        )  # fmt: skip
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "\x1b[" in on_terminal({})
+    assert "\x1b[" not in on_terminal({"NO_COLOR": "1"})

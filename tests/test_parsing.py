@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.errors import QuerySyntaxError
-from query.parsing import And, Field, Not, Or, Text, parse_query, positive_texts
+from query.parsing import And, Field, Not, Or, Text, parse_query, positive_texts, query_hints
 
 
 def test_words_and_quotes():
@@ -75,3 +75,39 @@ def test_any_input_parses_or_fails_cleanly(query):
         parse_query(query)
     except QuerySyntaxError as error:
         assert str(error) and "\n" not in str(error)
+
+
+# ---- Lucene habits ------------------------------------------------------------------------------
+
+
+def test_field_groups_are_alternatives():
+    assert parse_query("city:(盘锦 OR 遂宁)") == Or((Field("city", "盘锦"), Field("city", "遂宁")))
+    assert parse_query("city:(盘锦 遂宁)") == parse_query("city:(盘锦 OR 遂宁)")
+    assert parse_query("city:(盘锦 OR 遂宁) 执法") == And(
+        (Or((Field("city", "盘锦"), Field("city", "遂宁"))), Text("执法")))
+    with pytest.raises(QuerySyntaxError, match="needs a value"):
+        parse_query("city:()")
+    with pytest.raises(QuerySyntaxError, match="unclosed parenthesis"):
+        parse_query("city:(盘锦 OR 遂宁")
+
+
+@pytest.mark.parametrize(
+    "query, years",
+    [("year:[2020 TO 2021]", (2020, 2021)), ("year:{2019 TO 2022}", (2020, 2021)),
+     ("year:[2020 TO *]", (2020, 9999)), ("year:2019..2021", (2019, 2021))],
+)  # fmt: skip
+def test_year_ranges_in_either_syntax(query, years):
+    assert parse_query(query).year_range == years
+
+
+def test_a_comparison_without_a_number_is_an_error():
+    with pytest.raises(QuerySyntaxError, match="needs a number"):
+        parse_query("metric:出庭应诉率>=abc")
+    assert parse_query("metric:出庭应诉率>=95").number == 95
+
+
+def test_hints_name_other_syntaxes_searched_as_text():
+    assert query_hints("复议 or 应诉")[0].startswith("'or' was searched as text")
+    assert "'+'" in query_hints("+复议 +应诉")[0]
+    assert "AND or OR" in query_hints("复议 && 应诉")[0]
+    assert query_hints("复议 OR 应诉") == [] and query_hints("or") != []
