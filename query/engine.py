@@ -271,19 +271,24 @@ class Engine:
         return self._first[key]
 
     def facets(self, matches: Matches, names) -> dict[str, list[dict]]:
-        """``{name: [{"value", "count"}]}`` over every match. Values by count (then value),
-        years newest first; "" (no such place, no year) counts under None. Metrics count
-        passages per indicator they state."""
+        """``{name: [{"value", "count", "reports"}]}`` over every match: ``count`` passages,
+        ``reports`` the reports they are in. Values by count (then value), years (integers)
+        newest first; "" (no such place, no year) counts under None. Metrics count passages
+        per indicator they state."""
         out = {}
         ids = [np.flatnonzero(mask) for mask in matches.masks]
         for name in names:
             counts: dict = {}
             for segment, mask, local in zip(self.segments, matches.masks, ids, strict=True):
-                for value, count in _segment_counts(segment, mask, local, name):
-                    counts[value] = counts.get(value, 0) + count
-            rows = [{"value": value, "count": count} for value, count in counts.items()]
+                first = self._first_passages(segment)
+                for value, count, reports in _segment_counts(segment, mask, local, name, first):
+                    passages, in_reports = counts.get(value, (0, 0))
+                    # a report lives in one segment, so report counts add up across them
+                    counts[value] = (passages + count, in_reports + reports)
+            rows = [{"value": value, "count": count, "reports": reports}
+                    for value, (count, reports) in counts.items()]  # fmt: skip
             if name == "year":
-                rows.sort(key=lambda r: (r["value"] is None, -int(r["value"] or 0)))
+                rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
             else:
                 rows.sort(key=lambda r: (-r["count"], r["value"] or ""))
             out[name] = rows
@@ -439,23 +444,44 @@ def _words_of(text: str) -> list[str]:
     return list(dict.fromkeys(word_tokens(text)))
 
 
-def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, name: str):
-    """(value, count) pairs of facet ``name`` over a segment's matching passages (``mask``,
-    and ``local``, their numbers)."""
+REPORT_LEVEL = ("province", "city", "district", "year", "level", "kind")
+
+
+def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, name: str,
+                    first: np.ndarray) -> list[tuple]:  # fmt: skip
+    """(value, passages, reports) triples of facet ``name`` over a segment's matching
+    passages (``mask``, and ``local``, their numbers); ``first``: each local report's first
+    passage, where its report-level values are read."""
     arrays = segment.arrays
+    report_count = len(segment.meta["reports"])
     if name == "metric":
-        codes = arrays["metric_code"][mask[arrays["metric_passage"]]]
+        chosen = mask[arrays["metric_passage"]]
+        codes = arrays["metric_code"][chosen]
+        reports = arrays["report"][arrays["metric_passage"][chosen]]
         label = segment.values("metric").__getitem__
-    elif name == "year":
-        codes = arrays["year"][local].astype(np.int64)
-        label = lambda year: str(year) if year else None  # noqa: E731
     else:
-        values = segment.values(name)
-        codes = arrays[name][local]
-        label = lambda code: values[code] or None  # noqa: E731
-    counts = np.bincount(codes) if len(codes) else np.zeros(0, np.int64)
-    present = np.flatnonzero(counts)
-    return [(label(int(c)), int(n)) for c, n in zip(present, counts[present], strict=True)]
+        codes = arrays[name][local].astype(np.int64)
+        reports = arrays["report"][local]
+        if name == "year":
+            label = lambda year: year or None  # noqa: E731
+        else:
+            values = segment.values(name)
+            label = lambda code: values[code] or None  # noqa: E731
+    if not len(codes):
+        return []
+    counts = np.bincount(codes)
+    if name in REPORT_LEVEL:
+        # Each report has one value: count the matching reports by their value.
+        present = np.flatnonzero(np.bincount(reports, minlength=report_count))
+        per_value = np.bincount(arrays[name][first[present]].astype(np.int64),
+                                minlength=len(counts))  # fmt: skip
+    else:
+        # A report has passages under several values: mark (value, report) pairs.
+        pairs = np.zeros((len(counts), report_count), dtype=bool)
+        pairs[codes, reports] = True
+        per_value = pairs.sum(axis=1)
+    found = np.flatnonzero(counts)
+    return [(label(int(c)), int(counts[c]), int(per_value[c])) for c in found.tolist()]
 
 
 def _lexsorted(keys: list[np.ndarray], idx: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ REPORT_COLUMNS = (
 REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
 METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
                   "value", "unit", "qualifier", "quote")  # fmt: skip
-FACET_COLUMNS = ("facet", "value", "count")
+FACET_COLUMNS = ("facet", "value", "count", "reports")
 INDICATOR_COLUMNS = ("canonical", "reports", "facts")
 KWIC_COLUMNS = ("report", "passage", "city", "year", "left", "match", "right")
 
@@ -79,7 +79,7 @@ def hit_columns(with_query: bool) -> tuple[str, ...]:
 def facet_rows(data: dict) -> list[dict]:
     """``facets`` output flattened to (facet, value, count) rows."""
     return [
-        {"facet": name, "value": row["value"], "count": row["count"]}
+        {"facet": name, "value": row["value"], "count": row["count"], "reports": row["reports"]}
         for name, values in data["facets"].items()
         for row in values
     ]

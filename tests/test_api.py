@@ -113,7 +113,7 @@ def test_words_mode(seed_index):
 def test_facets(seed_index):
     data = seed_index.facets("法治政府建设", ["year", "city"])
     years = [row["value"] for row in data["facets"]["year"]]
-    assert years == ["2023", "2021", "2020", None]  # newest first, no year last
+    assert years == [2023, 2021, 2020, None]  # newest first, no year last
     assert sum(row["count"] for row in data["facets"]["year"]) == data["total"]
     assert {row["value"] for row in data["facets"]["city"]} >= {"盘锦市", "遂宁市", "南充市"}
 
@@ -236,3 +236,13 @@ def test_pinyin_left_by_a_converter_does_not_hide_a_match(tmp_path):
             assert result.total == 1, query
         hit = index.search("领会").hits[0]
         assert [hit.snippet[a:b] for a, b in hit.highlights] == ["領(lǐng)會"]
+
+
+def test_facets_count_reports_beside_passages(seed_index):
+    for query in ("执法", "柔性执法", "行政复议 OR 应诉"):
+        result = seed_index.search(query, limit=0)
+        for name in ("province", "city", "year", "category"):
+            for row in result.facets[name]:
+                hits = [h for h in result.hits if (getattr(h, name) or None) == row["value"]]
+                assert row["count"] == len(hits), (query, name, row)
+                assert row["reports"] == len({h.report for h in hits}), (query, name, row)

@@ -58,9 +58,10 @@ def test_search_json_schema(run):
     assert sum(hit["matches"] for hit in data["hits"]) == 15
     assert set(data["facets"]) == {"province", "city", "district", "year", "category", "metric"}
     assert data["facets"]["city"] == [
-        {"value": "盘锦市", "count": 3},
-        {"value": "遂宁市", "count": 1},
+        {"value": "盘锦市", "count": 3, "reports": 1},
+        {"value": "遂宁市", "count": 1, "reports": 1},
     ]
+    assert [row["value"] for row in data["facets"]["year"]] == [2023, 2021]  # integers
     panjin = next(hit for hit in data["hits"] if hit["city"] == "盘锦市")
     assert "柔性執法" in panjin["snippet"] and isinstance(panjin["section"], list)
 
@@ -124,7 +125,7 @@ def test_facets_command(run):
     assert result.exit_code == 0
     assert "year: 2023 9, 2021 5, 2020 15, (no year) 8" in result.stdout
     data = json.loads(run("facets", "法治政府建设", "--by", "year,city", "--format", "json").stdout)
-    assert [row["value"] for row in data["facets"]["year"]] == ["2023", "2021", "2020", None]
+    assert [row["value"] for row in data["facets"]["year"]] == [2023, 2021, 2020, None]
     assert set(data["facets"]) == {"year", "city"}
     rows = list(
         csv.DictReader(io.StringIO(run("facets", "执法", "--by", "year", "--format", "csv").stdout))

@@ -166,7 +166,7 @@ def test_metric_filter_in_search(seed_index):
     named = {h.city for h in seed_index.search("metric:出庭应诉率", limit=0).hits}
     assert named == {"自贡市", "遂宁市"}
     facets = seed_index.facets("", ["metric"])["facets"]["metric"]
-    assert {"value": "出庭应诉率", "count": 2} in facets
+    assert {"value": "出庭应诉率", "count": 2, "reports": 2} in facets
 
 
 def test_indicator_listing(seed_index):
