@@ -55,22 +55,27 @@ class ReportSearchGroup(click.Group):
             ctx.exit(ERROR)
 
 
-def output_options(command):
-    """``--format`` for every command that prints records."""
+def output_options(command=None, *, spreadsheet: bool = False):
+    """``--format`` (with ``xlsx`` where ``spreadsheet``) and ``--bom`` for every command
+    that prints records; both reach ``_emit`` through the click context."""
 
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="text for people; json, jsonl or csv for scripts (schemas in the README).",
-    )
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        return command(*args, **kwargs)
+    def decorate(command):
+        formats = FORMATS + (("xlsx",) if spreadsheet else ())
 
-    return wrapper
+        @click.option("--format", "fmt", type=click.Choice(formats), default="text",
+                      show_default=True,
+                      help="text for people; json, jsonl, csv"
+                           + (" or xlsx" if spreadsheet else "") + " for scripts and Excel.")
+        @click.option("--bom", is_flag=True,
+                      help="Start CSV with a byte-order mark, so Excel reads it as UTF-8.")
+        @functools.wraps(command)
+        def wrapper(*args, bom=False, **kwargs):
+            click.get_current_context().meta["reportsearch.bom"] = bom
+            return command(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(command) if command is not None else decorate
 
 
 def color_options(command):
@@ -320,7 +325,7 @@ def reports(store: IndexStore, paths, fmt):
 @click.option("--kwic", is_flag=True,
               help="One aligned line per occurrence: left context | match | right context.")
 @color_options
-@output_options
+@output_options(spreadsheet=True)
 @click.pass_obj
 @index_dir_option
 def search(store: IndexStore, query, words, limit, offset, sort, group, facet_names, batch,
@@ -489,7 +494,9 @@ def _search_batch(opened, lines, options, fmt, color, mode):
 
 
 def _print_search(result, fmt, color):
-    if fmt == "json":
+    if fmt == "xlsx":
+        _emit(render.hit_rows([result], False), "xlsx", columns=render.hit_columns(False))
+    elif fmt == "json":
         click.echo(render.to_json(result.as_dict()))
     elif fmt == "jsonl":
         for hit in result.hits:
@@ -597,10 +604,12 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
 @click.option("--min", "minimum", type=float, default=None, help="Only values >= this.")
 @click.option("--max", "maximum", type=float, default=None, help="Only values <= this.")
 @click.option("--all", "all_facts", is_flag=True, help="Export every extracted fact.")
-@output_options
+@click.option("--pivot", type=click.Choice(["city,year", "province,year", "district,year"]),
+              default=None, help="One row per place, one column per year.")  # fmt: skip
+@output_options(spreadsheet=True)
 @click.pass_obj
 @index_dir_option
-def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs):
+def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **kwargs):
     """Figures the reports state (出庭应诉率 100%, 法律援助案件 2001件 ...), side by side.
 
     \b
@@ -622,6 +631,15 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
                 _emit(rows, fmt, columns=INDICATOR_COLUMNS)
             sys.exit(FOUND if rows else NOT_FOUND)
         data = opened.metrics(name, filters=filters, minimum=minimum, maximum=maximum)
+    if pivot:
+        rows, columns = render.pivot(data["rows"], pivot.split(",")[0], "year", "value")
+        if fmt == "json":
+            click.echo(render.to_json({"indicator": name, "pivot": pivot, "rows": rows}))
+        elif fmt == "text":
+            _table(rows, columns)
+        else:
+            _emit(rows, fmt, columns=columns)
+        sys.exit(FOUND if rows else NOT_FOUND)
     if fmt == "json":
         click.echo(render.to_json(data))
     elif fmt == "text":
@@ -629,6 +647,56 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, fmt, **kwargs)
     else:
         _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
     sys.exit(FOUND if data["rows"] else NOT_FOUND)
+
+
+# ---- trend --------------------------------------------------------------------------------
+
+
+@cli.command(short_help="How many reports mention a query, by year and place.")
+@click.argument("query", required=False, default="")
+@click.option("--by", default="year", show_default=True,
+              type=click.Choice(["year", "year,province", "year,city"]),
+              help="The cells to count in.")  # fmt: skip
+@click.option("--first", is_flag=True,
+              help="The first year each place (city, or province) mentions the query.")
+@filter_options
+@click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@output_options(spreadsheet=True)
+@click.pass_obj
+@index_dir_option
+def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
+    """How many reports mention QUERY in each year (and province or city), beside all the
+    reports of that cell and the share; with --first, when each place first mentions it.
+    CSV, JSON and xlsx rows load straight into pandas or Excel.
+
+    \b
+    reportsearch trend 柔性执法                        reports per year, and the share
+    reportsearch trend 柔性执法 --by year,province --format csv > trend.csv
+    reportsearch trend 柔性执法 --first                 first year per city
+    """
+    filters = _filters(kwargs)
+    if not query.strip() and not filters:
+        raise click.UsageError("give a QUERY or a filter option")
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        data = opened.trend(query, by.split(","), filters=filters, words=words, first=first)
+    rows = data["rows"]
+    if fmt == "json":
+        click.echo(render.to_json(data))
+    elif fmt == "text":
+        if first:
+            _table(rows, tuple(rows[0]) if rows else ("place",))
+        else:
+            place = data["by"][0] if len(data["by"]) > 1 else None
+            for row in rows:
+                row["cell"] = f"{row['reports']}/{row['all_reports']}"
+                row.setdefault(place or "place", "all reports")
+            table, columns = render.pivot(rows, place or "place", "year", "cell")
+            _table(table, columns)
+            click.echo("(reports that mention it / all reports in that cell)")
+    else:
+        _emit(rows, fmt, columns=tuple(rows[0]) if rows else None)
+    sys.exit(FOUND if any(row.get("reports") for row in rows) else NOT_FOUND)
 
 
 # ---- show ---------------------------------------------------------------------------------
@@ -739,8 +807,19 @@ def _emit_line(obj):
 def _emit(rows, fmt, columns=None, single=False):
     if fmt == "json" and single:
         click.echo(render.to_json(rows[0]))
+    elif fmt == "xlsx":
+        sys.stdout.flush()
+        stdout = sys.stdout.buffer
+        if stdout.isatty():
+            raise UsageError("xlsx is a binary file: send it to a file, e.g. > out.xlsx")
+        stdout.write(render.xlsx(rows, columns))
+        stdout.flush()
     else:
-        click.echo(render.rows_as(fmt, rows, columns), nl=False)
+        text = render.rows_as(fmt, rows, columns)
+        context = click.get_current_context(silent=True)
+        if fmt == "csv" and context is not None and context.meta.get("reportsearch.bom"):
+            text = "\ufeff" + text
+        click.echo(text, nl=False)
 
 
 def _table(rows, columns):

@@ -27,7 +27,7 @@ from indexer.normalizing import normalize_for_search
 from indexer.schema import FACET_FIELDS
 from indexer.store import IndexStore
 
-from .engine import SORTS, Engine, metric_name
+from .engine import SORTS, Engine, metric_name, pinyin_key
 from .parsing import (
     Field,
     Or,
@@ -338,6 +338,51 @@ class ReportIndex:
         rows.sort(key=lambda r: (r["first_year"] is None, r["first_year"] or 0, r["place"]))
         return {"query": query_text, "total": matches.total, "reports": len(found["report"]),
                 "years": years, "places": rows}  # fmt: skip
+
+    def trend(self, query: str, by=("year",), *, filters=None, words: bool = False,
+              first: bool = False) -> dict:
+        """How many reports mention ``query``, per cell of ``by`` (``year``, optionally with
+        ``province`` or ``city``), beside all the reports of that cell and the share:
+        ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}]}``, a row for
+        every cell that has reports, ordered by place then year. With ``first``, one row per
+        place (the city, unless ``by`` names the province) with the first and last year its
+        reports mention the query: ``{<place>, "first_year", "last_year", "reports"}``."""
+        by = tuple(dict.fromkeys(by))
+        places = [name for name in by if name != "year"]
+        if any(name not in ("year", "province", "city") for name in by) or len(places) > 1:
+            raise UsageError("--by takes year, optionally with province or city: "
+                             "year, year,province or year,city")  # fmt: skip
+        if "year" not in by and not first:
+            raise UsageError("--by needs year (year, year,province or year,city)")
+        query_text, _, matches = self._match(query, filters, words)
+        found = self._engine.report_columns(matches)
+        if first:
+            place = places[0] if places else "city"
+            spans: dict[str, list] = {}
+            for name, year in zip(found[place], found["year"], strict=True):
+                if not name or not year:
+                    continue
+                span = spans.setdefault(name, [year, year, 0])
+                span[0], span[1], span[2] = min(span[0], year), max(span[1], year), span[2] + 1
+            rows = [{place: name, "first_year": low, "last_year": high, "reports": count}
+                    for name, (low, high, count) in spans.items()]  # fmt: skip
+            rows.sort(key=lambda row: (row["first_year"], pinyin_key(row[place])))
+            return {"query": query_text, "by": [place], "rows": rows}
+        everything = self._engine.report_columns(self._engine.match(None))
+        by = (*places, "year")
+
+        def cells(columns):
+            keys = zip(*(columns[name] for name in by), strict=True)
+            return Counter(key for key in keys if all(key))  # no year or no place: no cell
+
+        hits, totals = cells(found), cells(everything)
+        rows = []
+        for key in sorted(totals, key=lambda key: (*map(pinyin_key, key[:-1]), key[-1])):
+            row = dict(zip(by, key, strict=True))
+            row.update(reports=hits[key], all_reports=totals[key],
+                       share=round(hits[key] / totals[key], 4))
+            rows.append(row)
+        return {"query": query_text, "by": list(by), "rows": rows}
 
     # ---- one report ------------------------------------------------------------------
 

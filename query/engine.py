@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from .parsing import And, Field, Not, Or, Text, Words
 
 BM25_K1, BM25_B = 1.2, 0.75
 EXACT_FIRST = 1000.0  # added per string a passage holds exactly, in --words mode
-SORTS = ("relevance", "year", "city")
+SORTS = ("relevance", "year", "oldest", "city")
 PLACE_FIELDS = ("province", "city", "district")
 
 _COMPARE = {
@@ -52,6 +53,14 @@ _COMPARE = {
     "<": np.less,
     "=": np.equal,
 }
+
+
+@lru_cache(maxsize=1 << 14)
+def pinyin_key(name: str) -> tuple[str, str]:
+    """How place names are put in order: by pinyin (成都 before 重庆), then by the name."""
+    from pypinyin import lazy_pinyin  # imported here: only ordering by place needs it
+
+    return "".join(lazy_pinyin(name)), name
 
 
 def metric_name(value: str) -> str:
@@ -409,8 +418,12 @@ class Engine:
         keys = [-scores, report, self._gather(seg, local, "position")]  # all ascending
         if sort in ("year", "city"):
             keys = [-self._gather(seg, local, "year"), *keys]
+        if sort == "oldest":
+            years = self._gather(seg, local, "year")
+            keys = [np.where(years == 0, 1 << 30, years), *keys]  # no year last
         if sort == "city":
-            names = sorted({v for segment in self.segments for v in segment.values("city")})
+            names = sorted({v for segment in self.segments for v in segment.values("city")},
+                           key=pinyin_key)  # fmt: skip
             rank = {name: i for i, name in enumerate(names)}
             ranks = [np.array([rank[v] for v in segment.values("city")], dtype=np.int64)
                      for segment in self.segments]  # fmt: skip

@@ -107,3 +107,43 @@ def text_width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - text_width(text))
+
+
+def pivot(rows: list[dict], row_key: str, column_key: str, value_key: str):
+    """Long rows -> one row per ``row_key`` value and one column per ``column_key`` value
+    (years as plain numbers, so pandas reads them back with ``astype(int)``). Where several
+    rows fall in one cell, the first one's value is kept (rows come in report order).
+    Returns (rows, columns)."""
+    cells: dict = {}
+    column_values = sorted({row[column_key] for row in rows if row.get(column_key)})
+    for row in rows:
+        if not row.get(row_key) or not row.get(column_key):
+            continue
+        cells.setdefault(row[row_key], {}).setdefault(str(row[column_key]), row[value_key])
+    columns = (row_key, *(str(value) for value in column_values))
+    out = [{row_key: name, **values} for name, values in cells.items()]
+    from query.engine import pinyin_key  # the one order of place names
+
+    out.sort(key=lambda row: pinyin_key(row[row_key]))
+    return out, columns
+
+
+def xlsx(rows: list[dict], columns=None) -> bytes:
+    """``rows`` as an Excel workbook (one sheet, a header row, numbers as numbers)."""
+    import openpyxl  # imported here: only --format xlsx needs it
+
+    columns = columns or (tuple(rows[0]) if rows else ())
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_cell(row.get(column)) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # lists and dicts (a section path)

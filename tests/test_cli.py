@@ -465,3 +465,66 @@ def test_no_color_is_honoured_on_a_terminal(seed_index_dir):
 
     assert "\x1b[" in on_terminal({})
     assert "\x1b[" not in on_terminal({"NO_COLOR": "1"})
+
+
+# ---- counting what researchers count -------------------------------------------------------------
+
+
+def test_trend_by_year_and_place_loads_into_pandas_with_integer_years(run):
+    pandas = pytest.importorskip("pandas")
+    result = run("trend", "执法", "--by", "year,province", "--format", "csv")
+    assert result.exit_code == 0
+    frame = pandas.read_csv(io.StringIO(result.stdout))
+    assert list(frame.columns) == ["province", "year", "reports", "all_reports", "share"]
+    assert frame["year"].dtype.kind == "i"
+    sichuan = frame[frame["province"] == "四川省"].set_index("year")
+    assert sichuan.loc[2020, "reports"] == 1 and sichuan.loc[2023, "all_reports"] == 1
+    assert list(frame["province"].drop_duplicates()) == ["重庆市", "辽宁省", "四川省"]  # pinyin
+
+
+def test_trend_shares_and_first_mentions(run):
+    data = json.loads(run("trend", "柔性执法", "--format", "json").stdout)
+    assert [(r["year"], r["reports"], r["all_reports"], r["share"]) for r in data["rows"]] == [
+        (2020, 0, 2, 0.0), (2021, 1, 1, 1.0), (2023, 1, 1, 1.0)]
+    first = json.loads(run("trend", "柔性执法", "--first", "--format", "json").stdout)
+    assert [(r["city"], r["first_year"]) for r in first["rows"]] == [("盘锦市", 2021),
+                                                                     ("遂宁市", 2023)]
+    text = run("trend", "柔性执法").stdout
+    assert "all reports  0/2   1/1   1/1" in text
+    assert run("trend", "没有这个词").exit_code == 1
+
+
+def test_metrics_pivot_one_row_per_place_one_column_per_year(run):
+    pandas = pytest.importorskip("pandas")
+    result = run("metrics", "出庭应诉率", "--pivot", "city,year", "--format", "csv")
+    frame = pandas.read_csv(io.StringIO(result.stdout), index_col="city")
+    frame.columns = frame.columns.astype(int)  # the header is the years, as plain numbers
+    assert frame.loc["自贡市", 2020] == 100 and frame.loc["遂宁市", 2023] == pytest.approx(93.16)
+    assert list(frame.columns) == sorted(frame.columns)
+
+
+def test_xlsx_for_search_trend_and_metrics(run):
+    openpyxl = pytest.importorskip("openpyxl")
+    for args in (["search", "柔性执法"], ["trend", "柔性执法"], ["metrics", "出庭应诉率"]):
+        result = run(*args, "--format", "xlsx")
+        assert result.exit_code == 0, result.output
+        sheet = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
+        header = [cell.value for cell in sheet[1]]
+        assert sheet.max_row > 1 and header[0] in ("report", "year")
+    sheet = openpyxl.load_workbook(io.BytesIO(run("trend", "柔性执法", "--format",
+                                                  "xlsx").stdout_bytes)).active  # fmt: skip
+    assert [cell.value for cell in sheet[2]][:2] == [2020, 0]  # numbers stay numbers
+
+
+def test_csv_with_a_bom_for_excel(run):
+    assert run("search", "柔性执法", "--format", "csv", "--bom").stdout.startswith("\ufeffreport,")
+    assert run("search", "柔性执法", "--format", "csv").stdout.startswith("report,")
+
+
+def test_sort_by_place_in_pinyin_and_oldest_first(run):
+    cities = [h["city"] for h in json.loads(run("search", "执法", "--group", "report", "--sort",
+                                                "city", "--format", "json").stdout)["hits"]]
+    assert cities == ["重庆市", "南充市", "盘锦市", "遂宁市", "自贡市"]  # chongqing, nanchong, …
+    years = [h["year"] for h in json.loads(run("search", "执法", "--group", "report", "--sort",
+                                               "oldest", "--format", "json").stdout)["hits"]]
+    assert years == [2020, 2020, 2021, 2023, None]
