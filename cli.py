@@ -167,7 +167,7 @@ def cli(ctx, index_dir):
 # ---- index --------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Add, update or drop reports in the index.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
 @click.option(
@@ -257,15 +257,20 @@ def _ensure_index(store: IndexStore) -> None:
 # ---- reports ------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="List the reports and what was read from each.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_options
 @click.pass_obj
 @index_dir_option
 def reports(store: IndexStore, paths, fmt):
-    """List reports with what was understood of them: metadata, passages, encoding.
+    """List the indexed reports with what was read from each: place, year, format, encoding,
+    passages, and the copies that were not indexed again. With PATHS, read those files
+    directly, without indexing them, to check what would be read.
 
-    With PATHS, read those files directly (no index); otherwise list the index."""
+    \b
+    reportsearch reports
+    reportsearch reports --format csv > reports.csv
+    reportsearch reports some/new/files/       check files before indexing them"""
     errors = []
     if paths:
         rows = []
@@ -296,7 +301,7 @@ def reports(store: IndexStore, paths, fmt):
 # ---- search -------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Find passages that contain a phrase.")
 @click.argument("query", required=False, default="")
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
@@ -562,7 +567,7 @@ def _facets_text(facets):
 # ---- facets -------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Count matching passages and reports by year, place and more.")
 @click.argument("query", required=False, default="")
 @click.option("--by", "by", multiple=True, default=None, metavar="FACET",
               help=f"Facet to count (repeat or comma-separate): {', '.join(FACET_FIELDS)}. "
@@ -573,10 +578,13 @@ def _facets_text(facets):
 @click.pass_obj
 @index_dir_option
 def facets(store: IndexStore, query, by, words, fmt, **kwargs):
-    """Count passages matching QUERY (default: all) by year, city, province, district,
-    category or metric.
+    """Count the passages and reports that match QUERY (default: all) by year, city,
+    province, district, category or metric.
 
-    Example: reportsearch facets 法治政府建设 --by year"""
+    \b
+    reportsearch facets 法治政府建设 --by year
+    reportsearch facets 行政复议 --by city --province 四川 --format csv
+    reportsearch facets --by year                 every report, by year"""
     filters = _filters(kwargs)
     names = [n.strip() for item in (by or FACET_FIELDS) for n in item.split(",") if n.strip()]
     _ensure_index(store)
@@ -598,7 +606,7 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
 # ---- metrics ------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Figures the reports state, side by side.")
 @click.argument("name", required=False)
 @filter_options
 @click.option("--min", "minimum", type=float, default=None, help="Only values >= this.")
@@ -617,6 +625,7 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
     reportsearch metrics 出庭应诉率          one row per fact (canonical name or any wording)
     reportsearch metrics 调解成功率 --province 四川 --min 95 --format csv
     reportsearch metrics --all --format csv  every fact in the index, for pandas or Excel
+    reportsearch metrics 出庭应诉率 --pivot city,year --format xlsx > rates.xlsx
     """
     filters = _filters(kwargs)
     _ensure_index(store)
@@ -702,7 +711,7 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
 # ---- show ---------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Read a report, with a query's matches marked.")
 @click.argument("target", metavar="REPORT[#PASSAGE]")
 @click.argument("query", required=False, default="")
 @click.option("--words", is_flag=True, help="Highlight QUERY's jieba words, not exact strings.")
@@ -711,10 +720,15 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
 @click.pass_obj
 @index_dir_option
 def show(store: IndexStore, target, query, words, color, fmt):
-    """Read a report (or one passage of it, REPORT#0012 as hits name them) in its own
-    characters, with its metadata, where each field was read, its outline, and QUERY's
-    matches highlighted. The web reader shows the same. Exit 1 when QUERY is given and
-    does not occur."""
+    """Read a report, or one passage of it (REPORT#0012, as hits name them), in its own
+    characters: its metadata and where each field was read, its outline, and QUERY's
+    matches marked. The web page's reader shows the same. Exit 1 when QUERY is given and
+    does not occur.
+
+    \b
+    reportsearch show 001_1c9c93ea932af3e0 柔性执法
+    reportsearch show '001_1c9c93ea932af3e0#0028'
+    reportsearch show 001_1c9c93ea932af3e0 --format json"""
     report_id, _, position = target.partition("#")
     _ensure_index(store)
     with open_index(store.directory) as opened:
@@ -756,7 +770,7 @@ def show(store: IndexStore, target, query, words, color, fmt):
 # ---- serve --------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Open the search page in a browser, on this machine.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep it unless others must reach the page.")  # fmt: skip
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -764,9 +778,13 @@ def show(store: IndexStore, target, query, words, color, fmt):
 @click.pass_obj
 @index_dir_option
 def serve(store: IndexStore, host, port, open_browser):
-    """Serve the search page on this machine: http://127.0.0.1:8000/ by default.
+    """Serve the search page on this machine, at http://localhost:8000/ unless told
+    otherwise. It only reads the index, needs no network, and shows an updated index at the
+    next page. Stop it with Ctrl-C.
 
-    Read-only; needs no network. Stop it with Ctrl-C."""
+    \b
+    reportsearch serve --open                  and open it in the browser
+    reportsearch serve --port 8080 --index-dir /data/reports-index"""
     import threading
     import webbrowser
 
