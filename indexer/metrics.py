@@ -8,7 +8,8 @@ Input: a passage's original text (and its offset in the report). Output: ``Fact`
 * ``canonical``: its name in ``data/indicators.tsv`` (the variant that ends nearest the end of
   the indicator wins, longer first: Chinese phrases put the head noun last), or "";
 * ``value``: a number; 万/亿 scale it, 万元/亿元 become 元 (``data/units.tsv``), percentages
-  stay percentages (93.16 with unit "%"); ranges give the low end;
+  stay percentages (93.16 with unit "%"), written-out ones too (百分之九十五, 百分之百);
+  one space may stand between a figure and its unit ("412 项"); ranges give the low end;
 * ``qualifier``: "at least" (余, 多, 以上, 超过, 逾, 不低于), "about" (约, 近, 左右),
   "range" (3-5个), or "";
 * ``quote`` and ``start``/``end``: the exact source text, indicator to unit, and its offsets in
@@ -105,14 +106,18 @@ def _units() -> dict[str, tuple[str, float]]:
 def _figure_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
     number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千两]{2,}"
+    # "百分之九十五", "百分之百", "百分之5": a percentage written out.
+    percent = r"百分之(?P<percent>\d+(?:\.\d+)?|百|[〇零一二三四五六七八九十]{1,3})"
     return re.compile(
         r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千两])"
+        rf"(?:{percent}|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
         r"(?P<scale>万|亿)?"
         r"(?P<more>余|多)?"
-        rf"(?P<unit>{units})"
-        r"(?P<after>以上|左右)?"
+        # one space may stand between a figure and its unit ("412 项", a thin space too)
+        rf" ?(?P<unit>{units})"
+        r"(?P<after>以上|左右)?)"
     )
 
 
@@ -130,11 +135,17 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     boundary = 0  # indicators never reach back past a previous figure
     for match in _figure_pattern().finditer(text):
-        low = _number(match.group("low"))
+        if match.group("percent"):
+            written = match.group("percent")
+            low = 100.0 if written == "百" else _number(written)
+            unit, scale = "%", 1.0
+        else:
+            low = _number(match.group("low"))
+            if low is not None:
+                unit, unit_scale = _units()[match.group("unit")]
+                scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(match.group("scale") or "", 1.0)
         if low is None:
             continue
-        unit, unit_scale = _units()[match.group("unit")]
-        scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(match.group("scale") or "", 1.0)
         before_start = _clause_start(text, match.start(), boundary)
         before = text[before_start : match.start()]
         qualifier = _qualifier(match, before)

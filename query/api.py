@@ -473,6 +473,7 @@ class ReportIndex:
 def _metric_row(stored: dict, fact: dict) -> dict:
     return {
         "report": stored["report"],
+        "passage": stored["id"],
         "province": stored.get("province", ""),
         "city": stored.get("city", ""),
         "district": stored.get("district", ""),

@@ -24,8 +24,8 @@ REPORT_COLUMNS = (
     "kind", "script", "format", "passages", "encoding", "confidence", "title",
 )  # fmt: skip
 REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
-METRIC_COLUMNS = ("report", "province", "city", "district", "year", "indicator", "canonical",
-                  "value", "unit", "qualifier", "quote")  # fmt: skip
+METRIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "indicator",
+                  "canonical", "value", "unit", "qualifier", "quote")  # fmt: skip
 FACET_COLUMNS = ("facet", "value", "count", "reports")
 INDICATOR_COLUMNS = ("canonical", "reports", "facts")
 KWIC_COLUMNS = ("report", "passage", "city", "year", "left", "match", "right")

@@ -195,11 +195,15 @@ def test_metric_chart_and_sortable_table(page):
     page.click("a:text-is('出庭应诉率')")
     page.wait_for_selector("#metric-table")
     assert drawn(page, "#metric-chart") == page.locator("#metric-table tbody tr").count() > 0
+    headers = page.locator("#metric-table th").evaluate_all(
+        "ths => ths.map(th => th.dataset.column)"
+    )
+    cells = f"#metric-table td:nth-child({headers.index('value') + 1})"
     page.click("#metric-table th[data-column=value]")
-    values = [float(v) for v in page.locator("#metric-table td:nth-child(8)").all_inner_texts()]
+    values = [float(v) for v in page.locator(cells).all_inner_texts()]
     assert values == sorted(values)
     page.click("#metric-table th[data-column=value]")
-    values = [float(v) for v in page.locator("#metric-table td:nth-child(8)").all_inner_texts()]
+    values = [float(v) for v in page.locator(cells).all_inner_texts()]
     assert values == sorted(values, reverse=True)
 
 

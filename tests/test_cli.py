@@ -201,9 +201,9 @@ def test_metrics_command(run):
         ("自贡市", 100, "%"),
         ("遂宁市", 93.16, "%"),
     ]
-    assert set(data["rows"][0]) == {"report", "province", "city", "district", "year",
-                                    "indicator", "canonical", "value", "unit", "qualifier",
-                                    "quote"}  # fmt: skip
+    assert set(data["rows"][0]) == {"report", "passage", "province", "city", "district",
+                                    "year", "indicator", "canonical", "value", "unit",
+                                    "qualifier", "quote"}  # fmt: skip
     aid = run("metrics", "法律援助案件", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(aid.stdout)))
     assert sorted((r["city"], r["value"], r["unit"]) for r in rows) == [

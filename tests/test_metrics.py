@@ -174,3 +174,22 @@ def test_indicator_listing(seed_index):
     aid = next(r for r in rows if r["canonical"] == "法律援助案件")
     assert aid["reports"] == 3
     assert rows == sorted(rows, key=lambda r: (-r["reports"], -r["facts"], r["canonical"]))
+
+
+@pytest.mark.parametrize(
+    "sentence, indicator, value, unit",
+    [
+        ("行政机关负责人出庭应诉率达到百分之百。", "出庭应诉率", 100, "%"),
+        ("行政复议纠错率为百分之九十五。", "行政复议纠错率", 95, "%"),
+        ("公布权责事项 412 项。", "行政权力事项", 412, "项"),
+        ("公布权责事项\u2009412\u2009项。", "行政权力事项", 412, "项"),  # thin spaces
+    ],
+)
+def test_written_out_percentages_and_spaced_units(sentence, indicator, value, unit):
+    (fact,) = extract_facts(sentence)
+    assert (fact.canonical, fact.value, fact.unit) == (indicator, value, unit)
+
+
+def test_fact_rows_name_their_passage(seed_index):
+    rows = seed_index.metrics("出庭应诉率")["rows"]
+    assert rows and all(row["passage"].startswith(row["report"] + "#") for row in rows)
