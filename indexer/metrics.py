@@ -40,6 +40,20 @@ _TRAILING_FILLERS = (
 )  # fmt: skip
 _LEADING_FILLERS = ("其中", "全年", "同时", "共计", "并", "共")
 _AT_LEAST_BEFORE = ("超过", "逾", "不低于", "不少于")
+# "由85%提高到98%": the second figure is the same indicator's, later.
+_FROM_TO = re.compile(
+    r"^(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大)?(?:到|至|为)"
+    r"(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
+)
+# A change, not a level: "同比增长12%", "较上年提高3个百分点", "下降3.5个百分点".
+_CHANGE = re.compile(
+    r"(?:同比|环比|较上年|比上年|较去年|比去年)?(提高|提升|增长|增加|上升|下降|降低|减少)了?$"
+)
+_DOWN = ("下降", "降低", "减少")
+# The year a sentence gives a figure: "2021年的98%", "2020年底的85%".
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
+# What is left of an indicator once the year and "由/从" of a from-to sentence go.
+_FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _ABOUT_BEFORE = ("约", "近")
 
 
@@ -53,6 +67,8 @@ class Fact:
     quote: str
     start: int  # offsets in the report's original text
     end: int
+    kind: str = "level"  # "level", or "change" (增长12%, 下降3.5个百分点: negative when down)
+    year: int | None = None  # the year the sentence gives this figure (由2020年的85%)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -105,11 +121,11 @@ def _units() -> dict[str, tuple[str, float]]:
 @lru_cache(maxsize=1)
 def _figure_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
-    number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千两]{2,}"
+    number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万亿两]{2,}"
     # "百分之九十五", "百分之百", "百分之5": a percentage written out.
     percent = r"百分之(?P<percent>\d+(?:\.\d+)?|百|[〇零一二三四五六七八九十]{1,3})"
     return re.compile(
-        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千两])"
+        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千万亿两])"
         rf"(?:{percent}|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
@@ -134,6 +150,7 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
     text = normalized.text
     facts: list[Fact] = []
     boundary = 0  # indicators never reach back past a previous figure
+    previous: Fact | None = None  # the figure before, when nothing delimits the two
     for match in _figure_pattern().finditer(text):
         if match.group("percent"):
             written = match.group("percent")
@@ -149,22 +166,38 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         before_start = _clause_start(text, match.start(), boundary)
         before = text[before_start : match.start()]
         qualifier = _qualifier(match, before)
-        indicator, ind_start, ind_end = _indicator(text, before_start, match)
-        quote_start, quote_end = min(ind_start, match.start()), max(ind_end, match.end())
-        o_start, o_end = normalized.to_original(quote_start, quote_end)
+        year_match = _YEAR_BEFORE.search(before)
+        year = int(year_match.group(1)) if year_match else None
+        change = _CHANGE.search(before)
         value = low * scale
-        facts.append(
-            Fact(
-                indicator=indicator,
-                canonical=canonical_indicator(indicator),
-                value=int(value) if value.is_integer() else round(value, 6),
-                unit=unit,
-                qualifier=qualifier,
-                quote=original[o_start:o_end],
-                start=offset + o_start,
-                end=offset + o_end,
-            )
+        if previous is not None and before_start == boundary and _FROM_TO.match(before):
+            # "由2020年的85%提高到2021年的98%": the same indicator, another year.
+            indicator, canonical = previous.indicator, previous.canonical
+            quote_start = match.start() - len(before)
+            kind = "level"
+        else:
+            indicator, ind_start, ind_end = _indicator(text, before_start, match)
+            canonical = canonical_indicator(indicator)
+            quote_start = min(ind_start, match.start())
+            kind = "change" if change and not match.group("percent") else "level"
+            if kind == "change" and change.group(1) in _DOWN:
+                value = -value
+        o_start, o_end = normalized.to_original(quote_start, match.end())
+        fact = Fact(
+            indicator=indicator,
+            canonical=canonical,
+            value=int(value) if float(value).is_integer() else round(value, 6),
+            unit=unit,
+            qualifier=qualifier,
+            quote=original[o_start:o_end],
+            start=offset + o_start,
+            end=offset + o_end,
+            kind=kind,
+            year=year,
         )
+        facts.append(fact)
+        delimited = any(c in _DELIMITERS for c in text[match.end() : match.end() + 1])
+        previous = None if delimited else fact
         boundary = match.end()
     return facts
 
@@ -210,6 +243,11 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
                 start += len(filler)
                 changed = True
                 break
+    # "出庭应诉率由2020年的" -> "出庭应诉率"; "败诉率同比下降" -> "败诉率"
+    for tail in (_FROM_YEAR_TAIL, _CHANGE):
+        found = tail.search(text, start, end)
+        if found and found.end() == end and found.start() > start:
+            end = found.start()
     if _han(text[start:end]) >= 2:
         return text[start:end], start, end
     after_start = after_end = match.end()

@@ -4,7 +4,7 @@ Input: a string such as ``"二〇二一"``, ``"十一"``, ``"三千六百"``, ``
 Output: the int it names, or None when the string is not a numeral.
 
 Two forms exist and both are handled: digit-by-digit (``二〇二一`` = 2021, used for years)
-and positional (``一千二百零五`` = 1205).
+and positional (``一千二百零五`` = 1205, ``一亿二千万`` = 120,000,000).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def parse_chinese_number(text: str) -> int | None:
         for c in text:
             value = value * 10 + DIGITS[c]
         return value
-    total, section, digit = 0, 0, None
+    # total: the part counted in 亿; wan: the part in 万 since the last 亿; section: below 万.
+    total, wan, section, digit = 0, 0, 0, None
     for c in text:
         if c in DIGITS:
             if digit is not None and DIGITS[c] != 0:
@@ -48,8 +49,10 @@ def parse_chinese_number(text: str) -> int | None:
         elif c in UNITS:
             section += (1 if digit is None else digit) * UNITS[c]
             digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            total = (total + section) * BIG_UNITS[c]
+        elif c == "万":
+            wan = (section + (digit or 0)) * BIG_UNITS[c]
             section, digit = 0, None
-    return total + section + (digit or 0)
+        else:  # 亿
+            total = (total + wan + section + (digit or 0)) * BIG_UNITS[c]
+            wan, section, digit = 0, 0, None
+    return total + wan + section + (digit or 0)

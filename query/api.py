@@ -477,12 +477,14 @@ def _metric_row(stored: dict, fact: dict) -> dict:
         "province": stored.get("province", ""),
         "city": stored.get("city", ""),
         "district": stored.get("district", ""),
-        "year": int(stored["year"]) if stored.get("year") else None,
+        # the year the sentence gives the figure ("由2020年的85%"), else the report's
+        "year": fact.get("year") or (int(stored["year"]) if stored.get("year") else None),
         "indicator": fact["indicator"],
         "canonical": fact["canonical"],
         "value": fact["value"],
         "unit": fact["unit"],
         "qualifier": fact["qualifier"],
+        "kind": fact.get("kind", "level"),
         "quote": fact["quote"],
         "start": fact["start"],
     }

@@ -25,7 +25,7 @@ REPORT_COLUMNS = (
 )  # fmt: skip
 REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
 METRIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "indicator",
-                  "canonical", "value", "unit", "qualifier", "quote")  # fmt: skip
+                  "canonical", "value", "unit", "qualifier", "kind", "quote")  # fmt: skip
 FACET_COLUMNS = ("facet", "value", "count", "reports")
 INDICATOR_COLUMNS = ("canonical", "reports", "facts")
 KWIC_COLUMNS = ("report", "passage", "city", "year", "left", "match", "right")

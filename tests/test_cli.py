@@ -203,7 +203,7 @@ def test_metrics_command(run):
     ]
     assert set(data["rows"][0]) == {"report", "passage", "province", "city", "district",
                                     "year", "indicator", "canonical", "value", "unit",
-                                    "qualifier", "quote"}  # fmt: skip
+                                    "qualifier", "kind", "quote"}  # fmt: skip
     aid = run("metrics", "法律援助案件", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(aid.stdout)))
     assert sorted((r["city"], r["value"], r["unit"]) for r in rows) == [

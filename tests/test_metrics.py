@@ -193,3 +193,28 @@ def test_written_out_percentages_and_spaced_units(sentence, indicator, value, un
 def test_fact_rows_name_their_passage(seed_index):
     rows = seed_index.metrics("出庭应诉率")["rows"]
     assert rows and all(row["passage"].startswith(row["report"] + "#") for row in rows)
+
+
+def test_from_to_sentences_give_each_figure_its_year_and_indicator():
+    first, second = extract_facts("出庭应诉率由2020年的85%提高到2021年的98%。")
+    assert (first.canonical, first.value, first.unit, first.kind, first.year) == (
+        "出庭应诉率", 85, "%", "level", 2020)
+    assert (second.canonical, second.value, second.unit, second.kind, second.year) == (
+        "出庭应诉率", 98, "%", "level", 2021)
+    assert second.quote == "提高到2021年的98%"
+
+
+def test_changes_are_changes_in_points_or_percent_never_levels():
+    (points,) = extract_facts("行政诉讼败诉率同比下降3.5个百分点。")
+    assert (points.canonical, points.value, points.unit, points.kind) == (
+        "行政诉讼败诉率", -3.5, "pp", "change")
+    (percent,) = extract_facts("行政复议案件同比增长12%。")
+    assert (percent.value, percent.unit, percent.kind) == (12, "%", "change")
+
+
+def test_composite_chinese_numerals_and_lists():
+    (money,) = extract_facts("争取资金一亿二千万元。")
+    assert (money.indicator, money.value, money.unit) == ("争取资金", 120_000_000, "元")
+    facts = extract_facts("受理案件128件、办结120件、办结率93.75%。")
+    assert [(f.indicator, f.value) for f in facts] == [("受理案件", 128), ("办结", 120),
+                                                      ("办结率", 93.75)]  # fmt: skip

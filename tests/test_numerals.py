@@ -20,3 +20,9 @@ def test_numerals(text, value):
 @pytest.mark.parametrize("text", ["", "abc", "十a", "第三"])
 def test_not_numerals(text):
     assert parse_chinese_number(text) is None
+
+
+def test_composite_numerals_with_wan_and_yi():
+    assert parse_chinese_number("一亿二千万") == 120_000_000
+    assert parse_chinese_number("三千五百万") == 35_000_000
+    assert parse_chinese_number("三亿五千万零二百") == 350_000_200
