@@ -22,7 +22,6 @@ from query import render
 from query.api import SORTS, open_index
 from query.parsing import query_hints
 from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
-from query.snippets import Snippet, mark
 
 DEFAULT_SOURCE = "seeds"
 FOUND, NOT_FOUND, ERROR = 0, 1, 2
@@ -222,20 +221,9 @@ def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=Non
 
 
 def _print_index_summary(store, summary):
-    verb = "rebuilt" if summary.rebuilt else "updated"
-    click.echo(
-        f"{verb} {store.directory}: {summary.reports} reports, {summary.passages} passages "
-        f"({len(summary.added)} added, {len(summary.updated)} updated, "
-        f"{len(summary.removed)} removed, {len(summary.unchanged)} unchanged)"
-    )
-    if summary.duplicates:
-        click.echo(f"indexed once: {len(summary.duplicates)} file(s) are copies of a report:")
-        for copy in summary.duplicates:
-            click.echo(f"  {copy['file']} = {copy['same_as']}")
+    click.echo(render.index_summary_text(store.directory, summary), nl=False)
     if summary.skipped:
-        click.echo(f"skipped {len(summary.skipped)} file(s):", err=True)
-        for error in summary.skipped:
-            click.echo(f"  {error}", err=True)
+        click.echo(render.skipped_text(summary.skipped), nl=False, err=True)
 
 
 def _ensure_index(store: IndexStore) -> None:
@@ -286,12 +274,7 @@ def reports(store: IndexStore, paths, fmt):
             rows = opened.reports()
     if fmt == "text":
         _table(rows, REPORT_COLUMNS)
-        copies = [(copy["file"], row["report"])
-                  for row in rows for copy in row.get("duplicates", [])]  # fmt: skip
-        if copies:
-            click.echo(f"\n{len(copies)} file(s) not indexed, copies of a report:")
-            for file, report in copies:
-                click.echo(f"  {file} = {report}")
+        click.echo(render.copies_text(rows), nl=False)
     else:
         _emit(rows, fmt, columns=render.REPORT_EXPORT_COLUMNS)
     if errors:
@@ -414,8 +397,9 @@ def _hint_nothing_found(opened, query: str, options: dict) -> None:
     except ReportSearchError:
         return
     if with_words:
-        click.echo(f"reportsearch: hint: {_count(with_words, 'passage')} hold these words in "
-                   "another order or apart; add --words to see them", err=True)  # fmt: skip
+        passages = render.count_phrase(with_words, "passage")
+        click.echo(f"reportsearch: hint: {passages} hold these words in another order or apart; "
+                   "add --words to see them", err=True)  # fmt: skip
 
 
 def _print_count(data: dict, fmt: str) -> None:
@@ -425,25 +409,16 @@ def _print_count(data: dict, fmt: str) -> None:
         row = {"query": data["query"], "total": data["total"], "reports": data["reports"]}
         _emit([row], fmt, columns=("query", "total", "reports"))
     else:
-        click.echo(f"{_count(data['total'], 'passage')} in {_count(data['reports'], 'report')} "
-                   f"match {data['query'] or 'everything'}")  # fmt: skip
-        if data["facets"]:
-            _facets_text(data["facets"])
+        click.echo(render.count_text(data), nl=False)
 
 
 def _print_kwic(data: dict, fmt: str, color: bool) -> None:
-    if fmt != "text":
-        if fmt == "json":
-            click.echo(render.to_json(data))
-        else:
-            _emit(data["lines"], fmt, columns=render.KWIC_COLUMNS)
-        return
-    width = max((render.text_width(line["left"]) for line in data["lines"]), default=0)
-    for line in data["lines"]:
-        match = click.style(line["match"], fg="red", bold=True) if color else line["match"]
-        place = f"{line['district'] or line['city']} {line['year'] or ''}".strip()
-        left = " " * (width - render.text_width(line["left"])) + line["left"]
-        click.echo(f"{left} | {match} | {line['right']}  [{place}]", color=color)
+    if fmt == "text":
+        click.echo(render.kwic_text(data, color), nl=False, color=color)
+    elif fmt == "json":
+        click.echo(render.to_json(data))
+    else:
+        _emit(data["lines"], fmt, columns=render.KWIC_COLUMNS)
 
 
 def _search_batch(opened, lines, options, fmt, color, mode):
@@ -509,59 +484,11 @@ def _print_search(result, fmt, color):
     elif fmt == "csv":
         _search_csv([result], with_query=False)
     else:
-        _search_text(result, color)
+        click.echo(render.search_text(result, color), nl=False, color=color)
 
 
 def _search_csv(results, with_query):
     _emit(render.hit_rows(results, with_query), "csv", columns=render.hit_columns(with_query))
-
-
-def _search_text(result, color):
-    unit = "report" if result.group else "passage"
-    if not result.total:
-        click.echo(f"No passage matches {result.query}.")
-        return
-    shown, available = len(result.hits), (result.reports if result.group else result.total)
-    more = f" (showing {_count(shown, unit)})" if shown < available else ""
-    click.echo(f"{_count(result.total, 'passage')} in {_count(result.reports, 'report')} "
-               f"match {result.query}{more}")  # fmt: skip
-    for hit in result.hits:
-        place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
-                                     hit.district) if p)  # fmt: skip
-        year = hit.year if hit.year else "no year"
-        click.echo()
-        click.echo(click.style(f"{place} · {year} · {hit.title}", bold=color) + f"  [{hit.report}]",
-                   color=color)  # fmt: skip
-        details = [" > ".join(hit.section) or "(no section)"]
-        if hit.category:
-            details.append(hit.category)
-        details.append(f"{hit.matches} match{'es' if hit.matches != 1 else ''}")
-        if hit.passages is not None:
-            details.append(f"{hit.passages} passages")
-        click.echo("  " + " · ".join(details))
-        snippet = Snippet(hit.snippet, [tuple(h) for h in hit.highlights], hit.matches)
-        if color:
-            text = mark(snippet, "\x1b[1;31m", "\x1b[0m")
-        else:
-            text = mark(snippet, "«", "»")
-        context = hit.context or {}
-        for before in context.get("before", []):
-            click.echo("  │ " + before)
-        click.echo(("  > " if context else "  ") + text, color=color)
-        for after in context.get("after", []):
-            click.echo("  │ " + after)
-    if result.facets:
-        click.echo()
-        _facets_text(result.facets)
-
-
-def _facets_text(facets):
-    for name, rows in facets.items():
-        none = "(no year)" if name == "year" else "(none)"
-        values = ", ".join(
-            f"{row['value'] if row['value'] is not None else none} {row['count']}" for row in rows
-        )
-        click.echo(f"{name}: {values or '-'}")
 
 
 # ---- facets -------------------------------------------------------------------------------
@@ -595,11 +522,7 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
     elif fmt in ("jsonl", "csv"):
         _emit(render.facet_rows(data), fmt, columns=render.FACET_COLUMNS)
     else:
-        click.echo(
-            f"{_count(data['total'], 'passage')} in {_count(data['reports'], 'report')} "
-            f"match {data['query'] or 'everything'}"
-        )
-        _facets_text(data["facets"])
+        click.echo(render.count_text(data), nl=False)
     sys.exit(FOUND if data["total"] else NOT_FOUND)
 
 
@@ -741,26 +664,7 @@ def show(store: IndexStore, target, query, words, color, fmt):
     if fmt != "text":
         _emit([data], fmt, single=True) if fmt == "json" else _emit([data], fmt)
         sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
-    summary = data["report"]
-    click.echo(click.style(summary.get("title") or report_id, bold=color) + f"  [{report_id}]")
-    sources = summary.get("sources") or {}
-    for name in ("province", "city", "district", "level", "year", "published", "doc_number",
-                 "issuer", "kind", "script", "file"):  # fmt: skip
-        value = summary.get(name)
-        if value not in (None, ""):
-            source = f"  ({sources[name]})" if name in sources else ""
-            click.echo(f"  {name}: {value}{source}")
-    if not position:
-        click.echo("\noutline:")
-        for entry in data["outline"]:
-            click.echo("  " + "  " * entry["depth"] + entry["heading"])
-        click.echo()
-    for passage in data["passages"]:
-        snippet = Snippet(passage["text"], [tuple(h) for h in passage["highlights"]],
-                          passage["matches"])  # fmt: skip
-        before, after = ("\x1b[1;31m", "\x1b[0m") if color else ("«", "»")
-        text = mark(snippet, before, after)
-        click.echo(f"[{passage['passage'].rsplit('#', 1)[-1]}] {text}", color=color)
+    click.echo(render.report_text(data, color, outline=not position), nl=False, color=color)
     if query.strip():
         plural = "match" if data["matches"] == 1 else "matches"
         click.echo(f"\n{data['matches']} {plural} of {query}", err=True)
@@ -812,10 +716,6 @@ def serve(store: IndexStore, host, port, open_browser):
 
 
 # ---- output helpers -----------------------------------------------------------------------
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _emit_line(obj):

@@ -1,8 +1,10 @@
-"""Render: the API's records -> the text a front end sends (JSON, JSON lines, CSV, a table).
+"""Render: the API's records -> what a front end sends: JSON, JSON lines, CSV, xlsx, tables,
+pivots, and the text people read on a terminal (hits, counts, concordances, a report).
 
-Input: plain records (``SearchResult.as_dict()``, report rows, metric rows, facet dicts).
-Output: strings. The CLI prints them and the web app returns them, so an export from the
-page is byte for byte what ``reportsearch ... --format csv`` prints.
+Input: plain records (``SearchResult``, report rows, metric rows, facet dicts). Output:
+strings (bytes for xlsx). The CLI prints them and the web app returns them, so an export
+from the page is byte for byte what ``reportsearch ... --format csv`` prints; the CLI only
+chooses which one to print.
 
 The column lists here are the documented CSV schemas (README, "Output for scripts").
 """
@@ -147,3 +149,138 @@ def _cell(value):
     if value is None or isinstance(value, (int, float, str)):
         return value
     return json.dumps(value, ensure_ascii=False)  # lists and dicts (a section path)
+
+
+# ---- text for people (the CLI prints these; colour is ANSI, only when asked) ----------------
+
+_BOLD, _MATCH, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
+
+
+def count_phrase(number: int, noun: str) -> str:
+    """``4 passages``, ``1 report``."""
+    return f"{number} {noun}{'' if number == 1 else 'es' if noun.endswith('ch') else 's'}"
+
+
+def marked_text(text: str, highlights, color: bool) -> str:
+    """``text`` with its highlights in red (``color``) or between « »."""
+    out, last = [], 0
+    before, after = (_MATCH, _RESET) if color else ("«", "»")
+    for start, end in highlights:
+        out += [text[last:start], before, text[start:end], after]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def facets_text(facets: dict) -> str:
+    """One line per facet: ``city: 盘锦市 3, 遂宁市 1`` (passages)."""
+    lines = []
+    for name, rows in facets.items():
+        none = "(no year)" if name == "year" else "(none)"
+        values = ", ".join(
+            f"{row['value'] if row['value'] is not None else none} {row['count']}" for row in rows
+        )
+        lines.append(f"{name}: {values or '-'}\n")
+    return "".join(lines)
+
+
+def count_text(data: dict) -> str:
+    """The totals of a ``facets`` answer, then its facets."""
+    head = (f"{count_phrase(data['total'], 'passage')} in "
+            f"{count_phrase(data['reports'], 'report')} match {data['query'] or 'everything'}\n")
+    return head + facets_text(data.get("facets") or {})  # fmt: skip
+
+
+def search_text(result, color: bool) -> str:
+    """A search result for a terminal: a heading per hit, its section path and details, the
+    passage with its matches marked (and its context passages), then the facets."""
+    if not result.total:
+        return f"No passage matches {result.query}.\n"
+    unit = "report" if result.group else "passage"
+    shown, available = len(result.hits), (result.reports if result.group else result.total)
+    more = f" (showing {count_phrase(shown, unit)})" if shown < available else ""
+    lines = [f"{count_phrase(result.total, 'passage')} in {count_phrase(result.reports, 'report')} "
+             f"match {result.query}{more}"]  # fmt: skip
+    for hit in result.hits:
+        place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
+                                     hit.district) if p)  # fmt: skip
+        heading = f"{place} · {hit.year or 'no year'} · {hit.title}"
+        lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading) + f"  [{hit.report}]"]
+        details = [" > ".join(hit.section) or "(no section)"]
+        if hit.category:
+            details.append(hit.category)
+        details.append(count_phrase(hit.matches, "match"))
+        if hit.passages is not None:
+            details.append(f"{hit.passages} passages")
+        lines.append("  " + " · ".join(details))
+        context = hit.context or {}
+        lines += ["  │ " + text for text in context.get("before", [])]
+        lines.append(("  > " if context else "  ") + marked_text(hit.snippet, hit.highlights,
+                                                                  color))  # fmt: skip
+        lines += ["  │ " + text for text in context.get("after", [])]
+    text = "\n".join(lines) + "\n"
+    if result.facets:
+        text += "\n" + facets_text(result.facets)
+    return text
+
+
+def kwic_text(data: dict, color: bool) -> str:
+    """Concordance lines, the matches in one column: ``left | match | right  [place year]``."""
+    width = max((text_width(line["left"]) for line in data["lines"]), default=0)
+    out = []
+    for line in data["lines"]:
+        match = f"{_MATCH}{line['match']}{_RESET}" if color else line["match"]
+        place = f"{line['district'] or line['city']} {line['year'] or ''}".strip()
+        left = " " * (width - text_width(line["left"])) + line["left"]
+        out.append(f"{left} | {match} | {line['right']}  [{place}]\n")
+    return "".join(out)
+
+
+REPORT_FIELDS = ("province", "city", "district", "level", "year", "published", "doc_number",
+                 "issuer", "kind", "script", "format", "file")  # fmt: skip
+
+
+def report_text(data: dict, color: bool, outline: bool = True) -> str:
+    """A report (``ReportIndex.report``) for a terminal: title, metadata with where each
+    field was read, the outline, and the passages with their matches marked."""
+    summary = data["report"]
+    title = summary.get("title") or summary["report"]
+    lines = [(f"{_BOLD}{title}{_RESET}" if color else title) + f"  [{summary['report']}]"]
+    sources = summary.get("sources") or {}
+    for name in REPORT_FIELDS:
+        value = summary.get(name)
+        if value not in (None, ""):
+            lines.append(f"  {name}: {value}" + (f"  ({sources[name]})" if name in sources else ""))
+    if outline:
+        lines += ["", "outline:"]
+        lines += ["  " + "  " * entry["depth"] + entry["heading"] for entry in data["outline"]]
+        lines.append("")
+    for passage in data["passages"]:
+        number = passage["passage"].rsplit("#", 1)[-1]
+        lines.append(f"[{number}] " + marked_text(passage["text"], passage["highlights"], color))
+    return "\n".join(lines) + "\n"
+
+
+def index_summary_text(directory, summary) -> str:
+    """What an ``index`` run did, and the copies it indexed once."""
+    verb = "rebuilt" if summary.rebuilt else "updated"
+    text = (f"{verb} {directory}: {summary.reports} reports, {summary.passages} passages "
+            f"({len(summary.added)} added, {len(summary.updated)} updated, "
+            f"{len(summary.removed)} removed, {len(summary.unchanged)} unchanged)\n")  # fmt: skip
+    if summary.duplicates:
+        text += f"indexed once: {len(summary.duplicates)} file(s) are copies of a report:\n"
+        text += "".join(f"  {copy['file']} = {copy['same_as']}\n" for copy in summary.duplicates)
+    return text
+
+
+def skipped_text(errors) -> str:
+    return f"skipped {len(errors)} file(s):\n" + "".join(f"  {error}\n" for error in errors)
+
+
+def copies_text(rows: list[dict]) -> str:
+    """The files ``reports`` lists as copies of an indexed report ("" when there are none)."""
+    copies = [(copy["file"], row["report"]) for row in rows for copy in row.get("duplicates", [])]
+    if not copies:
+        return ""
+    return (f"\n{len(copies)} file(s) not indexed, copies of a report:\n"
+            + "".join(f"  {file} = {report}\n" for file, report in copies))  # fmt: skip
