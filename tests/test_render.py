@@ -56,7 +56,8 @@ def test_people_text_marks_matches_and_counts_in_words():
     assert render.count_phrase(3, "match") == "3 matches"
     assert render.count_phrase(2, "report") == "2 reports"
     assert render.marked_text("推行柔性執法", [(2, 6)], color=False) == "推行«柔性執法»"
-    assert render.marked_text("推行柔性執法", [(2, 6)], color=True) == "推行\x1b[1;31m柔性執法\x1b[0m"
+    red = render.marked_text("推行柔性執法", [(2, 6)], color=True)
+    assert red == "推行\x1b[1;31m柔性執法\x1b[0m"
     data = {"query": "x", "total": 0, "reports": 0, "facets": {"year": [
         {"value": None, "count": 0, "reports": 0}]}}  # fmt: skip
     assert render.count_text(data) == "0 passages in 0 reports match x\nyear: (no year) 0\n"
