@@ -286,11 +286,17 @@ class Engine:
         per indicator they state."""
         out = {}
         ids = [np.flatnonzero(mask) for mask in matches.masks]
+        # Per segment, once for every facet: matching passages per report.
+        per_report = [np.bincount(segment.arrays["report"][local],
+                                  minlength=len(segment.meta["reports"]))
+                      for segment, local in zip(self.segments, ids, strict=True)]  # fmt: skip
         for name in names:
             counts: dict = {}
-            for segment, mask, local in zip(self.segments, matches.masks, ids, strict=True):
+            for s, (segment, mask, local) in enumerate(
+                    zip(self.segments, matches.masks, ids, strict=True)):  # fmt: skip
                 first = self._first_passages(segment)
-                for value, count, reports in _segment_counts(segment, mask, local, name, first):
+                for value, count, reports in _segment_counts(segment, mask, local, name, first,
+                                                             per_report[s]):  # fmt: skip
                     passages, in_reports = counts.get(value, (0, 0))
                     # a report lives in one segment, so report counts add up across them
                     counts[value] = (passages + count, in_reports + reports)
@@ -461,40 +467,40 @@ REPORT_LEVEL = ("province", "city", "district", "year", "level", "kind")
 
 
 def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, name: str,
-                    first: np.ndarray) -> list[tuple]:  # fmt: skip
+                    first: np.ndarray, per_report: np.ndarray) -> list[tuple]:  # fmt: skip
     """(value, passages, reports) triples of facet ``name`` over a segment's matching
-    passages (``mask``, and ``local``, their numbers); ``first``: each local report's first
-    passage, where its report-level values are read."""
+    passages (``mask``, and ``local``, their numbers). ``first``: each local report's first
+    passage, where its report-level values are read; ``per_report``: matching passages per
+    local report."""
     arrays = segment.arrays
-    report_count = len(segment.meta["reports"])
-    if name == "metric":
-        chosen = mask[arrays["metric_passage"]]
-        codes = arrays["metric_code"][chosen]
-        reports = arrays["report"][arrays["metric_passage"][chosen]]
-        label = segment.values("metric").__getitem__
-    else:
-        codes = arrays[name][local].astype(np.int64)
-        reports = arrays["report"][local]
-        if name == "year":
-            label = lambda year: year or None  # noqa: E731
-        else:
-            values = segment.values(name)
-            label = lambda code: values[code] or None  # noqa: E731
-    if not len(codes):
-        return []
-    counts = np.bincount(codes)
+    if name == "year":
+        label = lambda year: year or None  # noqa: E731
+    elif name != "metric":
+        values = segment.values(name)
+        label = lambda code: values[code] or None  # noqa: E731
     if name in REPORT_LEVEL:
-        # Each report has one value: count the matching reports by their value.
-        present = np.flatnonzero(np.bincount(reports, minlength=report_count))
-        per_value = np.bincount(arrays[name][first[present]].astype(np.int64),
-                                minlength=len(counts))  # fmt: skip
+        # Each report has one value: count by report, not by passage (a report has dozens).
+        value_of_report = arrays[name][first].astype(np.int64)
+        passages = np.bincount(value_of_report, weights=per_report).astype(np.int64)
+        reports = np.bincount(value_of_report[per_report > 0], minlength=len(passages))
     else:
+        if name == "metric":
+            chosen = mask[arrays["metric_passage"]]
+            codes = arrays["metric_code"][chosen].astype(np.int64)
+            owners = arrays["report"][arrays["metric_passage"][chosen]]
+            label = segment.values("metric").__getitem__
+        else:
+            codes = arrays[name][local].astype(np.int64)
+            owners = arrays["report"][local]
+        if not len(codes):
+            return []
+        passages = np.bincount(codes)
         # A report has passages under several values: mark (value, report) pairs.
-        pairs = np.zeros((len(counts), report_count), dtype=bool)
-        pairs[codes, reports] = True
-        per_value = pairs.sum(axis=1)
-    found = np.flatnonzero(counts)
-    return [(label(int(c)), int(counts[c]), int(per_value[c])) for c in found.tolist()]
+        pairs = np.zeros((len(passages), len(per_report)), dtype=bool)
+        pairs[codes, owners] = True
+        reports = pairs.sum(axis=1)
+    found = np.flatnonzero(passages)
+    return [(label(int(c)), int(passages[c]), int(reports[c])) for c in found.tolist()]
 
 
 def _lexsorted(keys: list[np.ndarray], idx: np.ndarray) -> np.ndarray:
