@@ -16,13 +16,11 @@ table-based page, a div page with a sidebar of links, a page with the report spl
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 from indexer.formats.html import html_to_text
 
-RESULTS = Path(__file__).with_name("results")
+from .results_file import print_table, save
 
 TITLE = "某市人民政府关于2023年度法治政府建设情况的报告"
 REPORT = [
@@ -141,15 +139,12 @@ def main() -> None:
             "leak": round(leaked / (len(FURNITURE) * len(LAYOUTS)), 3),
             "ms_per_page": round(seconds * 1000, 1),
         })  # fmt: skip
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "html-extractors.json").write_text(json.dumps(rows, indent=2) + "\n")
+    save("html-extractors", rows)
     print(f"{len(LAYOUTS)} layouts, {len(REPORT)} report paragraphs and "
           f"{len(FURNITURE)} furniture strings each")  # fmt: skip
-    print("| extractor | paragraphs kept | furniture leaked | ms/page |\n|---|---:|---:|---:|")
-    for row in rows:
-        print(f"| {row['extractor']} | {row['recall']:.0%} | {row['leak']:.0%} | "
-              f"{row['ms_per_page']} |")  # fmt: skip
-
+    print_table(["extractor", "paragraphs kept", "furniture leaked", "ms/page"],
+                [[r["extractor"], f"{r['recall']:.0%}", f"{r['leak']:.0%}", r["ms_per_page"]]
+                 for r in rows])  # fmt: skip
 
 if __name__ == "__main__":
     main()

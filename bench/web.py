@@ -27,8 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .peers import MIX
-
-RESULTS = Path(__file__).with_name("results")
+from .results_file import print_table, save
 
 
 def free_port() -> int:
@@ -135,15 +134,12 @@ def main(argv=None) -> None:
     result = {"label": args.label, "index": str(args.index), "rounds": args.rounds,
               "first_page_ms": round(first_page * 1000, 1), "server_rss_mb": round(memory),
               "pages": rows}  # fmt: skip
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"web-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
+    save(f"web-{args.label}", result)
     print(f"{args.label}: first page after start {result['first_page_ms']} ms, "
           f"server RSS {result['server_rss_mb']} MB")  # fmt: skip
-    print("| page | requests | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|")
-    for row in rows:
-        print(f"| {row['page']} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | "
-              f"{row['max_ms']} |")  # fmt: skip
-
+    print_table(["page", "requests", "p50 ms", "p95 ms", "max ms"],
+                [[r["page"], r["requests"], r["p50_ms"], r["p95_ms"], r["max_ms"]]
+                 for r in rows])  # fmt: skip
 
 if __name__ == "__main__":
     main()
