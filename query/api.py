@@ -120,7 +120,7 @@ class ReportIndex:
         self._opened = self.store.open()
         self._engine = Engine(self._opened.segments, self._opened.live)
         self._record = Record(self._opened.searcher)
-        self._reports_by_year: Counter | None = None
+        self._all_reports: dict[str, list] | None = None
 
     def close(self) -> None:
         self._opened.close()
@@ -300,15 +300,7 @@ class ReportIndex:
         """
         query_text, _, matches = self._match(query, filters, words)
         found = self._engine.report_columns(matches)
-        if self._reports_by_year is None:  # the same for every query on this open index
-            everything = self._engine.report_columns(self._engine.match(None))
-            self._reports_by_year = Counter(year for year in everything["year"] if year)
-        hits_by_year = Counter(year for year in found["year"] if year)
-        years = [
-            {"year": year, "reports": hits_by_year[year], "all_reports": total,
-             "share": round(hits_by_year[year] / total, 4)}
-            for year, total in sorted(self._reports_by_year.items())
-        ]  # fmt: skip
+        years = _cell_rows(found, self._every_report(), ("year",))
         places: dict[tuple[str, str], dict] = {}
         for province, city, year, passages in zip(found["province"], found["city"],
                                                   found["year"], found["passages"],
@@ -368,21 +360,16 @@ class ReportIndex:
                     for name, (low, high, count) in spans.items()]  # fmt: skip
             rows.sort(key=lambda row: (row["first_year"], pinyin_key(row[place])))
             return {"query": query_text, "by": [place], "rows": rows}
-        everything = self._engine.report_columns(self._engine.match(None))
         by = (*places, "year")
-
-        def cells(columns):
-            keys = zip(*(columns[name] for name in by), strict=True)
-            return Counter(key for key in keys if all(key))  # no year or no place: no cell
-
-        hits, totals = cells(found), cells(everything)
-        rows = []
-        for key in sorted(totals, key=lambda key: (*map(pinyin_key, key[:-1]), key[-1])):
-            row = dict(zip(by, key, strict=True))
-            row.update(reports=hits[key], all_reports=totals[key],
-                       share=round(hits[key] / totals[key], 4))
-            rows.append(row)
+        rows = _cell_rows(found, self._every_report(), by)
         return {"query": query_text, "by": list(by), "rows": rows}
+
+    def _every_report(self) -> dict[str, list]:
+        """``report_columns`` of every live report: the same for every query on this open
+        index, so computed once."""
+        if self._all_reports is None:
+            self._all_reports = self._engine.report_columns(self._engine.match(None))
+        return self._all_reports
 
     # ---- one report ------------------------------------------------------------------
 
@@ -488,6 +475,24 @@ def _metric_row(stored: dict, fact: dict) -> dict:
         "quote": fact["quote"],
         "start": fact["start"],
     }
+
+
+def _cell_rows(found: dict, everything: dict, by: tuple[str, ...]) -> list[dict]:
+    """Per cell of ``by`` (places, then year) that has reports: the reports ``found`` in it,
+    all of its reports, and the share; places in pinyin order, then years."""
+
+    def cells(columns):
+        keys = zip(*(columns[name] for name in by), strict=True)
+        return Counter(key for key in keys if all(key))  # no year or no place: no cell
+
+    hits, totals = cells(found), cells(everything)
+    rows = []
+    for key in sorted(totals, key=lambda key: (*map(pinyin_key, key[:-1]), key[-1])):
+        row = dict(zip(by, key, strict=True))
+        row.update(reports=hits[key], all_reports=totals[key],
+                   share=round(hits[key] / totals[key], 4))  # fmt: skip
+        rows.append(row)
+    return rows
 
 
 def _highlighted(tree, words: bool) -> list[str]:

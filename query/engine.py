@@ -75,6 +75,9 @@ class Matches:
 
     masks: list[np.ndarray]
     words: bool = False
+    # per segment, matching passages per local report: counted once (Engine.per_report),
+    # then shared by the report count, facets and the report columns
+    per_report: list[np.ndarray] | None = None
 
     @property
     def total(self) -> int:
@@ -220,13 +223,19 @@ class Engine:
 
     # ---- counting -----------------------------------------------------------------------
 
+    def per_report(self, matches: Matches) -> list[np.ndarray]:
+        """Per segment, how many matching passages each local report has (kept on
+        ``matches``, so a search counts them once for totals, facets and columns)."""
+        if matches.per_report is None:
+            matches.per_report = [
+                np.bincount(segment.arrays["report"][mask], minlength=len(segment.meta["reports"]))
+                for segment, mask in zip(self.segments, matches.masks, strict=True)
+            ]
+        return matches.per_report
+
     def report_count(self, matches: Matches) -> int:
         """How many reports have a matching passage (a report lives in one segment)."""
-        count = 0
-        for segment, mask in zip(self.segments, matches.masks, strict=True):
-            reports = segment.arrays["report"][mask]
-            count += int(np.count_nonzero(np.bincount(reports))) if len(reports) else 0
-        return count
+        return sum(int(np.count_nonzero(counts)) for counts in self.per_report(matches))
 
     def report_columns(self, matches: Matches) -> dict[str, list]:
         """The reports with a matching passage, as columns of equal length: ``report`` (id),
@@ -234,9 +243,7 @@ class Engine:
         ``passages`` (how many of its passages match); in index order, not sorted."""
         names = ("province", "city", "district", "level")
         columns: dict[str, list] = {key: [] for key in ("report", *names, "year", "passages")}
-        for segment, mask in zip(self.segments, matches.masks, strict=True):
-            codes = segment.arrays["report"]
-            counts = np.bincount(codes[mask], minlength=len(segment.meta["reports"]))
+        for segment, counts in zip(self.segments, self.per_report(matches), strict=True):
             present = np.flatnonzero(counts)
             if not len(present):
                 continue
@@ -286,10 +293,7 @@ class Engine:
         per indicator they state."""
         out = {}
         ids = [np.flatnonzero(mask) for mask in matches.masks]
-        # Per segment, once for every facet: matching passages per report.
-        per_report = [np.bincount(segment.arrays["report"][local],
-                                  minlength=len(segment.meta["reports"]))
-                      for segment, local in zip(self.segments, ids, strict=True)]  # fmt: skip
+        per_report = self.per_report(matches)
         for name in names:
             counts: dict = {}
             for s, (segment, mask, local) in enumerate(
