@@ -195,8 +195,9 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
     if paths:
         sources = list(paths)
     else:
-        sources = store.sources() or [DEFAULT_SOURCE]
-        if store.exists() and store.sources():
+        remembered = store.sources()
+        sources = remembered or [DEFAULT_SOURCE]
+        if remembered:
             click.echo(f"reportsearch: updating from {', '.join(sources)}", err=True)
     summary = _build(store, sources, rebuild, wait, jobs, force)
     if fmt == "text":
@@ -362,9 +363,8 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str)
     elif mode == "files":
         result = opened.search(query, **{**options, "group": "report", "limit": 0, "offset": 0,
                                          "facets": (), "context": 0})  # fmt: skip
-        files = {row["report"]: row["file"] for row in opened.reports()}
-        rows = [{"report": hit.report, "file": files.get(hit.report, "")} for hit in
-                sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
+        rows = [{"report": hit.report, "file": hit.file}
+                for hit in sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
         if fmt == "text":
             for row in rows:
                 click.echo(row["file"])
@@ -402,12 +402,19 @@ def _hint_nothing_found(opened, query: str, options: dict) -> None:
                    "add --words to see them", err=True)  # fmt: skip
 
 
+COUNT_COLUMNS = ("query", "total", "reports")
+
+
+def _count_row(data: dict) -> dict:
+    """The -c row of one query (a malformed one has no totals)."""
+    return {name: data.get(name, "") for name in COUNT_COLUMNS}
+
+
 def _print_count(data: dict, fmt: str) -> None:
     if fmt == "json":
         click.echo(render.to_json(data))
     elif fmt in ("csv", "jsonl"):
-        row = {"query": data["query"], "total": data["total"], "reports": data["reports"]}
-        _emit([row], fmt, columns=("query", "total", "reports"))
+        _emit([_count_row(data)], fmt, columns=COUNT_COLUMNS)
     else:
         click.echo(render.count_text(data), nl=False)
 
@@ -463,9 +470,7 @@ def _search_batch(opened, lines, options, fmt, color, mode):
             _print_search(result, fmt, color)
             click.echo()
     if mode == "count" and fmt == "csv":
-        rows = [{"query": o["query"], "total": o.get("total", ""), "reports": o.get("reports", "")}
-                for o in objects]  # fmt: skip
-        _emit(rows, "csv", columns=("query", "total", "reports"))
+        _emit([_count_row(o) for o in objects], "csv", columns=COUNT_COLUMNS)
     elif fmt == "json" and mode in ("hits", "count"):
         click.echo(render.to_json(objects))
     elif fmt == "csv" and mode == "hits":

@@ -61,6 +61,7 @@ class Hit:
     passage: str
     level: str = ""
     kind: str = ""
+    file: str = ""  # the report's file, as it was indexed
     passages: int | None = None  # with group="report": matching passages in the report
     # with context=N: the N passages before and after, as the report prints them
     context: dict | None = None
@@ -225,6 +226,7 @@ class ReportIndex:
             passage=stored["id"],
             level=stored.get("level", ""),
             kind=stored.get("kind", ""),
+            file=stored.get("file", ""),
         )
 
     def _around(self, report_id: str, uid: int, n: int) -> dict:
