@@ -223,6 +223,8 @@ def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=Non
 
 def _print_index_summary(store, summary):
     click.echo(render.index_summary_text(store.directory, summary), nl=False)
+    for warning in summary.warnings:
+        click.echo(f"reportsearch: warning: {warning}", err=True)
     if summary.skipped:
         click.echo(render.skipped_text(summary.skipped), nl=False, err=True)
 
@@ -239,6 +241,8 @@ def _ensure_index(store: IndexStore) -> None:
         err=True,
     )
     summary = _build(store, [DEFAULT_SOURCE], rebuild=False)
+    for warning in summary.warnings:
+        click.echo(f"reportsearch: warning: {warning}", err=True)
     for error in summary.skipped:
         click.echo(f"reportsearch: skipped {error}", err=True)
 
@@ -269,6 +273,8 @@ def reports(store: IndexStore, paths, fmt):
                 click.echo(f"reportsearch: skipped {item}", err=True)
             else:
                 rows.append(item.summary())
+                for warning in item.warnings:
+                    click.echo(f"reportsearch: warning: {item.file}: {warning}", err=True)
     else:
         _ensure_index(store)
         with open_index(store.directory) as opened:

@@ -6,10 +6,16 @@ that matched), every line carrying its span in the search form so later stages c
 back to the original text.
 
 What counts as boilerplate is data, not code: ``data/boilerplate.tsv`` holds one
-``category<TAB>regex`` per line, matched against each whole line's search form. Because
+``category<TAB>regex`` per line, matched against each WHOLE line's search form
+(``re.fullmatch``: a pattern can never take part of a line, or a whole report saved without
+line breaks). Because
 matching happens after normalization, one pattern covers Simplified, Traditional and
 full-width variants of the same furniture. Removed lines are kept on the record, so that
 what cleaning took is countable and can be checked (``CleanedText.removed_counts``).
+
+Cleaning may take at most ``MAX_REMOVED_SHARE`` of a report's characters. A report that
+would lose more is not boilerplate gone wrong in the report but patterns gone wrong for it:
+it keeps every line, and ``CleanedText.capped`` says so (the indexer warns).
 """
 
 from __future__ import annotations
@@ -37,10 +43,16 @@ class RemovedLine:
     category: str
 
 
+# More than this share of a report's characters looking like furniture means the patterns
+# are wrong for this report (real pages lose 5-20% to furniture), so cleaning keeps it all.
+MAX_REMOVED_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class CleanedText:
     kept: list[Line]
     removed: list[RemovedLine] = field(default_factory=list)
+    capped: bool = False  # True: patterns would have removed too much, so nothing was
 
     @property
     def removed_counts(self) -> Counter:
@@ -83,18 +95,22 @@ def split_lines(search_text: str) -> list[Line]:
 def boilerplate_category(text: str, patterns=None) -> str | None:
     """The category of the first pattern matching this line, or None for content."""
     for category, regex in patterns if patterns is not None else default_patterns():
-        if regex.search(text):
+        if regex.fullmatch(text):
             return category
     return None
 
 
 def clean_lines(search_text: str, patterns=None) -> CleanedText:
     """Split a report's search form into content lines and removed boilerplate lines."""
+    lines = split_lines(search_text)
     kept, removed = [], []
-    for line in split_lines(search_text):
+    for line in lines:
         category = boilerplate_category(line.text, patterns)
         if category is None:
             kept.append(line)
         else:
             removed.append(RemovedLine(line, category))
+    removed_characters = sum(len(item.line.text) for item in removed)
+    if removed_characters > MAX_REMOVED_SHARE * sum(len(line.text) for line in lines):
+        return CleanedText(lines, [], capped=True)
     return CleanedText(kept, removed)

@@ -7,6 +7,8 @@ CLI uses for it. Anything that is not a ``ReportSearchError`` is a bug.
 
 from __future__ import annotations
 
+import os
+
 
 class ReportSearchError(Exception):
     """Base class: a problem the user can act on. ``str(error)`` is one line."""
@@ -14,13 +16,25 @@ class ReportSearchError(Exception):
     exit_code = 2
 
 
+def shown_path(path) -> str:
+    """A file name as text that can always be printed and stored: bytes that are not UTF-8
+    (a GBK name from a zip made on Windows) are shown as escapes (``\\xb1``), the same way
+    every time, so report ids made from them are stable."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 class ReadError(ReportSearchError):
     """A report file could not be read or decoded. Other files go on."""
 
-    def __init__(self, path: str, reason: str):
-        self.path = str(path)
+    def __init__(self, path, reason: str):
+        self.path = shown_path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class ReadWarning(ReadError):
+    """A report that was indexed, but not all of it as it was (bad bytes replaced, cleaning
+    capped, …): said once, in one line, and kept on the report's reading decision."""
 
 
 class SidecarError(ReadError):
@@ -37,6 +51,15 @@ class IndexMissingError(ReportSearchError):
 
 class IndexVersionError(ReportSearchError):
     """The index was written by another format version of reportsearch."""
+
+
+class IndexDamagedError(IndexVersionError):
+    """Index files are missing, truncated or garbled; the message names the damage and the
+    rebuild command (a rebuild never reads the damaged index)."""
+
+
+class IndexWriteError(ReportSearchError):
+    """The index folder cannot be written (read-only, full disk); the old index answers."""
 
 
 class IndexLockedError(ReportSearchError):

@@ -8,14 +8,17 @@ metrics. Nothing here writes anywhere; ``store.py`` is the only module that does
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cleaning import clean_lines
-from .errors import ReadError
+from .errors import ReadError, shown_path
 from .formats.text import DecodedText
 from .metadata import (
     ReportMetadata,
@@ -42,6 +45,9 @@ class Report:
     passages: list[Passage]
     removed: Counter = field(default_factory=Counter)
     sources: dict = field(default_factory=dict)  # metadata field -> where it was read
+    # What was not indexed exactly as it was in the file (bad bytes, cleaning capped), one
+    # line each; the indexer prints them and ``reports`` keeps them.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def original(self) -> str:
@@ -70,11 +76,12 @@ class Report:
             "removed_lines": dict(sorted(self.removed.items())),
             "year_source": self.sources.get("year", ""),
             "sources": self.sources,
+            "warnings": self.warnings,
         }
 
 
 def report_id_for(path: Path) -> str:
-    return path.stem
+    return shown_path(path.stem)
 
 
 def ingest_bytes(
@@ -91,8 +98,14 @@ def ingest_bytes(
 def ingest_text(
     decoded: DecodedText, file: str, report_id: str, overrides: dict, content_hash: str
 ) -> Report:
+    if not decoded.text.strip():  # str.strip knows U+3000 and the other wide spaces
+        raise ReadError(file, "no text in it (only white space or a byte-order mark)")
     normalized = normalize_with_offsets(decoded.text)
     cleaned = clean_lines(normalized.text)
+    warnings = list(decoded.warnings)
+    if cleaned.capped:
+        warnings.append("kept all of it: the page-furniture patterns would have removed more "
+                        "than half of its text")  # fmt: skip
     metadata, title_lines, sources = extract_metadata(decoded.text, normalized, cleaned,
                                                       hints=decoded.hints)  # fmt: skip
     metadata = apply_overrides(metadata, overrides)
@@ -101,6 +114,8 @@ def ingest_text(
     headings, passages = split_sections(
         report_id, cleaned.kept, normalized, decoded.text, title_lines
     )
+    if not passages:
+        raise ReadError(file, "no report text in it (nothing but headings and page furniture)")
     passages = [replace(p, facts=tuple(extract_facts(p.original, p.start))) for p in passages]
     return Report(
         id=report_id,
@@ -112,6 +127,7 @@ def ingest_text(
         passages=passages,
         removed=cleaned.removed_counts,
         sources=dict(sorted(sources.items())),
+        warnings=warnings,
     )
 
 
@@ -122,9 +138,9 @@ def ingest_file(path: str | Path, report_id: str | None = None) -> Report:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ReadError(str(path), error.strerror or str(error)) from None
+        raise ReadError(path, error.strerror or str(error)) from None
     overrides = read_sidecar(sidecar_path(path))
-    return ingest_bytes(data, str(path), report_id or report_id_for(path), overrides)
+    return ingest_bytes(data, shown_path(path), report_id or report_id_for(path), overrides)
 
 
 def file_fingerprint(path: Path) -> str:
@@ -132,7 +148,7 @@ def file_fingerprint(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ReadError(str(path), error.strerror or str(error)) from None
+        raise ReadError(path, error.strerror or str(error)) from None
     return _hash(data, read_sidecar(sidecar_path(path)))
 
 
@@ -145,27 +161,26 @@ def _hash(data: bytes, overrides: dict | None) -> str:
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[ReadError]]:
     """(file, report id) of the reports under ``paths``: files as given, folders walked in
-    sorted order. Hidden files and sidecars are not reports. Paths that do not exist are
-    errors, and so is a second file with the same report id as an earlier one.
+    sorted order. Hidden files and sidecars are not reports. Everything that cannot be a
+    report gets a ReadError with the reason, never silence: paths that do not exist,
+    dangling symbolic links, link loops, folders that cannot be read, FIFOs and devices, and a
+    second file with the same report id as an earlier one.
 
     A report's id is its file name without the suffix (``seeds/x.txt`` -> ``x``), with the
     sub-folder it is in under a folder given (``a/index.html`` -> ``a/index``, so that
     ``b/index.txt`` is another report); two files that differ only by suffix keep it
-    (``x.pdf``, ``x.docx``)."""
+    (``x.pdf``, ``x.docx``). Names that are not UTF-8 are escaped (``shown_path``)."""
     found: list[tuple[Path, Path | None]] = []
     errors: list[ReadError] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in relative):
-                    if not is_sidecar(child):
-                        found.append((child, path))
-        elif path.is_file():
+        kind = _kind_of(path)
+        if kind == "folder":
+            _walk(path, found, errors)
+        elif kind == "file":
             found.append((path, None))
         else:
-            errors.append(ReadError(str(path), "no such file or folder"))
+            errors.append(ReadError(path, kind))
     roots: dict[Path, Path | None] = {}
     for path, root in found:
         roots.setdefault(path, root)  # a file met twice keeps the first way it was met
@@ -175,15 +190,71 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]],
     for path, root in found:
         name = path.name if stems[(path.parent, path.stem)] > 1 else path.stem
         folder = path.parent.relative_to(root).as_posix() if root else "."
-        report_id = name if folder == "." else f"{folder}/{name}"
+        report_id = shown_path(name if folder == "." else f"{folder}/{name}")
         if report_id in files:
             if files[report_id] != path:
-                errors.append(
-                    ReadError(str(path), f"same report id {report_id!r} as {files[report_id]}")
-                )
+                first = shown_path(files[report_id])
+                errors.append(ReadError(path, f"same report id {report_id!r} as {first}"))
         else:
             files[report_id] = path
     return [(path, report_id) for report_id, path in files.items()], errors
+
+
+def _kind_of(path: Path) -> str:
+    """"file", "folder", or why ``path`` cannot be a report (following symbolic links)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if path.is_symlink():
+            if error.errno == errno.ELOOP:
+                return "symbolic link loop"
+            return f"dangling symbolic link (to {shown_path(os.readlink(path))})"
+        if error.errno == errno.ENOENT:
+            return "no such file or folder"
+        return f"cannot read: {error.strerror or error}"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({what})"
+
+
+def _walk(root: Path, found: list, errors: list) -> None:
+    """Every report file under the folder ``root``, in sorted path order, into ``found`` as
+    (file, root); problems into ``errors``. Iterative (a folder 1,000 deep is no deeper
+    than the stack), and each folder is entered once, so a link back up is a loop."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[Iterator[Path]] = []
+
+    def enter(folder: Path) -> None:
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                errors.append(ReadError(folder, "symbolic link loop (a folder met before)"))
+                return
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        except OSError as error:
+            errors.append(ReadError(folder, f"cannot read folder: {error.strerror or error}"))
+            return
+        stack.append(iter([folder / name for name in names]))
+
+    enter(root)
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        kind = _kind_of(child)
+        if kind == "folder":
+            enter(child)
+        elif kind == "file":
+            if not is_sidecar(child):
+                found.append((child, root))
+        else:
+            errors.append(ReadError(child, kind))
 
 
 def ingest_paths(paths: Iterable[str | Path]) -> Iterator[Report | ReadError]:

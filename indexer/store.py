@@ -56,6 +56,8 @@ from .errors import (
     IndexShrinkError,
     IndexVersionError,
     ReadError,
+    ReadWarning,
+    shown_path,
 )
 from .normalizing import normalize_for_search
 from .pipeline import Report, discover_files, file_fingerprint, ingest_file
@@ -91,6 +93,8 @@ class IndexSummary:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[ReadError] = field(default_factory=list)
+    # reports indexed, but not exactly as their file was (bad bytes replaced, cleaning capped)
+    warnings: list[ReadWarning] = field(default_factory=list)
     # files not indexed because they hold the same bytes or text as an indexed report
     duplicates: list[dict] = field(default_factory=list)  # {"file", "report", "same_as"}
     reports: int = 0  # in the index after the update
@@ -104,6 +108,7 @@ class IndexSummary:
             "removed": self.removed,
             "unchanged": len(self.unchanged),
             "skipped": [{"file": e.path, "reason": e.reason} for e in self.skipped],
+            "warnings": [{"file": w.path, "reason": w.reason} for w in self.warnings],
             "duplicates": self.duplicates,
             "reports": self.reports,
             "passages": self.passages,
@@ -312,6 +317,8 @@ class IndexStore:
                                        documents[0]["content_hash"]))  # fmt: skip
                         continue
                     texts[text_hash] = report_id
+                    warnings = documents[0]["summary"]["warnings"]
+                    summary.warnings.extend(ReadWarning(path, text) for text in warnings)
                     if report_id in known_duplicates:
                         writer.delete_by_term("report", report_id)
                     if report_id in known:
@@ -325,19 +332,18 @@ class IndexStore:
                     for document in documents:
                         writer.add_document(**document)
                 if progress:
-                    progress(done, len(todo), str(path))
+                    progress(done, len(todo), shown_path(path))
             for path, report_id, same_as, content_hash in copies:
                 # A copy is indexed once: as a record of the file, not as a report.
                 writer.delete_by_term("report", report_id)
                 if report_id in known:
                     segments.delete(report_id)
                     summary.removed.append(report_id)
+                copy = {"file": shown_path(path), "report": report_id, "same_as": same_as}
                 writer.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
-                                    report=report_id, file=str(path), content_hash=content_hash,
-                                    summary={"report": report_id, "file": str(path),
-                                             "same_as": same_as})  # fmt: skip
-                summary.duplicates.append({"file": str(path), "report": report_id,
-                                           "same_as": same_as})  # fmt: skip
+                                    report=report_id, file=copy["file"],
+                                    content_hash=content_hash, summary=copy)  # fmt: skip
+                summary.duplicates.append(copy)
             for report_id, (_, file, _) in sorted(known.items()):
                 if report_id not in present and not Path(file).exists():
                     writer.delete_by_term("report", report_id)

@@ -69,8 +69,7 @@ def test_decision_is_recorded():
         (b"", "empty file"),
         (b"  \n\n ", "empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01" * 20, "binary file"),
-        ("法治政府建设报告".encode() * 30 + "法".encode()[:2], "truncated"),
-        ("法治政府建设报告,依法行政".encode("gbk") * 30 + "法".encode("gbk")[:1], "truncated"),
+        ("Résumé de l'année: très bien.\n".encode("latin-1") * 30, "no encoding reads it"),
     ],
 )
 def test_bad_bytes_give_one_line_errors(data, reason):
@@ -82,10 +81,25 @@ def test_bad_bytes_give_one_line_errors(data, reason):
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    "data, codec",
+    [
+        ("法治政府建设报告".encode() * 30 + "法".encode()[:2], "utf-8"),
+        ("法治政府建设报告,依法行政".encode("gbk") * 30 + "法".encode("gbk")[:1], "gb18030"),
+    ],
+)
+def test_a_truncated_last_character_is_read_and_said(data, codec):
+    decoded = decode_bytes(data, "reports/cut.txt")
+    assert decoded.encoding == codec
+    assert decoded.text.startswith("法治政府建设报告")
+    assert decoded.text.endswith("\ufffd")
+    assert len(decoded.warnings) == 1 and "truncated" in decoded.warnings[0]
+
+
 def test_bad_files_do_not_stop_the_others(tmp_path):
     (tmp_path / "a_empty.txt").write_bytes(b"")
     (tmp_path / "b_binary.bin").write_bytes(bytes(range(256)) * 4)
-    (tmp_path / "c_truncated.txt").write_bytes("依法行政".encode("gbk") * 40 + b"\xb7")
+    (tmp_path / "c_spaces.txt").write_text("\u3000\u3000\n\u3000", encoding="utf-8")
     good = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_bytes()
     (tmp_path / "d_good.txt").write_bytes(good)
     results = list(ingest_paths([tmp_path]))
@@ -94,7 +108,7 @@ def test_bad_files_do_not_stop_the_others(tmp_path):
     assert sorted(e.path.rsplit("/", 1)[1] for e in errors) == [
         "a_empty.txt",
         "b_binary.bin",
-        "c_truncated.txt",
+        "c_spaces.txt",
     ]
     assert [r.id for r in reports] == ["d_good"]
     assert reports[0].metadata.city == "遂宁市"
