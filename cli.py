@@ -39,7 +39,8 @@ class ReportSearchGroup(click.Group):
             click.echo(f"reportsearch: error: {error}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("reportsearch: interrupted; the index is as it was before", err=True)
+            # An interrupted ``index`` raises UpdateInterrupted, which says what was committed.
+            click.echo("reportsearch: interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(FOUND)
@@ -223,6 +224,8 @@ def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=Non
 
 def _print_index_summary(store, summary):
     click.echo(render.index_summary_text(store.directory, summary), nl=False)
+    for note in store.notes:
+        click.echo(f"reportsearch: {note}", err=True)
     for warning in summary.warnings:
         click.echo(f"reportsearch: warning: {warning}", err=True)
     if summary.skipped:

@@ -83,3 +83,18 @@ class ReportNotFoundError(ReportSearchError):
 class IndexShrinkError(ReportSearchError):
     """An update or rebuild that would drop most of the index (a wrong folder, a typo):
     refused unless forced, and nothing is changed."""
+
+
+class UpdateInterrupted(ReportSearchError):
+    """Ctrl-C during ``index``: says whether the update had been committed, which is the
+    truth a user needs (it may have been, an instant before)."""
+
+    exit_code = 130
+
+    def __init__(self, committed: bool):
+        self.committed = committed
+        super().__init__(
+            "interrupted after the update was committed: the index has the changes"
+            if committed
+            else "interrupted before the update was committed: the index is as it was before"
+        )

@@ -25,7 +25,8 @@ from functools import lru_cache
 
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-FORMAT_VERSION = 9  # 9: pinyin readings dropped from search forms; metadata sources
+# 10: checksums of every index file; 9: pinyin readings dropped from search forms.
+FORMAT_VERSION = 10
 
 # Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
 PASSAGE, REPORT, DUPLICATE = "p", "r", "d"

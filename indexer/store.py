@@ -33,12 +33,15 @@ reading report files again).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
 import re
+import secrets
 import shutil
-import tempfile
+import signal
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -47,16 +50,20 @@ from pathlib import Path
 
 import filelock
 import numpy as np
+import xxhash
 from whoosh import index as whoosh_index
 from whoosh import writing
 
 from .errors import (
+    IndexDamagedError,
     IndexLockedError,
     IndexMissingError,
     IndexShrinkError,
     IndexVersionError,
+    IndexWriteError,
     ReadError,
     ReadWarning,
+    UpdateInterrupted,
     shown_path,
 )
 from .normalizing import normalize_for_search
@@ -150,18 +157,27 @@ class IndexStore:
 
     def __init__(self, directory: str | Path | None = None):
         self.directory = Path(directory) if directory is not None else default_index_dir()
+        self.notes: list[str] = []  # what the last update did beyond its summary (a lock broken)
 
     # ---- reading ------------------------------------------------------------------------
 
     def _pointer(self) -> dict | None:
+        """CURRENT: {"format", "generation"}; None when there is no index here."""
         try:
-            return json.loads((self.directory / "CURRENT").read_text("utf-8"))
+            pointer = json.loads((self.directory / "CURRENT").read_text("utf-8"))
+            if not isinstance(pointer, dict):
+                raise ValueError("not a JSON object")
+            if pointer.get("format") == FORMAT_VERSION and not re.fullmatch(
+                r"gen-\d{6}", str(pointer.get("generation"))
+            ):
+                raise ValueError(f"no generation in it: {pointer.get('generation')!r}")
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:
-            raise IndexVersionError(
-                f"{self.directory}: unreadable index pointer ({error}); {REBUILD_HINT}"
+            raise IndexDamagedError(
+                f"index at {self.directory} is damaged (CURRENT: {error}); {REBUILD_HINT}"
             ) from None
+        return pointer
 
     def exists(self) -> bool:
         return self._pointer() is not None
@@ -183,7 +199,10 @@ class IndexStore:
                 f"index at {self.directory} has format {pointer.get('format')}, this "
                 f"reportsearch reads format {FORMAT_VERSION}; {REBUILD_HINT}"
             )
-        return self.directory / pointer["generation"]
+        generation_dir = self.directory / pointer["generation"]
+        if not generation_dir.is_dir():
+            raise _damaged(generation_dir, f"CURRENT names {pointer['generation']}, which is gone")
+        return generation_dir
 
     def _whoosh(self, generation_dir: Path) -> whoosh_index.Index:
         try:
@@ -204,14 +223,10 @@ class IndexStore:
             commit = searcher.reader().generation()
             if commit is None:  # an index with no Whoosh segment yet
                 commit = ix.latest_generation()
+            _check_whoosh(generation_dir, commit, searcher)
             manifest = _read_manifest(generation_dir, commit)
-            segments = [
-                _load_segment(generation_dir, entry["name"]) for entry in manifest["segments"]
-            ]
-            live = [
-                np.load(generation_dir / entry["live"]) if entry.get("live") else None
-                for entry in manifest["segments"]
-            ]
+            segments = [_load_segment(generation_dir, entry) for entry in manifest["segments"]]
+            live = [_load_live(generation_dir, entry) for entry in manifest["segments"]]
         except BaseException:
             searcher.close()
             raise
@@ -221,14 +236,30 @@ class IndexStore:
     # ---- writing ------------------------------------------------------------------------
 
     def _lock(self, wait: float) -> filelock.FileLock:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(str(self.directory / "write.lock"))
+        """The write lock (an flock on ``write.lock``; the kernel releases it when the
+        holder dies). ``write.lock.owner`` names the writer: if it is dead and the lock is
+        still held, its reader processes outlived it, and the lock is broken (they are
+        ended) with a message on stderr."""
+        path = self.directory / "write.lock"
+        lock = filelock.FileLock(str(path))
         try:
-            lock.acquire(timeout=wait)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                self.notes.extend(_break_stale_lock(path))
+                lock.acquire(timeout=wait)
+            (self.directory / "write.lock.owner").write_text(
+                json.dumps({"pid": os.getpid(), "host": socket.gethostname()}), "utf-8"
+            )
         except filelock.Timeout:
             raise IndexLockedError(
                 f"another reportsearch process is writing {self.directory}; "
                 f"waited {wait:g}s (try again when it is done)"
+            ) from None
+        except OSError as error:
+            raise IndexWriteError(
+                f"cannot write the index at {self.directory}: {error.strerror or error}"
             ) from None
         return lock
 
@@ -248,10 +279,19 @@ class IndexStore:
         An update or rebuild that would leave fewer than half the reports the index has (or
         none) raises IndexShrinkError and changes nothing, unless ``force``. The index
         remembers ``paths`` (``sources()``) for the next update without paths."""
+        self.notes = []
         lock = self._lock(wait)
+        self._committed = False
         try:
             workers = workers if workers is not None else (os.cpu_count() or 1)
             return self._update(list(paths), rebuild, progress, max(1, workers), force)
+        except KeyboardInterrupt:
+            raise UpdateInterrupted(self._committed) from None
+        except OSError as error:
+            raise IndexWriteError(
+                f"cannot write the index at {self.directory}: {error.strerror or error}"
+                + ("" if self._committed else "; the index is as it was before")
+            ) from None
         finally:
             lock.release()
 
@@ -271,13 +311,17 @@ class IndexStore:
                 force: bool = False):  # fmt: skip
         summary = IndexSummary()
         try:
+            pointer = self._pointer()
             previous = self._current_manifest()
         except IndexVersionError:
-            previous = _empty_manifest()  # a damaged index: a rebuild replaces it
+            if not rebuild:
+                raise
+            # A damaged index (whatever CURRENT holds): a rebuild replaces it, unread.
+            pointer, previous = None, _empty_manifest()
+        self._remove_leftovers(pointer)
         sources = [str(Path(p).resolve()) for p in paths]
         if not rebuild:
             sources = list(dict.fromkeys(previous.get("sources", []) + sources))
-        pointer = self._pointer()
         fresh = rebuild or pointer is None or pointer.get("format") != FORMAT_VERSION
         if fresh:
             generation_dir = self.directory / self._new_generation(pointer)
@@ -289,6 +333,7 @@ class IndexStore:
         else:
             generation_dir = self._generation_dir()
             ix = self._whoosh(generation_dir)
+            _check_whoosh(generation_dir, ix.latest_generation())
             manifest = _read_manifest(generation_dir, ix.latest_generation())
             known = _indexed_reports(ix)
             known_duplicates = _indexed_duplicates(ix)
@@ -356,17 +401,28 @@ class IndexStore:
             _check_shrink(previous.get("reports", 0), reports, rebuild, summary, force)
             segments.finish(commit, reports, sources)
             writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
+            self._committed = not fresh  # an update is visible now; a rebuild at _point_at
         except BaseException:
             writer.cancel()
             if fresh:
                 shutil.rmtree(generation_dir, ignore_errors=True)
             raise
+        _write_whoosh_sums(generation_dir, commit)
         _clean_engine_files(generation_dir, commit)
         if fresh:
             self._point_at(generation_dir.name)
+            self._committed = True
         summary.reports = reports
         summary.passages = segments.live_passages
         return summary
+
+    def _remove_leftovers(self, pointer: dict | None) -> None:
+        """Generation folders CURRENT does not name: what a killed or failed rebuild left
+        (as big as an index). Called with the write lock held."""
+        current = (pointer or {}).get("generation")
+        for folder in self.directory.glob("gen-*"):
+            if folder.name != current and current is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _new_generation(self, pointer: dict | None) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -421,43 +477,160 @@ def _manifest_path(generation_dir: Path, commit: int) -> Path:
 def _read_manifest(generation_dir: Path, commit: int) -> dict:
     path = _manifest_path(generation_dir, commit)
     try:
-        return json.loads(path.read_text("utf-8"))
+        return _read_checked_json(path, generation_dir)
     except FileNotFoundError:
         if commit <= 0:  # a new index, before its first commit
             return _empty_manifest()
-        raise IndexVersionError(f"index at {generation_dir} is damaged (no {path.name}); "
-                                f"{REBUILD_HINT}") from None  # fmt: skip
-    except (OSError, ValueError) as error:
-        raise IndexVersionError(
-            f"index at {generation_dir} is damaged ({path.name}: {error}); {REBUILD_HINT}"
-        ) from None
+        raise _damaged(generation_dir, f"no {path.name}") from None
 
 
-def _load_segment(generation_dir: Path, name: str) -> Segment:
+def _load_segment(generation_dir: Path, entry: dict) -> Segment:
+    """A segment of the manifest, its files checked against their checksums."""
+    name = entry["name"]
     folder = generation_dir / "segments" / name
+    _check_file(folder / "meta.json", entry.get("meta"), generation_dir)
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        # Plain views of the memory maps: indexing a np.memmap goes through Python code.
-        arrays = {
-            p.stem: np.load(p, mmap_mode="r").view(np.ndarray) for p in folder.glob("*.npy")
-        }
     except (OSError, ValueError) as error:
-        raise IndexVersionError(
-            f"index at {generation_dir} is damaged (segment {name}: {error}); {REBUILD_HINT}"
-        ) from None
+        raise _damaged(generation_dir, f"segment {name}: {error}") from None
+    arrays = {}
+    for array_name, expected in meta.get("files", {}).items():
+        path = folder / f"{array_name}.npy"
+        _check_file(path, expected, generation_dir)
+        try:
+            # Plain views of the memory maps: indexing a np.memmap goes through Python code.
+            arrays[array_name] = np.load(path, mmap_mode="r").view(np.ndarray)
+        except (OSError, ValueError) as error:
+            raise _damaged(generation_dir, f"segment {name}: {error}") from None
     return Segment(meta=meta, arrays=arrays, name=name)
 
 
-def _save_segment(generation_dir: Path, segment: Segment) -> None:
+def _load_live(generation_dir: Path, entry: dict) -> np.ndarray | None:
+    """A segment's live mask (None: every passage live), checked against its checksum."""
+    if not entry.get("live"):
+        return None
+    path = generation_dir / entry["live"]
+    _check_file(path, entry.get("live_sum"), generation_dir)
+    try:
+        return np.load(path)
+    except (OSError, ValueError) as error:
+        raise _damaged(generation_dir, f"{entry['live']}: {error}") from None
+
+
+def _save_segment(generation_dir: Path, segment: Segment) -> dict:
+    """Write a segment's arrays and meta.json (with the arrays' checksums); returns the
+    checksum of meta.json, for the manifest."""
     folder = generation_dir / "segments" / segment.name
     folder.mkdir(parents=True)
+    files = {}
     for name, array in segment.arrays.items():
-        np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
-    _write_atomically(folder / "meta.json", json.dumps(segment.meta, ensure_ascii=False))
+        path = folder / f"{name}.npy"
+        np.save(path, np.ascontiguousarray(array))
+        files[name] = _file_sum(path)
+    meta = dict(segment.meta, files=files)
+    _write_atomically(folder / "meta.json", json.dumps(meta, ensure_ascii=False))
+    return _file_sum(folder / "meta.json")
+
+
+# ---- checksums ----------------------------------------------------------------------------
+# Every index file is listed with its size and xxh3 hash by the file that points to it
+# (CURRENT -> engine-N.json -> segment meta.json -> arrays; whoosh-N.json -> Whoosh's
+# files), and the JSON files carry their own hash. Like git's index, each entry also keeps
+# the file's inode, mtime and ctime when it was written: a file whose stat still matches was
+# not written to since (any write changes ctime, which no tool can set back), so opening an
+# index does not read gigabytes to hash them; a file whose stat differs is hashed.
+
+
+def _file_sum(path: Path) -> dict:
+    digest = xxhash.xxh3_64()
+    with open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(1 << 22)
+        view = memoryview(buffer)
+        while size := handle.readinto(buffer):
+            digest.update(view[:size])
+    info = path.stat()
+    return {"size": info.st_size, "xxh3": digest.hexdigest(),
+            "stat": [info.st_ino, info.st_mtime_ns, info.st_ctime_ns]}  # fmt: skip
+
+
+def _check_file(path: Path, expected: dict | None, generation_dir: Path) -> None:
+    """Raise IndexDamagedError unless ``path`` is the file its checksum entry describes."""
+    what = path.relative_to(generation_dir).as_posix()
+    if expected is None:
+        raise _damaged(generation_dir, f"{what} has no checksum")
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise _damaged(generation_dir, f"{what}: {error.strerror or error}") from None
+    if info.st_size != expected["size"]:
+        raise _damaged(generation_dir,
+                       f"{what} is {info.st_size} bytes, not {expected['size']}")  # fmt: skip
+    if [info.st_ino, info.st_mtime_ns, info.st_ctime_ns] == expected["stat"]:
+        return
+    try:
+        actual = _file_sum(path)["xxh3"]
+    except OSError as error:
+        raise _damaged(generation_dir, f"{what}: {error.strerror or error}") from None
+    if actual != expected["xxh3"]:
+        raise _damaged(generation_dir, f"{what} does not match its checksum")
+
+
+def _damaged(generation_dir: Path, what: str) -> IndexDamagedError:
+    return IndexDamagedError(f"index at {generation_dir.parent} is damaged ({what}); "
+                             f"{REBUILD_HINT}")  # fmt: skip
+
+
+def _write_checked_json(path: Path, data: dict) -> None:
+    """Write ``data`` as JSON with a hash of itself, so a garbled file is never believed."""
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    checked = {"xxh3": xxhash.xxh3_64_hexdigest(body.encode()), "data": data}
+    _write_atomically(path, json.dumps(checked, sort_keys=True, ensure_ascii=False))
+
+
+def _read_checked_json(path: Path, generation_dir: Path) -> dict:
+    """What ``_write_checked_json`` wrote; FileNotFoundError if there is no such file."""
+    try:
+        wrapped = json.loads(path.read_text("utf-8"))
+        data = wrapped["data"]
+        body = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        if xxhash.xxh3_64_hexdigest(body.encode()) != wrapped["xxh3"]:
+            raise ValueError("does not match its checksum")
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise _damaged(generation_dir, f"{path.name}: {error}") from None
+    return data
+
+
+def _write_whoosh_sums(generation_dir: Path, commit: int) -> None:
+    """After Whoosh commit ``commit``: the checksums of its files, in whoosh-N.json."""
+    folder = generation_dir / "whoosh"
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK"
+                   or p.name == f"_MAIN_{commit}.toc")  # fmt: skip
+    _write_checked_json(generation_dir / f"whoosh-{commit}.json",
+                        {name: _file_sum(folder / name) for name in names})  # fmt: skip
+
+
+def _check_whoosh(generation_dir: Path, commit: int, searcher=None) -> None:
+    """Check the files of Whoosh commit ``commit`` against whoosh-N.json, if written (a
+    crash between the commit and it leaves a commit unchecked until the next update)."""
+    try:
+        sums = _read_checked_json(generation_dir / f"whoosh-{commit}.json", generation_dir)
+    except FileNotFoundError:
+        return
+    folder = generation_dir / "whoosh"
+    for name, expected in sums.items():
+        if not (folder / name).exists() and searcher and not searcher.up_to_date():
+            continue  # a newer commit removed it after this one was opened, which is fine
+        _check_file(folder / name, expected, generation_dir)
 
 
 def _write_atomically(path: Path, data: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    # Not tempfile.mkstemp: its files are mode 0600, and an index another user reads needs
+    # the modes the user's umask gives (0644 with the usual 022).
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(data)
         out.flush()
@@ -499,10 +672,11 @@ class SegmentWriter:
 
     def _flush(self) -> None:
         if self.pending:
-            self.new_segments.append({"name": self._write(self.pending), "live": None})
+            self.new_segments.append(self._write(self.pending))
         self.pending, self.pending_characters, self.vocabulary = [], 0, {}
 
-    def _write(self, rows: list[PassageRow]) -> str:
+    def _write(self, rows: list[PassageRow]) -> dict:
+        """Write one segment of ``rows``; returns its manifest entry."""
         folder = self.generation_dir / "segments"
         folder.mkdir(exist_ok=True)
         taken = [
@@ -510,31 +684,30 @@ class SegmentWriter:
         ]
         segment = build_segment(rows)
         segment.name = f"seg-{max(taken, default=0) + 1:06d}"
-        _save_segment(self.generation_dir, segment)
-        return segment.name
+        return {"name": segment.name, "meta": _save_segment(self.generation_dir, segment),
+                "live": None}  # fmt: skip
 
     def finish(self, commit: int, reports: int, sources: list[str] | None = None) -> None:
         """Write everything for Whoosh commit ``commit``; nothing is visible until it."""
         self._flush()
         entries = []
         for entry in self.manifest["segments"]:
-            segment = _load_segment(self.generation_dir, entry["name"])
-            live = np.load(self.generation_dir / entry["live"]) if entry.get("live") else None
+            segment = _load_segment(self.generation_dir, entry)
+            live = _load_live(self.generation_dir, entry)
             gone = [code for code, rid in enumerate(segment.meta["reports"]) if rid in self.deleted]
             if gone:
                 still = ~np.isin(segment.arrays["report"], gone)
                 live = still if live is None else live & still
-                entry = {
-                    "name": entry["name"],
-                    "live": self._save_live(entry["name"], commit, live),
-                }
+                relative = self._save_live(entry["name"], commit, live)
+                entry = dict(entry, live=relative,
+                             live_sum=_file_sum(self.generation_dir / relative))  # fmt: skip
             if live is None or live.any():
                 entries.append((entry, segment, live))
         entries.extend((entry, None, None) for entry in self.new_segments)
         entries = self._merged(entries, commit)
         self.live_passages = 0
         for entry, segment, live in entries:
-            segment = segment or _load_segment(self.generation_dir, entry["name"])
+            segment = segment or _load_segment(self.generation_dir, entry)
             self.live_passages += segment.size if live is None else int(live.sum())
         manifest = {
             "segments": [entry for entry, _, _ in entries],
@@ -543,14 +716,14 @@ class SegmentWriter:
             "passages": self.live_passages,
             "sources": sources or [],
         }
-        _write_atomically(_manifest_path(self.generation_dir, commit), json.dumps(manifest))
+        _write_checked_json(_manifest_path(self.generation_dir, commit), manifest)
 
     def _merged(self, entries: list, commit: int) -> list:
         """Merge the smallest segments into one while there are more than MAX_SEGMENTS."""
         if len(entries) <= MAX_SEGMENTS:
             return entries
         loaded = [
-            (entry, segment or _load_segment(self.generation_dir, entry["name"]), live)
+            (entry, segment or _load_segment(self.generation_dir, entry), live)
             for entry, segment, live in entries
         ]
         loaded.sort(key=lambda item: (item[1].meta["characters"], item[0]["name"]))
@@ -566,7 +739,7 @@ class SegmentWriter:
             return entries
         rows = [row for _, segment, live in take for row in rows_of(segment, live)]
         rows.sort(key=lambda row: row.uid)
-        merged = {"name": self._write(rows), "live": None}
+        merged = self._write(rows)
         names = {entry["name"] for entry, _, _ in take}
         kept = [item for item in entries if item[0]["name"] not in names]
         return kept + [(merged, None, None)]
@@ -581,25 +754,34 @@ class SegmentWriter:
 def _clean_engine_files(generation_dir: Path, commit: int) -> None:
     """Drop engine files no longer needed: keep this commit's and the one before it (a
     reader may have opened that Whoosh commit and not yet read its engine file)."""
-    manifests = sorted(
-        (int(m.group(1)), p)
-        for p in generation_dir.glob("engine-*.json")
-        if (m := re.fullmatch(r"engine-(\d+)\.json", p.name))
-    )
+    manifests = _numbered(generation_dir, "engine")
     keep = [p for number, p in manifests if number <= commit][-2:]
     used: set[str] = set()
     for path in keep:
-        for entry in json.loads(path.read_text("utf-8"))["segments"]:
+        for entry in _read_checked_json(path, generation_dir)["segments"]:
             used.add(f"segments/{entry['name']}")
             if entry.get("live"):
                 used.add(entry["live"])
     for _, path in manifests:
         if path not in keep:
             path.unlink(missing_ok=True)
+    kept_commits = {number for number, p in manifests if p in keep}
+    for number, path in _numbered(generation_dir, "whoosh"):
+        if number not in kept_commits:
+            path.unlink(missing_ok=True)
     for folder in ("segments", "live"):
         for path in (generation_dir / folder).glob("*"):
             if f"{folder}/{path.name}" not in used:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+
+
+def _numbered(generation_dir: Path, kind: str) -> list[tuple[int, Path]]:
+    """The ``KIND-N.json`` files of a generation folder, by commit number N."""
+    return sorted(
+        (int(m.group(1)), p)
+        for p in generation_dir.glob(f"{kind}-*.json")
+        if (m := re.fullmatch(rf"{kind}-(\d+)\.json", p.name))
+    )
 
 
 # Fewer changed files than this are read in this process: starting workers (each loads
@@ -651,7 +833,8 @@ def _prepared(files: list[tuple[Path, str]], workers: int) -> Iterator[tuple[Pat
         for path, report_id in files:
             yield path, prepare_report(path, report_id)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent) as executor:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent,
+                             initargs=(os.getpid(),)) as executor:  # fmt: skip
         pending: deque = deque()
         queue = iter(files)
         try:
@@ -667,17 +850,60 @@ def _prepared(files: list[tuple[Path, str]], workers: int) -> Iterator[tuple[Pat
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _end_with_parent() -> None:
+def _end_with_parent(parent: int) -> None:
     """In a reader process: ask Linux to end it when the writing process dies, so a killed
-    ``index`` leaves no reader processes behind (elsewhere they end at their next task)."""
+    ``index`` leaves no reader processes behind (elsewhere they end at their next task).
+    If the writer died before this ran, end now."""
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _break_stale_lock(path: Path) -> list[str]:
+    """If the write lock is held by reader processes of a writer that is dead, end them
+    (the lock is free then, or in a moment) and return a note saying so; else []."""
+    try:
+        owner = json.loads((path.parent / "write.lock.owner").read_text("utf-8"))
+        pid = int(owner["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    if owner.get("host") != socket.gethostname() or _alive(pid):
+        return []
+    holders = _processes_holding(path)
+    for holder in holders:
+        with contextlib.suppress(OSError):
+            os.kill(holder, signal.SIGKILL)
+    return [
+        f"broke a stale write lock: the last writer (pid {pid}) is dead, and "
+        f"{len(holders)} of its reader processes still held the lock; they were ended"
+    ]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _processes_holding(path: Path) -> list[int]:
+    """The processes (of this user) with ``path`` open, from /proc."""
+    target = os.path.realpath(path)
+    holders = []
+    for fd_folder in Path("/proc").glob("[0-9]*/fd"):
+        with contextlib.suppress(OSError):
+            if any(os.path.realpath(fd) == target for fd in fd_folder.iterdir()):
+                holders.append(int(fd_folder.parent.name))
+    return [pid for pid in holders if pid != os.getpid()]
 
 
 def _indexed_reports(index) -> dict[str, tuple[str, str, str]]:

@@ -20,6 +20,7 @@ from indexer.errors import (
     IndexMissingError,
     IndexShrinkError,
     IndexVersionError,
+    UpdateInterrupted,
 )
 from indexer.store import IndexStore
 from query import open_index
@@ -133,8 +134,9 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
 
     monkeypatch.setattr("indexer.store.ingest_file", interrupted)
     for rebuild in (False, True):
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(UpdateInterrupted) as caught:
             store.update([reports_dir], rebuild=rebuild)
+        assert not caught.value.committed and "as it was before" in str(caught.value)
         assert city_hits(store.directory, "柔性执法") == ["盘锦市", "遂宁市"]
         assert len(list(store.directory.glob("gen-*"))) == 1
 
@@ -287,8 +289,9 @@ def test_a_crash_before_the_commit_leaves_the_previous_state(tmp_path, reports_d
 
     with monkeypatch.context() as patch:
         patch.setattr(SegmentWriter, "commit", crash)
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(UpdateInterrupted) as caught:
             store.update([reports_dir])
+    assert not caught.value.committed
     assert city_hits(store.directory, "刚性执法") == []
     summary = store.update([reports_dir])
     assert summary.added == ["new"] and city_hits(store.directory, "刚性执法") == [""]
