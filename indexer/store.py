@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import re
 import secrets
 import shutil
@@ -184,6 +183,10 @@ class IndexStore:
 
     def _generation_dir(self) -> Path:
         pointer = self._pointer()
+        if pointer is None and any(self.directory.glob("gen-*/whoosh")):
+            raise IndexDamagedError(
+                f"index at {self.directory} is damaged (CURRENT is missing); {REBUILD_HINT}"
+            )
         if pointer is None:
             if (self.directory / "MAIN_WRITELOCK").exists() or any(
                 self.directory.glob("_MAIN_*.toc")
@@ -205,25 +208,28 @@ class IndexStore:
         return generation_dir
 
     def _whoosh(self, generation_dir: Path) -> whoosh_index.Index:
+        """The Whoosh index of a generation, its latest commit's files checked first."""
+        _check_whoosh(generation_dir, _latest_commit(generation_dir))
         try:
             return whoosh_index.open_dir(str(generation_dir / "whoosh"))
-        except (whoosh_index.EmptyIndexError, OSError, AttributeError, ImportError,
-                pickle.UnpicklingError) as error:  # fmt: skip
-            raise IndexVersionError(
-                f"index at {generation_dir} is damaged ({error}); {REBUILD_HINT}"
-            ) from None
+        except Exception as error:  # noqa: BLE001 - whatever a damaged file makes Whoosh raise
+            raise _damaged(generation_dir, f"{type(error).__name__}: {error}") from None
 
     def open(self) -> OpenIndex:
-        """The current commit, checked for format; raises IndexMissingError or
-        IndexVersionError (damaged or from another version)."""
+        """The current commit, checked for format and damage; raises IndexMissingError,
+        IndexVersionError (from another version) or IndexDamagedError."""
         generation_dir = self._generation_dir()
         ix = self._whoosh(generation_dir)
-        searcher = ix.searcher()
+        try:
+            searcher = ix.searcher()
+        except Exception as error:  # noqa: BLE001 - as in _whoosh
+            raise _damaged(generation_dir, f"{type(error).__name__}: {error}") from None
         try:
             commit = searcher.reader().generation()
             if commit is None:  # an index with no Whoosh segment yet
                 commit = ix.latest_generation()
-            _check_whoosh(generation_dir, commit, searcher)
+            if commit != _latest_commit(generation_dir):  # a writer committed meanwhile
+                _check_whoosh(generation_dir, commit, searcher)
             manifest = _read_manifest(generation_dir, commit)
             segments = [_load_segment(generation_dir, entry) for entry in manifest["segments"]]
             live = [_load_live(generation_dir, entry) for entry in manifest["segments"]]
@@ -332,8 +338,11 @@ class IndexStore:
             summary.rebuilt = True
         else:
             generation_dir = self._generation_dir()
+            latest = _latest_commit(generation_dir)
+            if latest > 0 and not (generation_dir / f"whoosh-{latest}.json").exists():
+                # Killed between its Whoosh commit and the checksums: finish that commit.
+                _write_whoosh_sums(generation_dir, latest)
             ix = self._whoosh(generation_dir)
-            _check_whoosh(generation_dir, ix.latest_generation())
             manifest = _read_manifest(generation_dir, ix.latest_generation())
             known = _indexed_reports(ix)
             known_duplicates = _indexed_duplicates(ix)
@@ -612,13 +621,22 @@ def _write_whoosh_sums(generation_dir: Path, commit: int) -> None:
                         {name: _file_sum(folder / name) for name in names})  # fmt: skip
 
 
+def _latest_commit(generation_dir: Path) -> int:
+    """The number of the newest Whoosh commit (its table of contents), or -1 for none."""
+    numbers = [int(m.group(1)) for p in (generation_dir / "whoosh").glob("_MAIN_*.toc")
+               if (m := re.fullmatch(r"_MAIN_(\d+)\.toc", p.name))]  # fmt: skip
+    return max(numbers, default=-1)
+
+
 def _check_whoosh(generation_dir: Path, commit: int, searcher=None) -> None:
-    """Check the files of Whoosh commit ``commit`` against whoosh-N.json, if written (a
-    crash between the commit and it leaves a commit unchecked until the next update)."""
+    """Check the files of Whoosh commit ``commit`` against whoosh-N.json. Commit 0 is the
+    empty index a rebuild starts from, with no files to check."""
     try:
         sums = _read_checked_json(generation_dir / f"whoosh-{commit}.json", generation_dir)
     except FileNotFoundError:
-        return
+        if commit <= 0:
+            return
+        raise _damaged(generation_dir, f"no whoosh-{commit}.json") from None
     folder = generation_dir / "whoosh"
     for name, expected in sums.items():
         if not (folder / name).exists() and searcher and not searcher.up_to_date():
