@@ -36,7 +36,7 @@ class ReportSearchGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except ReportSearchError as error:
-            click.echo(f"reportsearch: error: {error}", err=True)
+            _say(f"error: {error}")
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             # An interrupted ``index`` raises UpdateInterrupted, which says what was committed.
@@ -47,11 +47,8 @@ class ReportSearchGroup(click.Group):
         except Exception as error:  # a bug: say so in one line, keep tracebacks for debugging
             if os.environ.get("REPORTSEARCH_DEBUG"):
                 raise
-            click.echo(
-                f"reportsearch: internal error: {type(error).__name__}: {error} "
-                "(set REPORTSEARCH_DEBUG=1 for details)",
-                err=True,
-            )
+            _say(f"internal error: {type(error).__name__}: {error} "
+                 "(set REPORTSEARCH_DEBUG=1 for details)")
             ctx.exit(ERROR)
 
 
@@ -227,7 +224,7 @@ def _print_index_summary(store, summary):
     for note in store.notes:
         click.echo(f"reportsearch: {note}", err=True)
     for warning in summary.warnings:
-        click.echo(f"reportsearch: warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if summary.skipped:
         click.echo(render.skipped_text(summary.skipped), nl=False, err=True)
 
@@ -245,9 +242,9 @@ def _ensure_index(store: IndexStore) -> None:
     )
     summary = _build(store, [DEFAULT_SOURCE], rebuild=False)
     for warning in summary.warnings:
-        click.echo(f"reportsearch: warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     for error in summary.skipped:
-        click.echo(f"reportsearch: skipped {error}", err=True)
+        _say(f"skipped {error}")
 
 
 # ---- reports ------------------------------------------------------------------------------
@@ -273,11 +270,11 @@ def reports(store: IndexStore, paths, fmt):
         for item in ingest_paths(paths):
             if isinstance(item, ReportSearchError):
                 errors.append(item)
-                click.echo(f"reportsearch: skipped {item}", err=True)
+                _say(f"skipped {item}")
             else:
                 rows.append(item.summary())
                 for warning in item.warnings:
-                    click.echo(f"reportsearch: warning: {item.file}: {warning}", err=True)
+                    _say(f"warning: {item.file}: {warning}")
     else:
         _ensure_index(store)
         with open_index(store.directory) as opened:
@@ -311,7 +308,7 @@ def reports(store: IndexStore, paths, fmt):
               help="One row per report (its best passage) with its passage count.")  # fmt: skip
 @click.option("--facets", "facet_names", default=",".join(FACET_FIELDS), show_default=True,
               help="Comma-separated facets to count; empty for none.")  # fmt: skip
-@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None,
+@click.option("--batch", type=click.File("rb"), default=None,
               help="Answer one query per line of FILE ('-' for stdin).")  # fmt: skip
 @click.option("-c", "--count", "count_only", is_flag=True,
               help="Print only the totals: passages, reports and facets.")  # fmt: skip
@@ -376,7 +373,7 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str)
                 for hit in sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
         if fmt == "text":
             for row in rows:
-                click.echo(row["file"])
+                click.echo(render.terminal_safe(row["file"]))
         else:
             _emit(rows, fmt, columns=("report", "file"))
         found = bool(rows)
@@ -442,8 +439,20 @@ def _search_batch(opened, lines, options, fmt, color, mode):
     Exits: 2 if any query was malformed, else 0 if any found, else 1."""
     found = failed = False
     objects = []
-    for line in lines:
-        text = line.strip()
+    for number, raw in enumerate(lines, 1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+        except UnicodeDecodeError as error:
+            # One bad line is that line's error; the others are still answered.
+            failed = True
+            bad = raw[error.start : error.start + 1]
+            message = f"line {number} is not UTF-8 (byte {error.start}: {bad!r})"
+            _say(f"error: {message}")
+            objects.append({"query": raw.decode("utf-8", "backslashreplace").strip(),
+                            "error": message})  # fmt: skip
+            if fmt == "jsonl":
+                _emit_line(objects[-1])
+            continue
         if not text:
             continue
         try:
@@ -463,7 +472,7 @@ def _search_batch(opened, lines, options, fmt, color, mode):
             result = opened.search(text, **options)
         except ReportSearchError as error:
             failed = True
-            click.echo(f"reportsearch: error: query {text!r}: {error}", err=True)
+            _say(f"error: query {text!r}: {error}")
             objects.append({"query": text, "error": str(error)})
             if fmt == "jsonl":
                 _emit_line(objects[-1])
@@ -730,6 +739,12 @@ def serve(store: IndexStore, host, port, open_browser):
 
 
 # ---- output helpers -----------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    """One line for a person on stderr; file names and report text in it are made safe
+    for a terminal."""
+    click.echo("reportsearch: " + render.terminal_safe(message), err=True)
 
 
 def _emit_line(obj):

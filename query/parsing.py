@@ -92,8 +92,18 @@ class _Token:
     field: str = ""
 
 
+# Limits that keep every later stage (matching, snippets) far from Python's recursion limit;
+# a real query nests two or three levels and is a line long.
+MAX_NESTING = 32
+MAX_QUERY_CHARACTERS = 4000
+
+
 def parse_query(query: str) -> object:
-    """Parse ``query`` into a tree; raise QuerySyntaxError on malformed input."""
+    """Parse ``query`` into a tree; raise QuerySyntaxError on malformed input, a query over
+    MAX_QUERY_CHARACTERS or one nesting ( ) and NOT deeper than MAX_NESTING."""
+    if len(query) > MAX_QUERY_CHARACTERS:
+        raise QuerySyntaxError(f"query too long: {len(query)} characters, at most "
+                               f"{MAX_QUERY_CHARACTERS}")  # fmt: skip
     tokens = _tokenize(query)
     if not tokens:
         raise QuerySyntaxError("empty query: give text to find or a filter such as year:2021")
@@ -268,6 +278,13 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
         self.query = query
+        self.depth = 0
+
+    def _deeper(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QuerySyntaxError(f"query nests too deep at column {token.column + 1}: more "
+                                   f"than {MAX_NESTING} levels of ( ) and NOT")  # fmt: skip
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -298,17 +315,22 @@ class _Parser:
         token = self._peek()
         if token is not None and token.kind in ("-", "NOT"):
             self._next()
-            return Not(self.parse_unary())
+            self._deeper(token)
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self):
         token = self._next()
         if token.kind == "(":
+            self._deeper(token)
             node = self.parse_or()
             closing = self._peek()
             if closing is None or closing.kind != ")":
                 raise QuerySyntaxError(f"unclosed parenthesis at column {token.column + 1}")
             self._next()
+            self.depth -= 1
             return node
         if token.kind in ("word", "quoted"):
             value = normalize_for_search(token.value)

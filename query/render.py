@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from indexer.errors import UsageError
 
@@ -91,7 +92,7 @@ def table(rows: list[dict], columns) -> str:
     """An aligned text table for a terminal (CJK characters take two columns)."""
     if not rows:
         return "(none)\n"
-    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    cells = [[terminal_safe(row.get(c)) for c in columns] for row in rows]
     widths = [max(text_width(c), *(text_width(r[i]) for r in cells))
               for i, c in enumerate(columns)]  # fmt: skip
     lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
@@ -155,6 +156,18 @@ def _cell(value):
 
 _BOLD, _MATCH, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
 
+# What a report must not send to a terminal: C0 and C1 controls (ESC starts the sequences
+# that retitle a window, clear the screen or hide text; CR overwrites a line) and the
+# bidirectional overrides that reorder what is shown. Tab and line feed are text.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text) -> str:
+    """``text`` with every control character shown as its escape (``\\x1b``), for text
+    output; JSON and CSV keep the characters (JSON escapes them itself)."""
+    text = "" if text is None else str(text)
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 def count_phrase(number: int, noun: str) -> str:
     """``4 passages``, ``1 report``."""
@@ -166,9 +179,9 @@ def marked_text(text: str, highlights, color: bool) -> str:
     out, last = [], 0
     before, after = (_MATCH, _RESET) if color else ("«", "»")
     for start, end in highlights:
-        out += [text[last:start], before, text[start:end], after]
+        out += [terminal_safe(text[last:start]), before, terminal_safe(text[start:end]), after]
         last = end
-    out.append(text[last:])
+    out.append(terminal_safe(text[last:]))
     return "".join(out)
 
 
@@ -178,7 +191,8 @@ def facets_text(facets: dict) -> str:
     for name, rows in facets.items():
         none = "(no year)" if name == "year" else "(none)"
         values = ", ".join(
-            f"{row['value'] if row['value'] is not None else none} {row['count']}" for row in rows
+            f"{terminal_safe(row['value']) if row['value'] is not None else none} {row['count']}"
+            for row in rows
         )
         lines.append(f"{name}: {values or '-'}\n")
     return "".join(lines)
@@ -204,20 +218,21 @@ def search_text(result, color: bool) -> str:
     for hit in result.hits:
         place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
                                      hit.district) if p)  # fmt: skip
-        heading = f"{place} · {hit.year or 'no year'} · {hit.title}"
-        lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading) + f"  [{hit.report}]"]
-        details = [" > ".join(hit.section) or "(no section)"]
+        heading = terminal_safe(f"{place} · {hit.year or 'no year'} · {hit.title}")
+        lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading)
+                  + f"  [{terminal_safe(hit.report)}]"]  # fmt: skip
+        details = [terminal_safe(" > ".join(hit.section)) or "(no section)"]
         if hit.category:
-            details.append(hit.category)
+            details.append(terminal_safe(hit.category))
         details.append(count_phrase(hit.matches, "match"))
         if hit.passages is not None:
             details.append(f"{hit.passages} passages")
         lines.append("  " + " · ".join(details))
         context = hit.context or {}
-        lines += ["  │ " + text for text in context.get("before", [])]
+        lines += ["  │ " + terminal_safe(text) for text in context.get("before", [])]
         lines.append(("  > " if context else "  ") + marked_text(hit.snippet, hit.highlights,
                                                                   color))  # fmt: skip
-        lines += ["  │ " + text for text in context.get("after", [])]
+        lines += ["  │ " + terminal_safe(text) for text in context.get("after", [])]
     text = "\n".join(lines) + "\n"
     if result.facets:
         text += "\n" + facets_text(result.facets)
@@ -226,9 +241,11 @@ def search_text(result, color: bool) -> str:
 
 def kwic_text(data: dict, color: bool) -> str:
     """Concordance lines, the matches in one column: ``left | match | right  [place year]``."""
-    width = max((text_width(line["left"]) for line in data["lines"]), default=0)
+    lines = [{key: terminal_safe(value) if isinstance(value, str) else value
+              for key, value in line.items()} for line in data["lines"]]  # fmt: skip
+    width = max((text_width(line["left"]) for line in lines), default=0)
     out = []
-    for line in data["lines"]:
+    for line in lines:
         match = f"{_MATCH}{line['match']}{_RESET}" if color else line["match"]
         place = f"{line['district'] or line['city']} {line['year'] or ''}".strip()
         left = " " * (width - text_width(line["left"])) + line["left"]
@@ -244,16 +261,19 @@ def report_text(data: dict, color: bool, outline: bool = True) -> str:
     """A report (``ReportIndex.report``) for a terminal: title, metadata with where each
     field was read, the outline, and the passages with their matches marked."""
     summary = data["report"]
-    title = summary.get("title") or summary["report"]
-    lines = [(f"{_BOLD}{title}{_RESET}" if color else title) + f"  [{summary['report']}]"]
+    title = terminal_safe(summary.get("title") or summary["report"])
+    lines = [(f"{_BOLD}{title}{_RESET}" if color else title)
+             + f"  [{terminal_safe(summary['report'])}]"]  # fmt: skip
     sources = summary.get("sources") or {}
     for name in REPORT_FIELDS:
         value = summary.get(name)
         if value not in (None, ""):
-            lines.append(f"  {name}: {value}" + (f"  ({sources[name]})" if name in sources else ""))
+            where = f"  ({sources[name]})" if name in sources else ""
+            lines.append(terminal_safe(f"  {name}: {value}{where}"))
     if outline:
         lines += ["", "outline:"]
-        lines += ["  " + "  " * entry["depth"] + entry["heading"] for entry in data["outline"]]
+        lines += ["  " + "  " * entry["depth"] + terminal_safe(entry["heading"])
+                  for entry in data["outline"]]  # fmt: skip
         lines.append("")
     for passage in data["passages"]:
         number = passage["passage"].rsplit("#", 1)[-1]
@@ -270,11 +290,13 @@ def index_summary_text(directory, summary) -> str:
     if summary.duplicates:
         text += f"indexed once: {len(summary.duplicates)} file(s) are copies of a report:\n"
         text += "".join(f"  {copy['file']} = {copy['same_as']}\n" for copy in summary.duplicates)
-    return text
+    return terminal_safe(text)
 
 
 def skipped_text(errors) -> str:
-    return f"skipped {len(errors)} file(s):\n" + "".join(f"  {error}\n" for error in errors)
+    return f"skipped {len(errors)} file(s):\n" + "".join(
+        f"  {terminal_safe(error)}\n" for error in errors
+    )
 
 
 def copies_text(rows: list[dict]) -> str:
@@ -283,4 +305,5 @@ def copies_text(rows: list[dict]) -> str:
     if not copies:
         return ""
     return (f"\n{len(copies)} file(s) not indexed, copies of a report:\n"
-            + "".join(f"  {file} = {report}\n" for file, report in copies))  # fmt: skip
+            + "".join(terminal_safe(f"  {file} = {report}") + "\n"
+                      for file, report in copies))  # fmt: skip
