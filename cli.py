@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
-from indexer.pipeline import ingest_paths
+from indexer.pipeline import MAX_FILE_SIZE, ingest_paths
 from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
 from query import render
@@ -92,6 +92,20 @@ def color_options(command):
         else:
             color = color_when == "always"
         return command(*args, color=color, **kwargs)
+
+    return wrapper
+
+
+def max_file_size_option(command):
+    """``--max-file-size MB``: the command gets ``max_file_size`` in bytes (None: no limit)."""
+
+    @click.option("--max-file-size", "max_file_size_mb", type=click.FloatRange(min=0),
+                  default=MAX_FILE_SIZE / 1048576, show_default=True, metavar="MB",
+                  help="Skip files larger than this, with a reason (0: no limit).")
+    @functools.wraps(command)
+    def wrapper(*args, max_file_size_mb=0, **kwargs):
+        limit = int(max_file_size_mb * 1048576) if max_file_size_mb else None
+        return command(*args, max_file_size=limit, **kwargs)
 
     return wrapper
 
@@ -177,10 +191,11 @@ def cli(ctx, index_dir):
 )  # fmt: skip
 @click.option("--force", is_flag=True,
               help="Update or rebuild even if it leaves fewer than half the reports.")  # fmt: skip
+@max_file_size_option
 @output_options
 @click.pass_obj
 @index_dir_option
-def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
+def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, fmt):
     """Index report files and folders. Adds new files, re-indexes changed ones, drops
     reports whose file is gone. Without PATHS, updates from the folders the index was built
     from (a new index: seeds/). Refuses to leave fewer than half the reports unless --force.
@@ -197,7 +212,7 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
         sources = remembered or [DEFAULT_SOURCE]
         if remembered:
             click.echo(f"reportsearch: updating from {', '.join(sources)}", err=True)
-    summary = _build(store, sources, rebuild, wait, jobs, force)
+    summary = _build(store, sources, rebuild, wait, jobs, force, max_file_size)
     if fmt == "text":
         _print_index_summary(store, summary)
     else:
@@ -206,17 +221,18 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, fmt):
 
 
 def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None,
-           force: bool = False):  # fmt: skip
+           force: bool = False, max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
+    options = dict(rebuild=rebuild, wait=wait, workers=jobs, force=force,
+                   max_file_size=max_file_size)  # fmt: skip
     if not sys.stderr.isatty():
-        return store.update(paths, rebuild=rebuild, wait=wait, workers=jobs, force=force)
+        return store.update(paths, **options)
     with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
 
         def progress(done, total, path):
             bar.length = total
             bar.update(1, current_item=Path(path).name)
 
-        return store.update(paths, rebuild=rebuild, progress=progress, wait=wait, workers=jobs,
-                            force=force)  # fmt: skip
+        return store.update(paths, progress=progress, **options)
 
 
 def _print_index_summary(store, summary):
@@ -252,10 +268,11 @@ def _ensure_index(store: IndexStore) -> None:
 
 @cli.command(short_help="List the reports and what was read from each.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@max_file_size_option
 @output_options
 @click.pass_obj
 @index_dir_option
-def reports(store: IndexStore, paths, fmt):
+def reports(store: IndexStore, paths, max_file_size, fmt):
     """List the indexed reports with what was read from each: place, year, format, encoding,
     passages, and the copies that were not indexed again. With PATHS, read those files
     directly, without indexing them, to check what would be read.
@@ -267,7 +284,7 @@ def reports(store: IndexStore, paths, fmt):
     errors = []
     if paths:
         rows = []
-        for item in ingest_paths(paths):
+        for item in ingest_paths(paths, max_file_size):
             if isinstance(item, ReportSearchError):
                 errors.append(item)
                 _say(f"skipped {item}")

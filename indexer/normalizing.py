@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,8 +43,10 @@ class NormalizedText:
     """A search form and, for each of its characters, the original span it came from."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    # arrays: 4 bytes a character, where a tuple of ints takes 36 (a 5 MB report has
+    # 1.8 million characters)
+    starts: array
+    ends: array
     original_length: int
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -61,23 +64,84 @@ def normalize_for_search(text: str) -> str:
     return normalize_with_offsets(text).text
 
 
-@lru_cache(maxsize=4096)
+# Longer strings are not cached (a whole report is normalized once), and longer lines are
+# normalized in pieces, so memory follows the piece, not a report saved as one line.
+CACHED_LENGTH = 4096
+PIECE_LENGTH = 4096
+
+
 def normalize_with_offsets(original: str) -> NormalizedText:
     """Normalize ``original`` and keep, for every output character, its source span.
-    Line by line: no rule reaches across a line break. Cached: the indexer's stages ask for
-    the same passage more than once (sections, then metrics)."""
+    Line by line: no rule reaches across a line break. Short strings are cached: the
+    indexer's stages ask for the same passage more than once (sections, then metrics)."""
+    if len(original) <= CACHED_LENGTH:
+        return _normalize_cached(original)
+    return _normalize(original)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_cached(original: str) -> NormalizedText:
+    return _normalize(original)
+
+
+def _normalize(original: str) -> NormalizedText:
     text_parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    # 4 bytes an offset while they fit (any report under 2 GB characters), else 8
+    kind = "i" if len(original) < 2**31 - 1 else "q"
+    starts, ends = array(kind), array(kind)
     position = 0
     for line_break in _LINE_BREAK.finditer(original):
-        _normalize_kept(original, position, line_break.start(), text_parts, starts, ends)
+        _normalize_pieces(original, position, line_break.start(), text_parts, starts, ends)
         text_parts.append("\n")
         starts.append(line_break.start())
         ends.append(line_break.end())
         position = line_break.end()
-    _normalize_kept(original, position, len(original), text_parts, starts, ends)
-    return NormalizedText("".join(text_parts), tuple(starts), tuple(ends), len(original))
+    _normalize_pieces(original, position, len(original), text_parts, starts, ends)
+    return NormalizedText("".join(text_parts), starts, ends, len(original))
+
+
+def _normalize_pieces(original: str, start: int, end: int, text_parts: list[str],
+                      starts: array, ends: array) -> None:  # fmt: skip
+    """One line, in pieces of about PIECE_LENGTH characters cut where no rule can reach
+    across: after a sentence end with visible characters on both sides (no space to
+    collapse, no combining mark to keep with its base, no phrase of OpenCC's spans 。)."""
+    while end - start > PIECE_LENGTH:
+        cut = _safe_cut(original, start + PIECE_LENGTH, min(end, start + 4 * PIECE_LENGTH))
+        if cut is None:
+            break
+        _normalize_kept(original, start, cut, text_parts, starts, ends)
+        start = cut
+    _normalize_kept(original, start, end, text_parts, starts, ends)
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;](?=[^\s\u0300-\u036f\u3099\u309a])")
+
+
+def _safe_cut(original: str, start: int, end: int) -> int | None:
+    """The first place after a sentence end in ``original[start:end]`` where a line can be
+    cut without changing its search form; failing that (a line with no sentence end in
+    16,000 characters is not prose), between two visible characters, where at worst an
+    OpenCC phrase is converted as two halves."""
+    found = _SENTENCE_END.search(original, start, end - 1)
+    if found:
+        return found.end()
+    for han_allowed in (False, True):  # next to a digit or a letter first, then anywhere
+        for i in range(end - 1, start, -1):
+            before, after = original[i - 1], original[i]
+            if before.isspace() or after.isspace() or unicodedata.combining(after):
+                continue
+            if after in "(（" or _OPEN_READING.search(original, max(0, i - 10), i):
+                continue  # a pinyin reading is removed whole, with the character before it
+            if han_allowed or not (_is_han(before) and _is_han(after)):
+                return i
+    return None
+
+
+_OPEN_READING = re.compile(r"[(（][^)）]{0,9}$")
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 # A pinyin reading a converter left after a Han character: "(lǐng)", "（wù）".
@@ -88,7 +152,7 @@ _TONE_MARKED = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 
 
 def _normalize_kept(original: str, start: int, end: int, text_parts: list[str],
-                    starts: list[int], ends: list[int]) -> None:  # fmt: skip
+                    starts: array, ends: array) -> None:  # fmt: skip
     """``_normalize_line`` for ``original[start:end]`` without its pinyin readings; the
     spans still point into ``original``."""
     line = original[start:end]
@@ -111,7 +175,7 @@ _LINE_BREAK = re.compile("\r\n|[" + "".join(sorted(_LINE_BREAKS)) + "]")  # CRLF
 
 
 def _normalize_line(original: str, start: int, end: int, text_parts: list[str],
-                    starts: list[int], ends: list[int], fast: bool = True) -> None:  # fmt: skip
+                    starts: array, ends: array, fast: bool = True) -> None:  # fmt: skip
     """Append the search form of ``original[start:end]`` (one line) and its spans."""
     line = original[start:end]
     # Step 1: NFKC + lower case + white-space rules. Most lines of a report hold only

@@ -143,6 +143,22 @@ def ingest_file(path: str | Path, report_id: str | None = None) -> Report:
     return ingest_bytes(data, shown_path(path), report_id or report_id_for(path), overrides)
 
 
+# Larger files are skipped: the largest real report seen is a few MB (a scanned PDF with a
+# text layer), and reading costs about 25 bytes of memory a byte of text.
+MAX_FILE_SIZE = 20 * 1024 * 1024
+
+
+def check_size(path: Path, limit: int | None = MAX_FILE_SIZE) -> None:
+    """Raise ReadError if ``path`` is larger than ``limit`` bytes (None: no limit)."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ReadError(path, error.strerror or str(error)) from None
+    if limit is not None and size > limit:
+        raise ReadError(path, f"too large: {size / 1048576:.1f} MB, over the "
+                              f"{limit / 1048576:g} MB limit (--max-file-size)")  # fmt: skip
+
+
 def file_fingerprint(path: Path) -> str:
     """The content hash ``ingest_file`` would give, without parsing the report."""
     try:
@@ -257,12 +273,14 @@ def _walk(root: Path, found: list, errors: list) -> None:
             errors.append(ReadError(child, kind))
 
 
-def ingest_paths(paths: Iterable[str | Path]) -> Iterator[Report | ReadError]:
+def ingest_paths(paths: Iterable[str | Path], max_file_size: int | None = MAX_FILE_SIZE
+                 ) -> Iterator[Report | ReadError]:  # fmt: skip
     """Every report under ``paths``, in order; a ReadError in place of each bad file."""
     files, errors = discover_files(paths)
     yield from errors
     for path, report_id in files:
         try:
+            check_size(path, max_file_size)
             yield ingest_file(path, report_id)
         except ReadError as error:
             yield error

@@ -66,7 +66,14 @@ from .errors import (
     shown_path,
 )
 from .normalizing import normalize_for_search
-from .pipeline import Report, discover_files, file_fingerprint, ingest_file
+from .pipeline import (
+    MAX_FILE_SIZE,
+    Report,
+    check_size,
+    discover_files,
+    file_fingerprint,
+    ingest_file,
+)
 from .schema import (
     DUPLICATE,
     FORMAT_VERSION,
@@ -277,6 +284,7 @@ class IndexStore:
         wait: float = 30.0,
         workers: int | None = None,
         force: bool = False,
+        max_file_size: int | None = MAX_FILE_SIZE,
     ) -> IndexSummary:
         """Add new report files, re-index changed ones (by content hash), drop reports whose
         file is gone; with ``rebuild``, start from an empty index. One commit.
@@ -284,13 +292,16 @@ class IndexStore:
         writes the index; the result does not depend on how many there are.
         An update or rebuild that would leave fewer than half the reports the index has (or
         none) raises IndexShrinkError and changes nothing, unless ``force``. The index
-        remembers ``paths`` (``sources()``) for the next update without paths."""
+        remembers ``paths`` (``sources()``) for the next update without paths. Files over
+        ``max_file_size`` bytes are skipped with the reason (None: no limit); a report that
+        was indexed keeps what the index has for it."""
         self.notes = []
         lock = self._lock(wait)
         self._committed = False
         try:
             workers = workers if workers is not None else (os.cpu_count() or 1)
-            return self._update(list(paths), rebuild, progress, max(1, workers), force)
+            return self._update(list(paths), rebuild, progress, max(1, workers), force,
+                                max_file_size)  # fmt: skip
         except KeyboardInterrupt:
             raise UpdateInterrupted(self._committed) from None
         except OSError as error:
@@ -314,7 +325,7 @@ class IndexStore:
         return _read_manifest(generation_dir, self._whoosh(generation_dir).latest_generation())
 
     def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int,
-                force: bool = False):  # fmt: skip
+                force: bool, max_file_size: int | None):  # fmt: skip
         summary = IndexSummary()
         try:
             pointer = self._pointer()
@@ -355,7 +366,7 @@ class IndexStore:
         commit = writer.generation
         segments = SegmentWriter(generation_dir, manifest)
         try:
-            todo, present, copies = _plan(files, known, summary)
+            todo, present, copies = _plan(files, known, summary, max_file_size)
             # The text of every report that stays as it is: a new file with the same text
             # (another format, another encoding) is a copy of it.
             texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
@@ -385,6 +396,9 @@ class IndexStore:
                         document["uid"] = str(uid)
                     for document in documents:
                         writer.add_document(**document)
+                    # Whoosh has them now: a big report's documents must not stay alive
+                    # (in these names) while the segments are built.
+                    result = documents = rows = document = None
                 if progress:
                     progress(done, len(todo), shown_path(path))
             for path, report_id, same_as, content_hash in copies:
@@ -807,7 +821,8 @@ def _numbered(generation_dir: Path, kind: str) -> list[tuple[int, Path]]:
 PARALLEL_MIN_FILES = 16
 
 
-def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary):
+def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
+          max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
     """Files that need (re)reading, as (path, report id), in order; unchanged files are
     settled here, and so are byte-for-byte copies of a file met before. Returns (files to
     read, the set of report ids present, copies as (path, id, id of the original, hash))."""
@@ -816,6 +831,7 @@ def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary):
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
     for path, report_id in files:
         try:
+            check_size(path, max_file_size)
             fingerprint = file_fingerprint(path)
         except ReadError as error:
             summary.skipped.append(error)
@@ -983,6 +999,9 @@ def report_documents(report: Report) -> Iterable[dict]:
 def passage_rows(report: Report) -> list[PassageRow]:
     """The exact-match engine's rows for one report, in passage order (uids come later)."""
     meta = report.metadata
+    # One str per distinct word: a 5 MB report has a million words but few thousand
+    # distinct ones, and a str object costs 60 bytes.
+    vocabulary: dict[str, str] = {}
     return [
         PassageRow(
             uid=-1,
@@ -996,7 +1015,7 @@ def passage_rows(report: Report) -> list[PassageRow]:
             category=passage.category,
             facts=[(f.canonical, f.value) for f in passage.facts],
             # jieba runs here, in the reader processes, not in the writing one.
-            words=word_tokens(passage.text),
+            words=[vocabulary.setdefault(word, word) for word in word_tokens(passage.text)],
             **_place_and_kind(report),
         )
         for passage in report.passages

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer import normalizing
 from indexer.normalizing import normalize_for_search, normalize_with_offsets
 
 # Report-like text: Simplified and Traditional Han, full-width forms, odd spaces, line breaks,
@@ -92,3 +94,26 @@ def test_pinyin_readings_left_by_converters_are_dropped_and_offsets_still_map():
     # only a syllable with a tone mark, right after a Han character, is a reading
     assert normalize_for_search("系统(app)和(ling)") == "系统(app)和(ling)"
     assert normalize_for_search("A(lǐng)") == "a(lǐng)"
+
+
+# Sentences: runs of Han (phrases OpenCC converts as a whole among them) between sentence
+# ends, spaces, letters, digits, combining marks and pinyin readings.
+SENTENCES = st.lists(
+    st.tuples(st.text(alphabet=st.sampled_from(list("法治政府乾燥頭髮領會")), max_size=6),
+              st.sampled_from(["。", "；", "！", " ", "　 ", "a", "1", "Ａ", "e\u0301", "(lǐng)",
+                               "\t"])),
+    max_size=40,
+).map(lambda parts: "".join(run + end for run, end in parts))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(SENTENCES)
+def test_long_lines_normalize_in_pieces_as_they_would_whole(text):
+    """A line cut into pieces (a report saved without line breaks) has the search form and
+    offsets it has whole."""
+    whole = normalizing._normalize(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalizing, "PIECE_LENGTH", 7)
+        pieces = normalizing._normalize(text)
+    assert pieces.text == whole.text
+    assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)
