@@ -104,7 +104,7 @@ def max_file_size_option(command):
                   help="Skip files larger than this, with a reason (0: no limit).")
     @functools.wraps(command)
     def wrapper(*args, max_file_size_mb=0, **kwargs):
-        limit = int(max_file_size_mb * 1048576) if max_file_size_mb else None
+        limit = round(max_file_size_mb * 1048576) if max_file_size_mb else None
         return command(*args, max_file_size=limit, **kwargs)
 
     return wrapper

@@ -41,6 +41,7 @@ import secrets
 import shutil
 import signal
 import socket
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -186,7 +187,8 @@ class IndexStore:
         return pointer
 
     def exists(self) -> bool:
-        return self._pointer() is not None
+        """Whether there is an index here (a damaged one too: opening it says so)."""
+        return self._pointer() is not None or any(self.directory.glob("gen-*/whoosh"))
 
     def _generation_dir(self) -> Path:
         pointer = self._pointer()
@@ -423,18 +425,28 @@ class IndexStore:
             reports = len(known) + len(summary.added) - len(summary.removed)
             _check_shrink(previous.get("reports", 0), reports, rebuild, summary, force)
             segments.finish(commit, reports, sources)
-            writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
-            self._committed = not fresh  # an update is visible now; a rebuild at _point_at
         except BaseException:
             writer.cancel()
             if fresh:
                 shutil.rmtree(generation_dir, ignore_errors=True)
             raise
-        _write_whoosh_sums(generation_dir, commit)
-        _clean_engine_files(generation_dir, commit)
-        if fresh:
-            self._point_at(generation_dir.name)
-            self._committed = True
+        # From the commit on, Ctrl-C waits until the commit has its checksums (and a rebuild
+        # its CURRENT): the update is whole or absent, and the message can say which.
+        with _ctrl_c_deferred():
+            try:
+                writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                if fresh:
+                    shutil.rmtree(generation_dir, ignore_errors=True)
+                raise
+            self._committed = not fresh  # an update is visible now; a rebuild at _point_at
+            _write_whoosh_sums(generation_dir, commit)
+            _clean_engine_files(generation_dir, commit)
+            if fresh:
+                self._point_at(generation_dir.name)
+                self._committed = True
         summary.reports = reports
         summary.passages = segments.live_passages
         return summary
@@ -882,6 +894,23 @@ def _prepared(files: list[tuple[Path, str]], workers: int) -> Iterator[tuple[Pat
                 yield done_path, future.result()
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C back for the duration and raise it at the end (main thread only: Python
+    runs signal handlers there, and elsewhere no KeyboardInterrupt comes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _end_with_parent(parent: int) -> None:

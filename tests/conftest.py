@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+
 import pytest
 
 from indexer.pipeline import ingest_file
 
-from .helpers import RUN_REPORT, SEED_FILES, SEEDS
+from .helpers import ROOT, RUN_REPORT, SEED_FILES, SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +35,73 @@ def seed_index(seed_index_dir):
 
     with open_index(seed_index_dir) as index:
         yield index
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = _start_time(os.getpid())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a reportsearch process started during it is still alive (a killed
+    writer's readers, a server a test forgot): the suite must leave nothing behind."""
+    started = session.config.stash.get(_STARTED, None)
+    if started is None:
+        return
+    deadline = time.time() + 10
+    while (left := _reportsearch_processes(started)) and time.time() < deadline:
+        time.sleep(0.2)
+    if left:
+        print("\nreportsearch processes left running by the tests:", file=sys.stderr)
+        for pid, command in left:
+            print(f"  {pid}: {command}", file=sys.stderr)
+        session.exitstatus = 1
+
+
+_STARTED = pytest.StashKey[int]()
+
+
+def _started_here(pid: int, since: int) -> bool:
+    """Whether ``pid`` descends from this process or lost its parent, rather than belonging
+    to a program started before the tests (a benchmark running beside them)."""
+    while pid > 1:
+        try:
+            parent = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return True
+        if parent == os.getpid() or parent <= 1:
+            return True
+        try:
+            if _start_time(parent) < since:
+                return False
+        except (OSError, ValueError, IndexError):
+            return True
+        pid = parent
+    return True
+
+
+def _start_time(pid: int) -> int:
+    """When a process started, in clock ticks since boot (/proc/PID/stat field 22)."""
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19])
+
+
+def _reportsearch_processes(since: int) -> list[tuple[int, str]]:
+    """Live processes started at or after ``since`` that are reportsearch (the CLI, the
+    readers it forks, a server) or children of this one (readers of an in-process update)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            argv = open(f"/proc/{name}/cmdline", "rb").read().decode().split("\0")
+            fields = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
+            ours = any(arg == str(ROOT / "cli.py") or arg.rsplit("/", 1)[-1] == "reportsearch"
+                       for arg in argv) or int(fields[1]) == os.getpid()  # fmt: skip
+            left_by_us = int(fields[1]) in (os.getpid(), 1) or _started_here(int(name), since)
+            if ours and left_by_us and fields[0] != "Z" and _start_time(int(name)) >= since:
+                found.append((int(name), " ".join(argv).strip()))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -25,7 +25,7 @@ from indexer.errors import (
 from indexer.store import IndexStore
 from query import open_index
 
-from .helpers import ROOT, SEED_FILES, SEEDS
+from .helpers import ROOT, SEED_FILES, SEEDS, children_of
 
 
 @pytest.fixture
@@ -174,20 +174,6 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
     summary = IndexStore(index_dir).update([SEEDS], rebuild=True)
     assert summary.reports == 5
     assert len(list(index_dir.glob("gen-*"))) == 1
-
-
-def children_of(pid: int) -> list[int]:
-    """Live processes whose parent is ``pid`` (Linux /proc)."""
-    children = []
-    for stat in os.listdir("/proc"):
-        if stat.isdigit():
-            try:
-                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                children.append(int(stat))
-    return children
 
 
 def test_a_second_writer_fails_clearly(tmp_path):
