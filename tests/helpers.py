@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,3 +35,15 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 children.append(int(stat))
     return children
+
+
+def kill_and_check_readers(process) -> None:
+    """``kill -9`` a running ``index`` and assert that its reader processes end with it."""
+    readers = children_of(process.pid)
+    assert readers, "the index run reads reports in worker processes"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.time() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in readers) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in readers if os.path.exists(f"/proc/{pid}")], "orphaned readers"

@@ -7,6 +7,7 @@ Each test names its row. None of them assert timings.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -35,7 +36,7 @@ from indexer.pipeline import discover_files, ingest_bytes
 from indexer.store import IndexStore
 from query import open_index
 
-from .helpers import ROOT, SEED_FILES, SEEDS, children_of
+from .helpers import ROOT, SEED_FILES, SEEDS, children_of, kill_and_check_readers
 
 SEED_TEXT = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8")
 
@@ -189,22 +190,15 @@ def test_row6_killing_an_incremental_update_leaves_no_process(tmp_path):
     while not children_of(process.pid) and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(1.0)
-    readers = children_of(process.pid)
-    assert readers and process.poll() is None, "the update reads in worker processes"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    deadline = time.time() + 10
-    while any(os.path.exists(f"/proc/{pid}") for pid in readers) and time.time() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in readers if os.path.exists(f"/proc/{pid}")], "orphaned readers"
+    assert process.poll() is None, "the update finished before it could be killed"
+    kill_and_check_readers(process)
     assert hits(index_dir, "柔性执法") > 0  # the old commit answers
     assert IndexStore(index_dir).update([SEEDS], rebuild=True, wait=5).reports == 5
 
 
-def test_row6_a_lock_held_by_the_readers_of_a_dead_writer_is_broken(tmp_path):
-    index_dir = tmp_path / "index"
-    IndexStore(index_dir).update([SEEDS])
-    # An orphaned reader: a process holding the write lock whose writer is gone.
+@contextlib.contextmanager
+def holding_the_write_lock(index_dir):
+    """Another process that holds the index's write lock, ended afterwards."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
@@ -214,6 +208,16 @@ def test_row6_a_lock_held_by_the_readers_of_a_dead_writer_is_broken(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_row6_a_lock_held_by_the_readers_of_a_dead_writer_is_broken(tmp_path):
+    index_dir = tmp_path / "index"
+    IndexStore(index_dir).update([SEEDS])
+    with holding_the_write_lock(index_dir) as holder:  # an orphaned reader of a dead writer
         dead = subprocess.Popen([sys.executable, "-c", "pass"])
         dead.wait()
         (index_dir / "write.lock.owner").write_text(
@@ -224,32 +228,18 @@ def test_row6_a_lock_held_by_the_readers_of_a_dead_writer_is_broken(tmp_path):
         assert summary.reports == 5
         assert any("stale write lock" in note for note in store.notes)
         assert holder.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_row6_a_lock_held_by_a_live_writer_is_not_broken(tmp_path):
     index_dir = tmp_path / "index"
     IndexStore(index_dir).update([SEEDS])
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
-         "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)",
-         str(index_dir / "write.lock")],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with holding_the_write_lock(index_dir) as holder:
         (index_dir / "write.lock.owner").write_text(
             json.dumps({"pid": holder.pid, "host": os.uname().nodename}), "utf-8"
         )
         code, _, err = run("index", str(SEEDS), "--index-dir", str(index_dir), "--wait", "0.5")
         assert code == 2 and "another reportsearch process is writing" in err
         assert holder.poll() is None
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 # ---- row 7: deep input --------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from indexer.errors import (
 from indexer.store import IndexStore
 from query import open_index
 
-from .helpers import ROOT, SEED_FILES, SEEDS, children_of
+from .helpers import ROOT, SEED_FILES, SEEDS, kill_and_check_readers
 
 
 @pytest.fixture
@@ -161,14 +160,7 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
         time.sleep(0.05)
     time.sleep(1.0)  # let it write for a while
     assert process.poll() is None, "the rebuild finished before it could be killed"
-    readers = children_of(process.pid)
-    assert readers, "the rebuild reads reports in worker processes"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    deadline = time.time() + 10
-    while any(os.path.exists(f"/proc/{pid}") for pid in readers) and time.time() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in readers if os.path.exists(f"/proc/{pid}")], "orphaned readers"
+    kill_and_check_readers(process)
     assert city_hits(index_dir, "柔性执法") == ["盘锦市", "遂宁市"]
     # The next writer is not blocked by the dead one, and cleans up after it.
     summary = IndexStore(index_dir).update([SEEDS], rebuild=True)
