@@ -24,7 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from .data_files import data_text
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def parse_patterns(table: str) -> list[Pattern]:
 @lru_cache(maxsize=1)
 def default_patterns() -> tuple[Pattern, ...]:
     """The shipped patterns from ``indexer/data/boilerplate.tsv``."""
-    table = resources.files("indexer").joinpath("data/boilerplate.tsv").read_text("utf-8")
+    table = data_text("boilerplate.tsv")
     return tuple(parse_patterns(table))
 
 

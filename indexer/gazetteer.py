@@ -16,7 +16,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from .data_files import data_lines, data_text
 
 MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
 _PREPOSITIONS = set("在于到赴至从向")
@@ -48,14 +49,9 @@ class Division:
         return False
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("indexer").joinpath(f"data/{name}").read_text("utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _suffix_regex() -> re.Pattern[str]:
-    return re.compile(r"^(.{2,}?)(?:" + "|".join(_data_lines("division_suffixes.txt")) + r")$")
+    return re.compile(r"^(.{2,}?)(?:" + "|".join(data_lines("division_suffixes.txt")) + r")$")
 
 
 def short_name(name: str) -> str:
@@ -208,17 +204,17 @@ def longest_name_pattern(names) -> re.Pattern:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded on first use."""
-    text = resources.files("indexer").joinpath("data/adcodes.csv").read_text("utf-8")
+    text = data_text("adcodes.csv")
     rows = [
         (row["adcode"], row["name"], row.get("longitude"), row.get("latitude"))
         for row in csv.DictReader(text.splitlines())
     ]
-    ethnic = tuple(_data_lines("ethnic_groups.txt"))
+    ethnic = tuple(data_lines("ethnic_groups.txt"))
     zones = {}
-    for line in _data_lines("functional_zones.tsv"):
+    for line in data_lines("functional_zones.tsv"):
         name, province, city = line.split("\t")
         zones[name] = (province, city)
-    return Gazetteer(rows, set(_data_lines("gazetteer_ignore.txt")), ethnic, zones)
+    return Gazetteer(rows, set(data_lines("gazetteer_ignore.txt")), ethnic, zones)
 
 
 def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):

@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .data_files import data_rows
 from .normalizing import normalize_for_search, normalize_with_offsets
 from .numerals import parse_chinese_number
 
@@ -55,6 +55,12 @@ _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
 _FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _ABOUT_BEFORE = ("约", "近")
+# The rest of an ordinal list before a figure: "第60、" of "第60、62期".
+_ORDINAL_LIST = re.compile(r"第[\d〇零一二三四五六七八九十、,和及至-]*$")
+# A verb of change left at the end of an indicator: "办结率提高到" -> "办结率".
+_CHANGE_TO = re.compile(
+    r"(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大|压缩|缩短|调整)(?:到|至|为)$"
+)
 
 
 @dataclass(frozen=True)
@@ -74,20 +80,11 @@ class Fact:
         return asdict(self)
 
 
-def _data_rows(name: str) -> list[list[str]]:
-    text = resources.files("indexer").joinpath(f"data/{name}").read_text("utf-8")
-    return [
-        [cell.strip() for cell in line.split("\t")]
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-
-
 @lru_cache(maxsize=1)
 def indicator_variants() -> tuple[tuple[str, str], ...]:
     """(variant, canonical) pairs from ``data/indicators.tsv``, longest variant first."""
     pairs = set()
-    for canonical, variants in _data_rows("indicators.tsv"):
+    for canonical, variants in data_rows("indicators.tsv"):
         pairs.add((canonical, canonical))
         pairs.update((v.strip(), canonical) for v in variants.split(",") if v.strip())
     return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
@@ -115,7 +112,7 @@ def canonical_indicator(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _units() -> dict[str, tuple[str, float]]:
-    return {unit: (normalized, float(scale)) for unit, normalized, scale in _data_rows("units.tsv")}
+    return {unit: (normalized, float(scale)) for unit, normalized, scale in data_rows("units.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +121,11 @@ def _figure_pattern() -> re.Pattern[str]:
     number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万亿两]{2,}"
     # "百分之九十五", "百分之百", "百分之5": a percentage written out.
     percent = r"百分之(?P<percent>\d+(?:\.\d+)?|百|[〇零一二三四五六七八九十]{1,3})"
+    # "九成以上", "近七成": tenths, as a percentage; not the 成 of 成立, 成为, 一成不变 ...
+    tenths = r"(?P<tenths>[一二三四五六七八九]|[1-9](?:\.\d)?)成(?![立为果功效本员都交就熟型不])"
     return re.compile(
         r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千万亿两])"
-        rf"(?:{percent}|"
+        rf"(?:{percent}|{tenths}(?P<tenths_after>以上|左右|多)?|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
         r"(?P<scale>万|亿)?"
@@ -156,6 +155,10 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             written = match.group("percent")
             low = 100.0 if written == "百" else _number(written)
             unit, scale = "%", 1.0
+        elif match.group("tenths"):
+            written = match.group("tenths")
+            low = _number(written) if written[0].isdigit() else parse_chinese_number(written)
+            unit, scale = "%", 10.0
         else:
             low = _number(match.group("low"))
             if low is not None:
@@ -165,6 +168,10 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             continue
         before_start = _clause_start(text, match.start(), boundary)
         before = text[before_start : match.start()]
+        if match.group("unit") == "期" and _ORDINAL_LIST.search(
+            text, max(0, match.start() - 16), match.start()
+        ):
+            continue  # "第60、62期": issue numbers, not a count
         qualifier = _qualifier(match, before)
         year_match = _YEAR_BEFORE.search(before)
         year = int(year_match.group(1)) if year_match else None
@@ -212,9 +219,10 @@ def _clause_start(text: str, position: int, boundary: int) -> int:
 def _qualifier(match: re.Match, before: str) -> str:
     if match.group("dash") and match.group("high"):
         return "range"
-    if match.group("more") or match.group("after") == "以上":
+    after = match.group("after") or match.group("tenths_after")
+    if match.group("more") or after in ("以上", "多"):
         return "at least"
-    if match.group("after") == "左右":
+    if after == "左右":
         return "about"
     stripped = before.rstrip()
     if stripped.endswith(_AT_LEAST_BEFORE):
@@ -244,7 +252,7 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
                 changed = True
                 break
     # "出庭应诉率由2020年的" -> "出庭应诉率"; "败诉率同比下降" -> "败诉率"
-    for tail in (_FROM_YEAR_TAIL, _CHANGE):
+    for tail in (_CHANGE_TO, _FROM_YEAR_TAIL, _CHANGE):
         found = tail.search(text, start, end)
         if found and found.end() == end and found.start() > start:
             end = found.start()

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from .cleaning import Line
+from .data_files import data_rows
 from .normalizing import NormalizedText, normalize_for_search
 
 MAX_PASSAGE = 300  # characters; longer paragraphs are cut at sentence ends
@@ -70,13 +70,9 @@ class Passage:
 @lru_cache(maxsize=1)
 def taxonomy() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(category, keywords) pairs from ``data/section_taxonomy.tsv``, in priority order."""
-    table = resources.files("indexer").joinpath("data/section_taxonomy.tsv").read_text("utf-8")
-    rows = []
-    for raw in table.splitlines():
-        if raw.strip() and not raw.startswith("#"):
-            category, _, keywords = raw.partition("\t")
-            rows.append((category.strip(), tuple(k for k in keywords.split(",") if k)))
-    return tuple(rows)
+    rows = [row + [""] * (2 - len(row)) for row in data_rows("section_taxonomy.tsv")]
+    return tuple((category, tuple(k for k in keywords.split(",") if k))
+                 for category, keywords, *_ in rows)  # fmt: skip
 
 
 def categorize(heading_search: str) -> str:
