@@ -28,7 +28,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from .data_files import data_rows
+from .data_files import data_lines, data_rows
 from .normalizing import normalize_for_search, normalize_with_offsets
 from .numerals import parse_chinese_number
 
@@ -55,6 +55,14 @@ _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
 _FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _ABOUT_BEFORE = ("约", "近")
+# Endings of a clause after which the figure's noun follows it: conjunctions, and verbs of
+# setting up ("在派出所设立19个调解室").
+_COUNTED_AFTER = ("和", "及", "与", "以及", "设立", "建成", "建立", "组建", "成立", "新建", "启用")
+# The noun a figure counts when it follows the unit: up to the first 的 or verb-like break.
+_NOUN_AFTER = re.compile(
+    r"(?!参加|用于|进行|通过|完成|实现|受益|参与)[^的和及与,。;、]{2,12}?"
+    r"(?=的|和|及|与|在|用于|组成|进行|完成|参加|通过|$)"
+)
 # The rest of an ordinal list before a figure: "第60、" of "第60、62期".
 _ORDINAL_LIST = re.compile(r"第[\d〇零一二三四五六七八九十、,和及至-]*$")
 # A verb of change left at the end of an indicator: "办结率提高到" -> "办结率".
@@ -108,6 +116,12 @@ def canonical_indicator(text: str) -> str:
         if best_key is None or key > best_key:
             best, best_key = canonical, key
     return best
+
+
+@lru_cache(maxsize=1)
+def _fragments() -> frozenset[str]:
+    """Words that do not say what a figure counts (``data/indicator_fragments.txt``)."""
+    return frozenset(normalize_for_search(line) for line in data_lines("indicator_fragments.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -256,9 +270,14 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
         found = tail.search(text, start, end)
         if found and found.end() == end and found.start() > start:
             end = found.start()
-    if _han(text[start:end]) >= 2:
+    clause = text[start:end]
+    # "重点领域和17个部门": what is counted comes after; "设立19个调解室" likewise.
+    fragment = clause in _fragments() or clause.endswith(_COUNTED_AFTER)
+    if _han(text[start:end]) >= 2 and not fragment:
         return text[start:end], start, end
-    after_start = after_end = match.end()
+    # Nothing before says what is counted: the noun after the unit does ("完成29家企业的").
+    after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
+    after_end = after_start
     while (
         after_end < len(text)
         and text[after_end] not in _DELIMITERS
@@ -266,8 +285,11 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
         and after_end - after_start < 16
     ):
         after_end += 1
-    if _han(text[after_start:after_end]) >= 2:
-        return text[after_start:after_end], after_start, after_end
+    noun = _NOUN_AFTER.match(text, after_start, after_end)
+    if noun and _han(noun.group()) >= 2:
+        return noun.group(), after_start, noun.end()
+    if fragment:
+        return "", match.start(), match.start()
     return text[start:end], start, end
 
 

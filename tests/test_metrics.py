@@ -27,13 +27,14 @@ def facts_of(text: str):
 
 
 def test_values_units_and_qualifiers():
-    assert facts_of("为企业挽回损失270万元。") == [(2700000, "元", "", "")]
+    assert facts_of("为企业挽回损失270万元。") == [(2700000, "元", "", "挽回经济损失")]
     assert facts_of("兑现惠企资金2.6亿元") == [(260000000, "元", "", "惠企资金兑现")]
-    assert facts_of("办理各类事项48.2万件") == [(482000, "件", "", "")]
-    assert facts_of("1.9万余名公职人员参加考试") == [(19000, "名", "at least", "")]
+    assert facts_of("办理各类事项48.2万件") == [(482000, "件", "", "政务服务事项")]
+    # nothing before the figure: the noun after it says what is counted
+    assert facts_of("1.9万余名公职人员参加考试") == [(19000, "名", "at least", "学法考法人员")]
     assert facts_of("全程网办率提高至70%以上") == [(70, "%", "at least", "网上办理率")]
     assert facts_of("每个乡镇执法力量不低于5名") == [(5, "名", "at least", "行政执法人员")]
-    assert facts_of("组建执法队伍3-5支") == [(3, "支", "range", "")]
+    assert facts_of("组建执法队伍3-5支") == [(3, "支", "range", "综合行政执法队伍")]
     assert facts_of("出庭应诉率达１００％") == [(100, "%", "", "出庭应诉率")]  # full width
     assert facts_of("办理案件一百二十件") == [(120, "件", "", "")]
     # Two figures back to back: the second does not borrow the first one's indicator.
