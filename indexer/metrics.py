@@ -55,12 +55,14 @@ _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
 _FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _ABOUT_BEFORE = ("约", "近")
+# Closing marks -> their opening marks: a short quoted or bracketed name inside a clause.
+_CLOSING = {"”": "“", ")": "(", "】": "【"}  # not 《》: a title names a law, not what is counted
 # Endings of a clause after which the figure's noun follows it: conjunctions, and verbs of
 # setting up ("在派出所设立19个调解室").
 _COUNTED_AFTER = ("和", "及", "与", "以及", "设立", "建成", "建立", "组建", "成立", "新建", "启用")
 # The noun a figure counts when it follows the unit: up to the first 的 or verb-like break.
 _NOUN_AFTER = re.compile(
-    r"(?!参加|用于|进行|通过|完成|实现|受益|参与)[^的和及与,。;、]{2,12}?"
+    r"(?!参加|用于|进行|通过|完成|实现|受益|参与|有)[^的和及与,。;、]{2,12}?"
     r"(?=的|和|及|与|在|用于|组成|进行|完成|参加|通过|$)"
 )
 # The rest of an ordinal list before a figure: "第60、" of "第60、62期".
@@ -199,6 +201,11 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         else:
             indicator, ind_start, ind_end = _indicator(text, before_start, match)
             canonical = canonical_indicator(indicator)
+            if not canonical:
+                # "制发第三批101项“川渝通办”事项": the measure word's noun names the thing
+                # counted when the clause before only names the action.
+                noun = _noun_after(text, match)
+                canonical = canonical_indicator(noun) if noun else ""
             quote_start = min(ind_start, match.start())
             kind = "change" if change and not match.group("percent") else "level"
             if kind == "change" and change.group(1) in _DOWN:
@@ -224,8 +231,18 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
 
 
 def _clause_start(text: str, position: int, boundary: int) -> int:
+    """Where the clause before ``position`` starts: the last delimiter, except that a short
+    quoted or bracketed name is part of the clause (预防“民转刑”案件, 示范村(社区))."""
     start = position
-    while start > boundary and text[start - 1] not in _DELIMITERS:
+    while start > boundary:
+        char = text[start - 1]
+        if char in _CLOSING:
+            opening = text.rfind(_CLOSING[char], max(boundary, start - 14), start - 1)
+            if opening >= 0 and not any(c in ",。;" for c in text[opening:start]):
+                start = opening
+                continue
+        if char in _DELIMITERS:
+            break
         start -= 1
     return start
 
@@ -276,21 +293,30 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
     if _han(text[start:end]) >= 2 and not fragment:
         return text[start:end], start, end
     # Nothing before says what is counted: the noun after the unit does ("完成29家企业的").
+    noun = _noun_after(text, match)
+    if noun:
+        after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
+        return noun, after_start, after_start + len(noun)
+    if fragment:
+        return "", match.start(), match.start()
+    return text[start:end], start, end
+
+
+def _noun_after(text: str, match: re.Match) -> str:
+    """The noun right after a figure's unit ("29家企业的" -> 企业, "4个“枫桥式司法所”" ->
+    枫桥式司法所), quotation marks dropped, or ""."""
     after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
     after_end = after_start
     while (
         after_end < len(text)
-        and text[after_end] not in _DELIMITERS
+        and (text[after_end] not in _DELIMITERS or text[after_end] in "“”\"")
         and not text[after_end].isdigit()  # the next figure starts its own fact
         and after_end - after_start < 16
     ):
         after_end += 1
-    noun = _NOUN_AFTER.match(text, after_start, after_end)
-    if noun and _han(noun.group()) >= 2:
-        return noun.group(), after_start, noun.end()
-    if fragment:
-        return "", match.start(), match.start()
-    return text[start:end], start, end
+    unquoted = re.sub("[“”\"]", "", text[after_start:after_end])
+    noun = _NOUN_AFTER.match(unquoted)
+    return noun.group() if noun and _han(noun.group()) >= 2 else ""
 
 
 def _han(text: str) -> int:
