@@ -50,6 +50,9 @@ _CHANGE = re.compile(
     r"(?:同比|环比|较上年|比上年|较去年|比去年)?(提高|提升|增长|增加|上升|下降|降低|减少)了?$"
 )
 _DOWN = ("下降", "降低", "减少")
+# A clause that is nothing but a change ("较上年提高", "同比下降"): it is about the figure before.
+_CHANGE_ONLY = re.compile(r"(?:同比|环比|较上年|比上年|较去年|比去年|又|再)?"
+                          r"(?:提高|提升|增长|增加|上升|下降|降低|减少)了?")
 # The year a sentence gives a figure: "2021年的98%", "2020年底的85%".
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
@@ -134,17 +137,18 @@ def _units() -> dict[str, tuple[str, float]]:
 @lru_cache(maxsize=1)
 def _figure_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
-    number = r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万亿两]{2,}"
+    # thousands separators are read ("1,286件"), never as two figures
+    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万亿两]{2,}"
     # "百分之九十五", "百分之百", "百分之5": a percentage written out.
     percent = r"百分之(?P<percent>\d+(?:\.\d+)?|百|[〇零一二三四五六七八九十]{1,3})"
     # "九成以上", "近七成": tenths, as a percentage; not the 成 of 成立, 成为, 一成不变 ...
     tenths = r"(?P<tenths>[一二三四五六七八九]|[1-9](?:\.\d)?)成(?![立为果功效本员都交就熟型不])"
     return re.compile(
-        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千万亿两])"
+        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千万亿两])(?<!\d,)"
         rf"(?:{percent}|{tenths}(?P<tenths_after>以上|左右|多)?|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
-        r"(?P<scale>万|亿)?"
+        r"(?P<more_before>余|多)?(?P<scale>万|亿)?"  # "4000余万条", "1.9万余名"
         r"(?P<more>余|多)?"
         # one space may stand between a figure and its unit ("412 项", a thin space too)
         rf" ?(?P<unit>{units})"
@@ -154,7 +158,7 @@ def _figure_pattern() -> re.Pattern[str]:
 
 def _number(text: str) -> float | None:
     if text[0].isdigit():
-        return float(text)
+        return float(text.replace(",", ""))
     value = parse_chinese_number(text)
     return float(value) if value is not None else None
 
@@ -201,15 +205,19 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         else:
             indicator, ind_start, ind_end = _indicator(text, before_start, match)
             canonical = canonical_indicator(indicator)
-            if not canonical:
+            if not canonical and unit != "%":
                 # "制发第三批101项“川渝通办”事项": the measure word's noun names the thing
                 # counted when the clause before only names the action.
-                noun = _noun_after(text, match)
-                canonical = canonical_indicator(noun) if noun else ""
+                canonical = canonical_indicator(_after_unit(text, match))
+            if unit == "%" and ind_start >= match.end():
+                canonical = ""  # "九成的矛盾纠纷": a share of them, not a count of them
             quote_start = min(ind_start, match.start())
             kind = "change" if change and not match.group("percent") else "level"
             if kind == "change" and change.group(1) in _DOWN:
                 value = -value
+            if kind == "change" and facts and _han(_CHANGE_ONLY.sub("", before)) < 2:
+                # "…化解率达到65%,较上年提高10个百分点": the change of the figure before.
+                indicator, canonical = facts[-1].indicator, facts[-1].canonical
         o_start, o_end = normalized.to_original(quote_start, match.end())
         fact = Fact(
             indicator=indicator,
@@ -251,7 +259,7 @@ def _qualifier(match: re.Match, before: str) -> str:
     if match.group("dash") and match.group("high"):
         return "range"
     after = match.group("after") or match.group("tenths_after")
-    if match.group("more") or after in ("以上", "多"):
+    if match.group("more") or match.group("more_before") or after in ("以上", "多"):
         return "at least"
     if after == "左右":
         return "about"
@@ -302,9 +310,9 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
     return text[start:end], start, end
 
 
-def _noun_after(text: str, match: re.Match) -> str:
-    """The noun right after a figure's unit ("29家企业的" -> 企业, "4个“枫桥式司法所”" ->
-    枫桥式司法所), quotation marks dropped, or ""."""
+def _after_unit(text: str, match: re.Match) -> str:
+    """The words after a figure's unit up to the next delimiter or figure, at most 16
+    characters, quotation marks dropped ("29家企业的信用修复申请" -> 企业的信用修复申请)."""
     after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
     after_end = after_start
     while (
@@ -314,8 +322,16 @@ def _noun_after(text: str, match: re.Match) -> str:
         and after_end - after_start < 16
     ):
         after_end += 1
-    unquoted = re.sub("[“”\"]", "", text[after_start:after_end])
-    noun = _NOUN_AFTER.match(unquoted)
+    words = re.sub("[“”\"]", "", text[after_start:after_end])
+    if words.startswith(("有", "在")):
+        return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
+    return re.split("均|在|进行|参加|用于|组成|实现", words, maxsplit=1)[0]
+
+
+def _noun_after(text: str, match: re.Match) -> str:
+    """The noun right after a figure's unit ("29家企业的" -> 企业, "4个“枫桥式司法所”" ->
+    枫桥式司法所), or ""."""
+    noun = _NOUN_AFTER.match(_after_unit(text, match))
     return noun.group() if noun and _han(noun.group()) >= 2 else ""
 
 

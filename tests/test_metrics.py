@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,15 @@ from indexer.metrics import canonical_indicator, canonical_names, extract_facts
 from .helpers import RUN_REPORT
 
 LABELS = Path(__file__).parent / "data" / "labelled_facts.tsv"
-FULLY_LABELLED = {"自贡", "遂宁", "嘉陵"}
-# Floors, set a little under what extraction measured when they were set (precision 0.938 =
-# 105/112, recall 0.939 = 108/115): losing about four facts' worth fails the test, so a
-# regression shows, while the labels stay a measure, not a copy of the output. Both are
-# strict: a fact counts as right only when value, unit, qualifier AND canonical name agree
-# with the label, and the labels were written from the text (some disagree with the
-# extractor on purpose: 启用69名行政执法编制 is 行政执法编制, which the extractor misses).
-PRECISION_FLOOR = 0.90
-RECALL_FLOOR = 0.90
+EXCERPTS = Path(__file__).parent / "data" / "labelled_excerpts.jsonl"
+# Floors are the issue's targets (values 0.95, canonical names 0.90). On the 306 labels
+# written when they were set, extraction measures values P 0.997 / R 0.997 and canonical
+# names P 0.964 / R 0.964 (printed at the end of every run): losing about 14 values or 20
+# canonical names fails. The
+# labels say what an analyst would file, not what the extractor gives; some disagree with
+# it on purpose (盘锦's 854项 is 柔性执法事项, named a sentence earlier).
+VALUE_FLOOR = 0.95
+CANONICAL_FLOOR = 0.90
 
 
 def facts_of(text: str):
@@ -89,7 +90,7 @@ def test_no_seed_fact_is_a_date_year_document_number_or_phone(seed_reports):
 
 
 def test_indicator_list_has_enough_names():
-    assert len(canonical_names()) >= 30
+    assert len(canonical_names()) >= 120
 
 
 def load_labels():
@@ -105,36 +106,72 @@ def load_labels():
     return labels
 
 
-def test_precision_and_recall_on_the_labelled_set(seed_reports):
-    labels = load_labels()
-    facts = {
-        city: [f for p in report.passages for f in p.facts] for city, report in seed_reports.items()
-    }
-    matched_labels, correct_facts = 0, set()
-    for label in labels:
+def labelled_cases(seed_reports):
+    """(extracted facts, labels) per labelled text: each seed (all five labelled in full) and
+    each written excerpt. A label is (value, unit, qualifier, kind, year, canonical, span);
+    a span of None matches anywhere in its text."""
+    by_seed: dict[str, list] = {city: [] for city in seed_reports}
+    for label in load_labels():
         original = seed_reports[label["seed"]].original
         position = original.find(label["quote"])
         assert position >= 0 and original.count(label["quote"]) == 1, label["quote"]
-        span = (position, position + len(label["quote"]))
-        for fact in facts[label["seed"]]:
-            overlaps = fact.start < span[1] and span[0] < fact.end
-            if (
-                overlaps
-                and float(fact.value) == label["value"]
-                and (fact.unit, fact.canonical, fact.qualifier)
-                == (label["unit"], label["canonical"], label["qualifier"])
-            ):
-                matched_labels += 1
-                correct_facts.add((label["seed"], fact.start))
+        by_seed[label["seed"]].append(
+            (label["value"], label["unit"], label["qualifier"], "level", None,
+             label["canonical"], (position, position + len(label["quote"])))
+        )  # fmt: skip
+    cases = [([f for p in report.passages for f in p.facts], by_seed[city])
+             for city, report in seed_reports.items()]  # fmt: skip
+    for line in EXCERPTS.read_text("utf-8").splitlines():
+        excerpt = json.loads(line)
+        labels = [(float(value), unit, qualifier, kind, year, canonical, None)
+                  for value, unit, canonical, qualifier, kind, year in excerpt["facts"]]
+        cases.append((extract_facts(excerpt["text"]), labels))
+    return cases
+
+
+def score(cases, with_canonical: bool) -> tuple[int, int, int]:
+    """(labels matched, facts extracted, facts that match a label): a fact matches a label
+    when value, unit, qualifier, kind and year agree (and the canonical name, if asked), and
+    it lies on the label's span; each fact and label is used once."""
+    matched = extracted = correct = 0
+    for facts, labels in cases:
+        extracted += len(facts)
+        used: set[int] = set()
+        for value, unit, qualifier, kind, year, canonical, span in labels:
+            for i, fact in enumerate(facts):
+                if i in used or (span and not (fact.start < span[1] and span[0] < fact.end)):
+                    continue
+                if (float(fact.value), fact.unit, fact.qualifier, fact.kind) != (
+                    value, unit, qualifier, kind
+                ) or (year is not None and fact.year != year):
+                    continue
+                if with_canonical and fact.canonical != canonical:
+                    continue
+                used.add(i)
+                matched += 1
                 break
-    extracted = sum(len(facts[city]) for city in FULLY_LABELLED)
-    correct = sum(1 for seed, _ in correct_facts if seed in FULLY_LABELLED)
-    precision = correct / extracted
-    recall = matched_labels / len(labels)
-    RUN_REPORT["metrics extraction precision"] = f"{precision:.3f} ({correct}/{extracted})"
-    RUN_REPORT["metrics extraction recall"] = f"{recall:.3f} ({matched_labels}/{len(labels)})"
-    assert precision >= PRECISION_FLOOR
-    assert recall >= RECALL_FLOOR
+        correct += len(used)
+    return matched, extracted, correct
+
+
+def test_precision_and_recall_on_the_labelled_set(seed_reports):
+    cases = labelled_cases(seed_reports)
+    labels = sum(len(case[1]) for case in cases)
+    assert labels >= 300
+    for name, with_canonical, floor in (("values", False, VALUE_FLOOR),
+                                        ("canonical names", True, CANONICAL_FLOOR)):  # fmt: skip
+        matched, extracted, correct = score(cases, with_canonical)
+        precision, recall = correct / extracted, matched / labels
+        RUN_REPORT[f"metrics {name}: precision"] = f"{precision:.3f} ({correct}/{extracted})"
+        RUN_REPORT[f"metrics {name}: recall"] = f"{recall:.3f} ({matched}/{labels})"
+        assert precision >= floor and recall >= floor, (name, precision, recall)
+
+
+def test_most_seed_facts_have_a_canonical_name(seed_reports):
+    facts = [f for report in seed_reports.values() for p in report.passages for f in p.facts]
+    named = sum(1 for fact in facts if fact.canonical)
+    RUN_REPORT["metrics: seed facts with a canonical name"] = f"{named}/{len(facts)}"
+    assert named >= 0.8 * len(facts)
 
 
 def test_acceptance_lookups(seed_index):
@@ -184,6 +221,9 @@ def test_indicator_listing(seed_index):
         ("行政复议纠错率为百分之九十五。", "行政复议纠错率", 95, "%"),
         ("公布权责事项 412 项。", "行政权力事项", 412, "项"),
         ("公布权责事项\u2009412\u2009项。", "行政权力事项", 412, "项"),  # thin spaces
+        ("举办法治讲座12期。", "普法活动", 12, "期"),  # a count, with no 第
+        ("办理法律援助案件1,286件。", "法律援助案件", 1286, "件"),  # thousands separator
+        ("群众满意度达八成以上。", "政务服务满意率", 80, "%"),  # tenths
     ],
 )
 def test_written_out_percentages_and_spaced_units(sentence, indicator, value, unit):
@@ -219,3 +259,20 @@ def test_composite_chinese_numerals_and_lists():
     facts = extract_facts("受理案件128件、办结120件、办结率93.75%。")
     assert [(f.indicator, f.value) for f in facts] == [("受理案件", 128), ("办结", 120),
                                                       ("办结率", 93.75)]  # fmt: skip
+
+
+def test_fragments_give_way_to_the_noun_they_count():
+    """The issue's 以及 600个 and 完成 29家: a verb or connective is not an indicator."""
+    (items,) = extract_facts("以及600个单个事项“一件事”。")
+    assert (items.indicator, items.canonical, items.value) == ("单个事项一件事", "通办事项", 600)
+    (firms,) = extract_facts("完成29家企业的信用修复申请初审工作;")
+    assert (firms.indicator, firms.canonical, firms.value) == ("企业", "信用修复", 29)
+    (share,) = extract_facts("超过九成的矛盾纠纷在基层化解。")
+    assert (share.value, share.unit, share.qualifier, share.canonical) == (90, "%", "at least", "")
+
+
+def test_ordinal_issues_are_not_counts_and_a_bare_change_belongs_to_the_figure_before():
+    assert extract_facts("第60、62期县处级领导干部进修班") == []
+    level, change = extract_facts("行政争议实质性化解率达到65%,较上年提高10个百分点。")
+    assert (change.canonical, change.value, change.unit, change.kind) == (
+        level.canonical, 10, "pp", "change") == ("行政争议实质性化解率", 10, "pp", "change")
