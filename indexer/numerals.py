@@ -5,6 +5,10 @@ Output: the int it names, or None when the string is not a numeral.
 
 Two forms exist and both are handled: digit-by-digit (``二〇二一`` = 2021, used for years)
 and positional (``一千二百零五`` = 1205, ``一亿二千万`` = 120,000,000).
+
+Why not cn2an, the maintained library for this: it reads the same strings the same way
+(``tests/test_numerals.py`` checks ours against it on generated numbers), but importing it
+takes 0.27 s, paid by every reader process of ``index`` for these 40 lines' worth of work.
 """
 
 from __future__ import annotations
