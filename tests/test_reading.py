@@ -57,7 +57,10 @@ def test_every_encoding_gives_the_same_records(city, codec):
 
 def test_decision_is_recorded():
     gbk = decode_bytes("法治政府建设年度报告,依法行政。".encode("gbk") * 20)
-    assert gbk.encoding == "gb18030" and gbk.method == "chardet"
+    # chardet decides when it is sure; when it is not (its versions differ on short text),
+    # the readings compete, and the decision says so either way
+    assert gbk.encoding == "gb18030"
+    assert gbk.method == "chardet" or gbk.method.startswith("best of")
     assert 0 < gbk.confidence <= 1
     bom = decode_bytes("\ufeff报告".encode())
     assert (bom.encoding, bom.method, bom.confidence) == ("utf-8-sig", "bom", 1.0)
@@ -94,6 +97,13 @@ def test_a_truncated_last_character_is_read_and_said(data, codec):
     assert decoded.text.startswith("法治政府建设报告")
     assert decoded.text.endswith("\ufffd")
     assert len(decoded.warnings) == 1 and "truncated" in decoded.warnings[0]
+
+
+def test_utf16_without_a_byte_order_mark_is_read():
+    text = "法治政府建设年度报告:依法行政,推行柔性执法。\n" * 10
+    for codec in ("utf-16-le", "utf-16-be"):
+        decoded = decode_bytes(text.encode(codec), "reports/u16.txt")
+        assert (decoded.text, decoded.encoding) == (text, codec)
 
 
 def test_bad_files_do_not_stop_the_others(tmp_path):

@@ -104,7 +104,16 @@ def decode_bytes(data: bytes, source: str = "<bytes>", declared: str = "") -> De
     guess = chardet.detect(data[:CHARDET_SAMPLE])
     name = (guess.get("encoding") or "").lower()
     confidence = float(guess.get("confidence") or 0.0)
-    if b"\x00" in data and not name.startswith(("utf-16", "utf-32")):
+    if b"\x00" in data:
+        # Text with NUL bytes and no byte-order mark is UTF-16 saved without one, or binary;
+        # chardet's word is not taken for it (its versions disagree on such bytes).
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_text(text) and chinese_share(text) >= CHINESE_FLOOR:
+                return DecodedText(text, codec, round(chinese_share(text), 3), "utf-16 (no BOM)")
         raise ReadError(source, "binary file (contains NUL bytes), not a text report")
     if confidence >= CHARDET_FLOOR and name and not name.startswith(("utf-8", "ascii")):
         for codec in _CODECS.get(name, (name,)):
