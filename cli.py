@@ -40,7 +40,7 @@ class ReportSearchGroup(click.Group):
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             # An interrupted ``index`` raises UpdateInterrupted, which says what was committed.
-            click.echo("reportsearch: interrupted", err=True)
+            _say("interrupted")
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(FOUND)
@@ -211,7 +211,7 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, f
         remembered = store.sources()
         sources = remembered or [DEFAULT_SOURCE]
         if remembered:
-            click.echo(f"reportsearch: updating from {', '.join(sources)}", err=True)
+            _say(f"updating from {', '.join(sources)}")
     summary = _build(store, sources, rebuild, wait, jobs, force, max_file_size)
     if fmt == "text":
         _print_index_summary(store, summary)
@@ -237,12 +237,18 @@ def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=Non
 
 def _print_index_summary(store, summary):
     click.echo(render.index_summary_text(store.directory, summary), nl=False)
+    _say_problems(store, summary)
+
+
+def _say_problems(store, summary):
+    """What an update did beyond its summary, on stderr: notes (a stale lock broken), then
+    a line per report indexed with a change, then a line per file skipped."""
     for note in store.notes:
-        click.echo(f"reportsearch: {note}", err=True)
+        _say(note)
     for warning in summary.warnings:
         _say(f"warning: {warning}")
-    if summary.skipped:
-        click.echo(render.skipped_text(summary.skipped), nl=False, err=True)
+    for error in summary.skipped:
+        _say(f"skipped {error}")
 
 
 def _ensure_index(store: IndexStore) -> None:
@@ -251,16 +257,8 @@ def _ensure_index(store: IndexStore) -> None:
         return
     if not Path(DEFAULT_SOURCE).is_dir():
         return  # opening will raise IndexMissingError with the way out
-    click.echo(
-        f"reportsearch: no index at {store.directory} yet; building it from "
-        f"{DEFAULT_SOURCE}/ (first use)",
-        err=True,
-    )
-    summary = _build(store, [DEFAULT_SOURCE], rebuild=False)
-    for warning in summary.warnings:
-        _say(f"warning: {warning}")
-    for error in summary.skipped:
-        _say(f"skipped {error}")
+    _say(f"no index at {store.directory} yet; building it from {DEFAULT_SOURCE}/ (first use)")
+    _say_problems(store, _build(store, [DEFAULT_SOURCE], rebuild=False))
 
 
 # ---- reports ------------------------------------------------------------------------------
@@ -412,7 +410,7 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str)
 def _hint_nothing_found(opened, query: str, options: dict) -> None:
     """On stderr: what a query that found nothing was read as, and whether --words helps."""
     for hint in query_hints(query):
-        click.echo(f"reportsearch: hint: {hint}", err=True)
+        _say(f"hint: {hint}")
     if options["words"] or not query.strip():
         return
     try:
@@ -421,8 +419,8 @@ def _hint_nothing_found(opened, query: str, options: dict) -> None:
         return
     if with_words:
         passages = render.count_phrase(with_words, "passage")
-        click.echo(f"reportsearch: hint: {passages} hold these words in another order or apart; "
-                   "add --words to see them", err=True)  # fmt: skip
+        _say(f"hint: {passages} hold these words in another order or apart; "
+             "add --words to see them")
 
 
 COUNT_COLUMNS = ("query", "total", "reports")
@@ -743,10 +741,10 @@ def serve(store: IndexStore, host, port, open_browser):
     app = create_app(store.directory, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
     shown = "localhost" if loopback else host
     url = f"http://{shown}:{port}/"
-    click.echo(f"reportsearch: serving {store.directory} at {url} (Ctrl-C to stop)", err=True)
+    _say(f"serving {store.directory} at {url} (Ctrl-C to stop)")
     if not loopback:
-        click.echo("reportsearch: listening beyond this machine; anyone who can reach "
-                   f"{host}:{port} can read the index", err=True)  # fmt: skip
+        _say(f"listening beyond this machine; anyone who can reach {host}:{port} can read "
+             "the index")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     try:

@@ -293,12 +293,6 @@ def index_summary_text(directory, summary) -> str:
     return terminal_safe(text)
 
 
-def skipped_text(errors) -> str:
-    return f"skipped {len(errors)} file(s):\n" + "".join(
-        f"  {terminal_safe(error)}\n" for error in errors
-    )
-
-
 def copies_text(rows: list[dict]) -> str:
     """The files ``reports`` lists as copies of an indexed report ("" when there are none)."""
     copies = [(copy["file"], row["report"]) for row in rows for copy in row.get("duplicates", [])]
