@@ -42,6 +42,7 @@ import shutil
 import signal
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -254,7 +255,7 @@ class IndexStore:
         """The write lock (an flock on ``write.lock``; the kernel releases it when the
         holder dies). ``write.lock.owner`` names the writer: if it is dead and the lock is
         still held, its reader processes outlived it, and the lock is broken (they are
-        ended) with a message on stderr."""
+        ended), with a note in ``self.notes``."""
         path = self.directory / "write.lock"
         lock = filelock.FileLock(str(path))
         try:
@@ -319,12 +320,13 @@ class IndexStore:
         return list(self._current_manifest().get("sources", []))
 
     def _current_manifest(self) -> dict:
-        """The manifest of the current commit, or an empty one when there is no index."""
+        """The manifest of the latest commit, or an empty one when there is no index. It
+        carries its own checksum, so Whoosh's files need not be opened or checked for it."""
         pointer = self._pointer()
         if pointer is None or pointer.get("format") != FORMAT_VERSION:
             return _empty_manifest()
-        generation_dir = self.directory / pointer["generation"]
-        return _read_manifest(generation_dir, self._whoosh(generation_dir).latest_generation())
+        generation_dir = self._generation_dir()
+        return _read_manifest(generation_dir, _latest_commit(generation_dir))
 
     def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int,
                 force: bool, max_file_size: int | None):  # fmt: skip
@@ -356,7 +358,7 @@ class IndexStore:
                 # Killed between its Whoosh commit and the checksums: finish that commit.
                 _write_whoosh_sums(generation_dir, latest)
             ix = self._whoosh(generation_dir)
-            manifest = _read_manifest(generation_dir, ix.latest_generation())
+            manifest = previous  # the latest commit's, read above with the lock held
             known = _indexed_reports(ix)
             known_duplicates = _indexed_duplicates(ix)
 
@@ -928,6 +930,9 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+STALE_LOCK_GRACE = 0.5  # seconds
+
+
 def _break_stale_lock(path: Path) -> list[str]:
     """If the write lock is held by reader processes of a writer that is dead, end them
     (the lock is free then, or in a moment) and return a note saying so; else []."""
@@ -937,6 +942,14 @@ def _break_stale_lock(path: Path) -> list[str]:
     except (OSError, ValueError, KeyError, TypeError):
         return []
     if owner.get("host") != socket.gethostname() or _alive(pid):
+        return []
+    # A new writer names itself a moment after it takes the lock: wait that moment, so the
+    # writer caught between the two is never taken for a dead one's reader.
+    time.sleep(STALE_LOCK_GRACE)
+    try:
+        if json.loads((path.parent / "write.lock.owner").read_text("utf-8")) != owner:
+            return []
+    except (OSError, ValueError):
         return []
     holders = _processes_holding(path)
     for holder in holders:

@@ -417,6 +417,18 @@ def test_row13_ctrl_c_after_the_commit_says_it_was_committed(tmp_path, folder, m
         assert opened.search("柔性执法", facets=()).reports == 2
 
 
+def test_row13_a_commit_killed_before_its_checksums_is_finished_by_the_next_update(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    store.update([SEEDS])
+    (sums,) = (tmp_path / "index").glob("gen-*/whoosh-*.json")
+    sums.unlink()  # as if kill -9 came between the Whoosh commit and its checksums
+    with pytest.raises(IndexDamagedError):
+        open_index(tmp_path / "index").close()
+    assert store.sources() == [str(SEEDS.resolve())]  # the manifest is still readable
+    assert store.update([SEEDS]).reports == 5
+    assert hits(tmp_path / "index", "柔性执法") == 4
+
+
 def test_row13_ctrl_c_before_the_commit_says_nothing_changed(tmp_path, folder, monkeypatch):
     shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", folder / "a.txt")
     IndexStore(tmp_path / "index").update([folder])
