@@ -46,13 +46,13 @@ _FROM_TO = re.compile(
     r"(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
 )
 # A change, not a level: "同比增长12%", "较上年提高3个百分点", "下降3.5个百分点".
-_CHANGE = re.compile(
-    r"(?:同比|环比|较上年|比上年|较去年|比去年)?(提高|提升|增长|增加|上升|下降|降低|减少)了?$"
+_CHANGE_WORDS = (
+    r"(?:同比|环比|较上年|比上年|较去年|比去年)?(提高|提升|增长|增加|上升|下降|降低|减少)了?"
 )
+_CHANGE = re.compile(_CHANGE_WORDS + "$")
 _DOWN = ("下降", "降低", "减少")
 # A clause that is nothing but a change ("较上年提高", "同比下降"): it is about the figure before.
-_CHANGE_ONLY = re.compile(r"(?:同比|环比|较上年|比上年|较去年|比去年|又|再)?"
-                          r"(?:提高|提升|增长|增加|上升|下降|降低|减少)了?")
+_CHANGE_ONLY = re.compile(_CHANGE_WORDS)
 # The year a sentence gives a figure: "2021年的98%", "2020年底的85%".
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
@@ -176,8 +176,7 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             low = 100.0 if written == "百" else _number(written)
             unit, scale = "%", 1.0
         elif match.group("tenths"):
-            written = match.group("tenths")
-            low = _number(written) if written[0].isdigit() else parse_chinese_number(written)
+            low = _number(match.group("tenths"))
             unit, scale = "%", 10.0
         else:
             low = _number(match.group("low"))

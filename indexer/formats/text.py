@@ -101,29 +101,33 @@ def decode_bytes(data: bytes, source: str = "<bytes>", declared: str = "") -> De
             continue  # a wrong declaration is common; chardet decides then
         if _plausible_text(text):
             return DecodedText(text, codec, 1.0, "meta charset")
+    if b"\x00" in data:
+        # Text with NUL bytes and no byte-order mark is UTF-16 saved without one, or binary;
+        # chardet is not asked (its versions disagree on such bytes).
+        for codec in ("utf-16-le", "utf-16-be"):
+            if reading := _chinese_reading(data, codec):
+                text, share = reading
+                return DecodedText(text, codec, round(share, 3), "utf-16 (no BOM)")
+        raise ReadError(source, "binary file (contains NUL bytes), not a text report")
     guess = chardet.detect(data[:CHARDET_SAMPLE])
     name = (guess.get("encoding") or "").lower()
     confidence = float(guess.get("confidence") or 0.0)
-    if b"\x00" in data:
-        # Text with NUL bytes and no byte-order mark is UTF-16 saved without one, or binary;
-        # chardet's word is not taken for it (its versions disagree on such bytes).
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if _plausible_text(text) and chinese_share(text) >= CHINESE_FLOOR:
-                return DecodedText(text, codec, round(chinese_share(text), 3), "utf-16 (no BOM)")
-        raise ReadError(source, "binary file (contains NUL bytes), not a text report")
     if confidence >= CHARDET_FLOOR and name and not name.startswith(("utf-8", "ascii")):
         for codec in _CODECS.get(name, (name,)):
-            try:
-                text = data.decode(codec)
-            except (UnicodeDecodeError, LookupError):
-                continue
-            if _plausible_text(text) and chinese_share(text) >= CHINESE_FLOOR:
-                return DecodedText(text, codec, round(confidence, 3), "chardet")
+            if reading := _chinese_reading(data, codec):
+                return DecodedText(reading[0], codec, round(confidence, 3), "chardet")
     return _best_reading(data, source, name, confidence, utf8_error)
+
+
+def _chinese_reading(data: bytes, codec: str) -> tuple[str, float] | None:
+    """(text, share of common Chinese characters) when ``data`` decodes strictly with
+    ``codec`` into plausible text with at least CHINESE_FLOOR of them; else None."""
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    share = chinese_share(text) if _plausible_text(text) else 0.0
+    return (text, share) if share >= CHINESE_FLOOR else None
 
 
 # chardet reads this much: enough to be sure, and chardet is slow on megabytes.
@@ -194,17 +198,16 @@ def _decode_counting(data: bytes, codec: str) -> _Candidate | None:
     """``data`` decoded with ``codec``, each undecodable byte run replaced and its offset
     kept; None if the codec is unknown or meets more than MAX_BAD_BYTES bad bytes."""
     parts, bad, start = [], [], 0
-    decoder_codec = codec
     try:
-        codecs.lookup(decoder_codec)
+        codecs.lookup(codec)
     except LookupError:
         return None
     while True:
         try:
-            parts.append(data[start:].decode(decoder_codec))
+            parts.append(data[start:].decode(codec))
             break
         except UnicodeDecodeError as error:
-            parts.append(data[start : start + error.start].decode(decoder_codec))
+            parts.append(data[start : start + error.start].decode(codec))
             bad.extend(range(start + error.start, start + error.end))
             if len(bad) > MAX_BAD_BYTES:
                 return None
