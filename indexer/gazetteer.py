@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .data_files import data_lines, data_text
+from .normalizing import is_han
 
 MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
 _PREPOSITIONS = set("在于到赴至从向")
@@ -115,7 +116,7 @@ class Gazetteer:
         found = []
         for match in self._pattern.finditer(text):
             start, name = match.start(), match.group()
-            if len(name) == 2 and start and _is_han(text[start - 1]):
+            if len(name) == 2 and start and is_han(text[start - 1]):
                 if text[start - 1] not in _PREPOSITIONS and not self._after_parent(text, start,
                                                                                    name):
                     continue
@@ -228,10 +229,6 @@ def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):
         match = pattern.match(division.name)
         if match:
             yield match.group(1) + match.group(2), division
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
 
 
 def _float(text) -> float | None:

@@ -132,7 +132,7 @@ def _safe_cut(original: str, start: int, end: int) -> int | None:
                 continue
             if after in "(（" or _OPEN_READING.search(original, max(0, i - 10), i):
                 continue  # a pinyin reading is removed whole, with the character before it
-            if han_allowed or not (_is_han(before) and _is_han(after)):
+            if han_allowed or not (is_han(before) and is_han(after)):
                 return i
     return None
 
@@ -140,7 +140,8 @@ def _safe_cut(original: str, start: int, end: int) -> int | None:
 _OPEN_READING = re.compile(r"[(（][^)）]{0,9}$")
 
 
-def _is_han(char: str) -> bool:
+def is_han(char: str) -> bool:
+    """A Han character (CJK unified ideographs, extension A, compatibility ideographs)."""
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 

@@ -369,6 +369,14 @@ class IndexStore:
         writer = ix.writer(limitmb=256, compound=False)
         commit = writer.generation
         segments = SegmentWriter(generation_dir, manifest)
+
+        def abandon() -> None:
+            """Drop what this update wrote: Whoosh's pending files, a new generation."""
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            if fresh:
+                shutil.rmtree(generation_dir, ignore_errors=True)
+
         try:
             todo, present, copies = _plan(files, known, summary, max_file_size)
             # The text of every report that stays as it is: a new file with the same text
@@ -428,9 +436,7 @@ class IndexStore:
             _check_shrink(previous.get("reports", 0), reports, rebuild, summary, force)
             segments.finish(commit, reports, sources)
         except BaseException:
-            writer.cancel()
-            if fresh:
-                shutil.rmtree(generation_dir, ignore_errors=True)
+            abandon()
             raise
         # From the commit on, Ctrl-C waits until the commit has its checksums (and a rebuild
         # its CURRENT): the update is whole or absent, and the message can say which.
@@ -438,10 +444,7 @@ class IndexStore:
             try:
                 writer.commit(mergetype=writing.CLEAR if fresh else writing.MERGE_SMALL)
             except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                if fresh:
-                    shutil.rmtree(generation_dir, ignore_errors=True)
+                abandon()
                 raise
             self._committed = not fresh  # an update is visible now; a rebuild at _point_at
             _write_whoosh_sums(generation_dir, commit)
