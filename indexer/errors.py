@@ -31,6 +31,11 @@ class ReadError(ReportSearchError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):
+        # Pickle by (path, reason): errors cross from reading processes to the writer, and
+        # the default (the message alone) cannot rebuild a class with two arguments.
+        return (type(self), (self.path, self.reason))
+
 
 class ReadWarning(ReadError):
     """A report that was indexed, but not all of it as it was (bad bytes replaced, cleaning
@@ -98,3 +103,6 @@ class UpdateInterrupted(ReportSearchError):
             if committed
             else "interrupted before the update was committed: the index is as it was before"
         )
+
+    def __reduce__(self):
+        return (type(self), (self.committed,))

@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,21 +131,58 @@ def ingest_text(
     )
 
 
-def ingest_file(path: str | Path, report_id: str | None = None) -> Report:
-    """Read one report file (and its sidecar, if any) into a Report, or raise ReadError.
-    ``report_id`` defaults to the file name without its suffix."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(path, error.strerror or str(error)) from None
-    overrides = read_sidecar(sidecar_path(path))
-    return ingest_bytes(data, shown_path(path), report_id or report_id_for(path), overrides)
-
-
 # Larger files are skipped: the largest real report seen is a few MB (a scanned PDF with a
 # text layer), and reading costs about 25 bytes of memory a byte of text.
 MAX_FILE_SIZE = 20 * 1024 * 1024
+
+
+def ingest_file(path: str | Path, report_id: str | None = None,
+                max_file_size: int | None = MAX_FILE_SIZE) -> Report:  # fmt: skip
+    """Read one report file (and its sidecar, if any) into a Report, or raise ReadError.
+    ``report_id`` defaults to the file name without its suffix. Whatever a reader library
+    raises becomes this file's ReadError: one bad file never costs the others."""
+    path = Path(path)
+    data = read_file_bytes(path, max_file_size)
+    try:
+        overrides = read_sidecar(sidecar_path(path))
+        return ingest_bytes(data, shown_path(path), report_id or report_id_for(path), overrides)
+    except ReadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a reader's bug or a hostile file: its error
+        raise ReadError(path, unexpected_reason(error)) from None
+
+
+def unexpected_reason(error: BaseException) -> str:
+    """One short line for an exception no reader anticipated (kept picklable: text only)."""
+    message = " ".join(str(error).split())[:160]
+    return f"could not be read ({type(error).__name__}{': ' + message if message else ''})"
+
+
+def read_file_bytes(path: Path, limit: int | None = MAX_FILE_SIZE) -> bytes:
+    """The bytes of the regular file ``path``, or ReadError: a FIFO or device put in its place
+    after the folder was listed is never waited on (opened non-blocking, then checked), and
+    a file over ``limit`` bytes (None: no limit) is not read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ReadError(path, error.strerror or str(error)) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(path, "not a regular file")
+        if limit is not None and info.st_size > limit:
+            raise ReadError(path, f"too large: {info.st_size / 1048576:.1f} MB, over the "
+                                  f"{limit / 1048576:g} MB limit (--max-file-size)")  # fmt: skip
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(info.st_size + 1 if limit is None else limit + 1)
+    except OSError as error:
+        raise ReadError(path, error.strerror or str(error)) from None
+    finally:
+        os.close(handle)
+    if limit is not None and len(data) > limit:  # it grew while we read
+        raise ReadError(path, f"too large: over the {limit / 1048576:g} MB limit "
+                              "(--max-file-size)")  # fmt: skip
+    return data
 
 
 def check_size(path: Path, limit: int | None = MAX_FILE_SIZE) -> None:
@@ -159,13 +196,16 @@ def check_size(path: Path, limit: int | None = MAX_FILE_SIZE) -> None:
                               f"{limit / 1048576:g} MB limit (--max-file-size)")  # fmt: skip
 
 
-def file_fingerprint(path: Path) -> str:
+def file_fingerprint(path: Path, limit: int | None = MAX_FILE_SIZE) -> str:
     """The content hash ``ingest_file`` would give, without parsing the report."""
+    data = read_file_bytes(path, limit)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(path, error.strerror or str(error)) from None
-    return _hash(data, read_sidecar(sidecar_path(path)))
+        overrides = read_sidecar(sidecar_path(path))
+    except ReadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - as in ingest_file
+        raise ReadError(sidecar_path(path), unexpected_reason(error)) from None
+    return _hash(data, overrides)
 
 
 def _hash(data: bytes, overrides: dict | None) -> str:
@@ -175,24 +215,41 @@ def _hash(data: bytes, overrides: dict | None) -> str:
     return digest.hexdigest()[:32]
 
 
-def discover_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[ReadError]]:
+def discover_files(
+    paths: Iterable[str | Path],
+    known_ids: Mapping[str, str] | None = None,
+    index_dir: str | Path | None = None,
+    follow_links: bool = False,
+) -> tuple[list[tuple[Path, str]], list[ReadError]]:
     """(file, report id) of the reports under ``paths``: files as given, folders walked in
     sorted order. Hidden files and sidecars are not reports. Everything that cannot be a
     report gets a ReadError with the reason, never silence: paths that do not exist,
-    dangling symbolic links, link loops, folders that cannot be read, FIFOs and devices, and a
-    second file with the same report id as an earlier one.
+    dangling symbolic links, link loops, links that lead out of the folders given (unless
+    ``follow_links``), folders that cannot be read, FIFOs and devices, another reportsearch
+    index. The index folder ``index_dir`` itself is never walked.
 
     A report's id is its file name without the suffix (``seeds/x.txt`` -> ``x``), with the
     sub-folder it is in under a folder given (``a/index.html`` -> ``a/index``, so that
     ``b/index.txt`` is another report); two files that differ only by suffix keep it
-    (``x.pdf``, ``x.docx``). Names that are not UTF-8 are escaped (``shown_path``)."""
+    (``x.pdf``, ``x.docx``). Names that are not UTF-8 are escaped (``shown_path``).
+
+    Ids never change and never clash. A file the index already has keeps its id
+    (``known_ids``: shown file path -> id). A file whose id is taken by another file (two
+    folders both holding ``001.txt``) gets the name of the folder it was found under in
+    front (``b/001``), then that folder's parents', then ``~2``, ``~3``. Folders are taken in
+    the order given, so a rebuild from the same folders gives the same ids."""
+    known_ids = known_ids or {}
     found: list[tuple[Path, Path | None]] = []
     errors: list[ReadError] = []
-    for raw in paths:
-        path = Path(raw)
+    excluded = _identity(Path(index_dir)) if index_dir is not None else None
+    given = [Path(raw) for raw in paths]
+    allowed = [os.path.realpath(path) for path in given]
+    for path in given:
         kind = _kind_of(path)
-        if kind == "folder":
-            _walk(path, found, errors)
+        if excluded and _inside(path, Path(index_dir)):
+            errors.append(ReadError(path, "the index folder itself, not reports"))
+        elif kind == "folder":
+            _walk(path, found, errors, _Walk(excluded, None if follow_links else allowed))
         elif kind == "file":
             found.append((path, None))
         else:
@@ -202,18 +259,56 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]],
         roots.setdefault(path, root)  # a file met twice keeps the first way it was met
     found = list(roots.items())
     stems = Counter((path.parent, path.stem) for path, _ in found)
-    files: dict[str, Path] = {}
+    natural = {}
     for path, root in found:
         name = path.name if stems[(path.parent, path.stem)] > 1 else path.stem
         folder = path.parent.relative_to(root).as_posix() if root else "."
-        report_id = shown_path(name if folder == "." else f"{folder}/{name}")
-        if report_id in files:
-            if files[report_id] != path:
-                first = shown_path(files[report_id])
-                errors.append(ReadError(path, f"same report id {report_id!r} as {first}"))
-        else:
-            files[report_id] = path
-    return [(path, report_id) for report_id, path in files.items()], errors
+        natural[path] = shown_path(name if folder == "." else f"{folder}/{name}")
+    taken: dict[str, Path] = {}
+    met = {shown_path(path) for path, _ in found}
+    for file, report_id in known_ids.items():  # the index keeps these, unread: ids taken
+        if file not in met and os.path.exists(file):
+            taken[report_id] = Path(file)
+    for path, _ in found:  # files the index has keep their ids
+        report_id = known_ids.get(shown_path(path))
+        if report_id is not None and report_id not in taken:
+            taken[report_id] = path
+    assigned = {path: report_id for report_id, path in taken.items()}
+    for path, root in found:
+        if path not in assigned:
+            report_id = _free_id(natural[path], root or path.parent, taken)
+            taken[report_id] = path
+            assigned[path] = report_id
+    return [(path, assigned[path]) for path, _ in found], errors
+
+
+def _free_id(report_id: str, root: Path, taken: Mapping[str, Path]) -> str:
+    """``report_id``, or with the names of ``root`` and its parents in front, or numbered:
+    the first of these no other file has."""
+    candidate = report_id
+    for folder in [root, *Path(os.path.abspath(root)).parents][:4]:
+        if candidate not in taken:
+            return candidate
+        if folder.name:
+            candidate = f"{shown_path(folder.name)}/{candidate}"
+    number = 2
+    while f"{candidate}~{number}" in taken:
+        number += 1
+    return f"{candidate}~{number}"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it (links resolved)."""
+    inner, outer = os.path.realpath(path), os.path.realpath(folder)
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 def _kind_of(path: Path) -> str:
@@ -236,7 +331,26 @@ def _kind_of(path: Path) -> str:
     return f"not a regular file ({what})"
 
 
-def _walk(root: Path, found: list, errors: list) -> None:
+@dataclass(frozen=True)
+class _Walk:
+    """What a folder walk leaves out: the index folder (by identity), and links that lead
+    out of the ``allowed`` folders (real paths; None: links are followed anywhere)."""
+
+    excluded: tuple[int, int] | None
+    allowed: list[str] | None
+
+    def outside(self, path: Path) -> str | None:
+        """The target of the link ``path`` if it leads out of the allowed folders."""
+        if self.allowed is None or not path.is_symlink():
+            return None
+        target = os.path.realpath(path)
+        if any(target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+               for root in self.allowed):  # fmt: skip
+            return None
+        return target
+
+
+def _walk(root: Path, found: list, errors: list, rules: _Walk) -> None:
     """Every report file under the folder ``root``, in sorted path order, into ``found`` as
     (file, root); problems into ``errors``. Iterative (a folder 1,000 deep is no deeper
     than the stack), and each folder is entered once, so a link back up is a loop."""
@@ -246,6 +360,8 @@ def _walk(root: Path, found: list, errors: list) -> None:
     def enter(folder: Path) -> None:
         try:
             info = folder.stat()
+            if (info.st_dev, info.st_ino) == rules.excluded:
+                return  # the index folder (inside the reports' folder): ours, not reports
             if (info.st_dev, info.st_ino) in seen:
                 errors.append(ReadError(folder, "symbolic link loop (a folder met before)"))
                 return
@@ -254,6 +370,9 @@ def _walk(root: Path, found: list, errors: list) -> None:
                 names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
         except OSError as error:
             errors.append(ReadError(folder, f"cannot read folder: {error.strerror or error}"))
+            return
+        if folder != root and _holds_an_index(names, folder):
+            errors.append(ReadError(folder, "a reportsearch index folder, not reports"))
             return
         stack.append(iter([folder / name for name in names]))
 
@@ -264,13 +383,24 @@ def _walk(root: Path, found: list, errors: list) -> None:
             stack.pop()
             continue
         kind = _kind_of(child)
-        if kind == "folder":
+        target = rules.outside(child) if kind in ("folder", "file") else None
+        if target is not None:
+            errors.append(ReadError(child, f"a link to {shown_path(target)}, outside the "
+                                           "folders given (--follow-links reads it)"))  # fmt: skip
+        elif kind == "folder":
             enter(child)
         elif kind == "file":
             if not is_sidecar(child):
                 found.append((child, root))
         else:
             errors.append(ReadError(child, kind))
+
+
+def _holds_an_index(names: list[str], folder: Path) -> bool:
+    """Whether a folder's listing is a reportsearch index's (CURRENT and a generation)."""
+    return "CURRENT" in names and any(name.startswith("gen-") for name in names) and (
+        folder / "CURRENT"
+    ).is_file()
 
 
 def ingest_paths(paths: Iterable[str | Path], max_file_size: int | None = MAX_FILE_SIZE
@@ -280,7 +410,6 @@ def ingest_paths(paths: Iterable[str | Path], max_file_size: int | None = MAX_FI
     yield from errors
     for path, report_id in files:
         try:
-            check_size(path, max_file_size)
-            yield ingest_file(path, report_id)
+            yield ingest_file(path, report_id, max_file_size)
         except ReadError as error:
             yield error

@@ -46,6 +46,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,10 @@ from .normalizing import normalize_for_search
 from .pipeline import (
     MAX_FILE_SIZE,
     Report,
-    check_size,
     discover_files,
     file_fingerprint,
     ingest_file,
+    unexpected_reason,
 )
 from .schema import (
     DUPLICATE,
@@ -115,6 +116,9 @@ class IndexSummary:
     reports: int = 0  # in the index after the update
     passages: int = 0
     rebuilt: bool = False
+    # what the update did beyond the lists above: a stale lock broken, a report now read
+    # from another file than before
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -128,6 +132,7 @@ class IndexSummary:
             "reports": self.reports,
             "passages": self.passages,
             "rebuilt": self.rebuilt,
+            "notes": self.notes,
         }
 
 
@@ -288,6 +293,7 @@ class IndexStore:
         workers: int | None = None,
         force: bool = False,
         max_file_size: int | None = MAX_FILE_SIZE,
+        follow_links: bool = False,
     ) -> IndexSummary:
         """Add new report files, re-index changed ones (by content hash), drop reports whose
         file is gone; with ``rebuild``, start from an empty index. One commit.
@@ -297,14 +303,16 @@ class IndexStore:
         none) raises IndexShrinkError and changes nothing, unless ``force``. The index
         remembers ``paths`` (``sources()``) for the next update without paths. Files over
         ``max_file_size`` bytes are skipped with the reason (None: no limit); a report that
-        was indexed keeps what the index has for it."""
-        self.notes = []
+        was indexed keeps what the index has for it. Links that lead out of the folders
+        given are skipped unless ``follow_links``."""
+        summary = IndexSummary()
+        self.notes = summary.notes
         lock = self._lock(wait)
         self._committed = False
         try:
             workers = workers if workers is not None else (os.cpu_count() or 1)
-            return self._update(list(paths), rebuild, progress, max(1, workers), force,
-                                max_file_size)  # fmt: skip
+            return self._update(summary, list(paths), rebuild, progress, max(1, workers),
+                                force, max_file_size, follow_links)  # fmt: skip
         except KeyboardInterrupt:
             raise UpdateInterrupted(self._committed) from None
         except OSError as error:
@@ -328,9 +336,9 @@ class IndexStore:
         generation_dir = self._generation_dir()
         return _read_manifest(generation_dir, _latest_commit(generation_dir))
 
-    def _update(self, paths: list, rebuild: bool, progress: Progress | None, workers: int,
-                force: bool, max_file_size: int | None):  # fmt: skip
-        summary = IndexSummary()
+    def _update(self, summary: IndexSummary, paths: list, rebuild: bool,
+                progress: Progress | None, workers: int, force: bool,
+                max_file_size: int | None, follow_links: bool):  # fmt: skip
         try:
             pointer = self._pointer()
             previous = self._current_manifest()
@@ -362,7 +370,9 @@ class IndexStore:
             known = _indexed_reports(ix)
             known_duplicates = _indexed_duplicates(ix)
 
-        files, missing = discover_files(paths)
+        known_ids = {file: report_id for report_id, (_, file, _) in known.items()}
+        known_ids.update({file: report_id for report_id, file in known_duplicates.items()})
+        files, missing = discover_files(paths, known_ids, self.directory, follow_links)
         summary.skipped.extend(missing)
         # Not compound: Whoosh copies a file packed in a compound segment into memory to
         # read it (1 GB for the stored fields of 600,000 passages); separate files are mapped.
@@ -382,7 +392,7 @@ class IndexStore:
             # The text of every report that stays as it is: a new file with the same text
             # (another format, another encoding) is a copy of it.
             texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
-            for done, (path, result) in enumerate(_prepared(todo, workers), 1):
+            for done, (path, result) in enumerate(_prepared(todo, workers, max_file_size), 1):
                 if isinstance(result, ReadError):
                     # The report keeps whatever the index already had for it.
                     summary.skipped.append(result)
@@ -402,6 +412,10 @@ class IndexStore:
                         writer.delete_by_term("report", report_id)
                         segments.delete(report_id)
                         summary.updated.append(report_id)
+                        if known[report_id][1] != shown_path(path):
+                            summary.notes.append(
+                                f"{report_id}: now read from {shown_path(path)} (its file "
+                                f"{known[report_id][1]} is gone)")
                     else:
                         summary.added.append(report_id)
                     for document, uid in zip(documents[1:], segments.add(rows), strict=True):
@@ -848,8 +862,7 @@ def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
     for path, report_id in files:
         try:
-            check_size(path, max_file_size)
-            fingerprint = file_fingerprint(path)
+            fingerprint = file_fingerprint(path, max_file_size)
         except ReadError as error:
             summary.skipped.append(error)
             continue
@@ -865,40 +878,68 @@ def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
 
 
 def prepare_report(
-    path: Path, report_id: str
+    path: Path, report_id: str, max_file_size: int | None = MAX_FILE_SIZE
 ) -> tuple[str, list[dict], list[PassageRow]] | ReadError:
     """Read one report and turn it into Whoosh documents and engine rows (runs in worker
-    processes); the writer gives each passage its uid."""
+    processes); the writer gives each passage its uid. Every failure is returned as the
+    file's ReadError (plain and picklable), never raised: one bad file costs only itself."""
     try:
-        report = ingest_file(path, report_id)
+        report = ingest_file(path, report_id, max_file_size)
+        return report.id, list(report_documents(report)), passage_rows(report)
     except ReadError as error:
         return error
-    return report.id, list(report_documents(report)), passage_rows(report)
+    except Exception as error:  # noqa: BLE001 - a bug met on one file is that file's error
+        return ReadError(path, unexpected_reason(error))
 
 
-def _prepared(files: list[tuple[Path, str]], workers: int) -> Iterator[tuple[Path, object]]:
+def _prepared(files: list[tuple[Path, str]], workers: int,
+              max_file_size: int | None = MAX_FILE_SIZE) -> Iterator[tuple[Path, object]]:
     """(path, prepare_report(path, report id)) in input order, computed by ``workers``
     processes with a bounded number in flight, so memory stays flat however many files
-    there are."""
+    there are. If a reading process dies (out of memory, killed), the files it might have
+    been reading are read again one at a time, each in a process of its own: the one that
+    kills its process again is that file's error, and the others are read as usual."""
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
         for path, report_id in files:
-            yield path, prepare_report(path, report_id)
+            yield path, prepare_report(path, report_id, max_file_size)
         return
+    queue = deque(files)
+    while queue:
+        suspects = yield from _through_pool(queue, workers, max_file_size)
+        for suspect in suspects:
+            if (yield from _through_pool(deque([suspect]), 1, max_file_size)):
+                yield suspect[0], ReadError(suspect[0], "its reading process died (out of "
+                                                        "memory, or killed)")  # fmt: skip
+
+
+def _through_pool(queue: deque, workers: int, max_file_size: int | None):
+    """Yield (path, result) for the files of ``queue``, taken in order, from one process
+    pool. Returns [] when all are done, or, if the pool broke, the files in flight then."""
     with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent,
                              initargs=(os.getpid(),)) as executor:  # fmt: skip
         pending: deque = deque()
-        queue = iter(files)
         try:
-            for path, report_id in queue:
-                pending.append((path, executor.submit(prepare_report, path, report_id)))
-                if len(pending) >= workers * 4:
-                    done_path, future = pending.popleft()
-                    yield done_path, future.result()
-            while pending:
-                done_path, future = pending.popleft()
-                yield done_path, future.result()
+            while queue or pending:
+                while queue and len(pending) < workers * 4:
+                    path, report_id = queue[0]
+                    try:
+                        future = executor.submit(prepare_report, path, report_id, max_file_size)
+                    except BrokenProcessPool:
+                        return [(p, r) for p, r, _ in pending]
+                    pending.append((path, report_id, future))
+                    queue.popleft()
+                path, report_id, future = pending[0]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    return [(p, r) for p, r, _ in pending]
+                except Exception as error:  # noqa: BLE001 - e.g. a result that cannot pickle
+                    result = ReadError(path, unexpected_reason(error))
+                pending.popleft()
+                yield path, result
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+    return []
 
 
 @contextlib.contextmanager

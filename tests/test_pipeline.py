@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.errors import ReadError
+from hypothesis import given
+from hypothesis import strategies as st
+
 from indexer.pipeline import discover_files, ingest_paths
 
 from .helpers import SEED_FILES, SEEDS
@@ -22,16 +24,41 @@ def test_discovery_skips_hidden_files_and_sidecars(tmp_path):
     assert [str(e) for e in errors] == [f"{tmp_path / 'missing'}: no such file or folder"]
 
 
-def test_duplicate_report_ids_are_errors_for_the_second(tmp_path):
+def test_a_clashing_report_id_gets_its_folder_name_in_front(tmp_path):
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "same.txt").write_text("依法行政。" * 30, "utf-8")
     results = list(ingest_paths([tmp_path / "x", tmp_path / "y"]))
-    errors = [r for r in results if isinstance(r, ReadError)]
-    reports = [r for r in results if not isinstance(r, ReadError)]
-    assert [r.file for r in reports] == [str(tmp_path / "x" / "same.txt")]
-    assert [e.path for e in errors] == [str(tmp_path / "y" / "same.txt")]
-    assert "same report id 'same'" in str(errors[0])
+    assert [(r.id, r.file) for r in results] == [
+        ("same", str(tmp_path / "x" / "same.txt")), ("y/same", str(tmp_path / "y" / "same.txt"))]
+
+
+def test_known_files_keep_their_ids_whatever_the_order(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "001.txt").write_text("依法行政。", "utf-8")
+    known = {str(tmp_path / "b" / "001.txt"): "001"}  # b was indexed first
+    files, errors = discover_files([tmp_path / "a", tmp_path / "b"], known)
+    assert errors == []
+    assert [(f.parent.name, i) for f, i in files] == [("a", "a/001"), ("b", "001")]
+
+
+@given(st.lists(st.sampled_from(["001.txt", "001.pdf", "s/001.txt", "s/002.txt", "x.html"]),
+                min_size=1, max_size=5, unique=True),
+       st.lists(st.sampled_from(["a", "b", "a/s", "c/a"]), min_size=1, max_size=4, unique=True))
+def test_ids_are_unique_for_every_layout_of_folders(tmp_path_factory, names, folders):
+    root = tmp_path_factory.mktemp("layout")
+    for folder in folders:
+        for name in names:
+            (root / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / folder / name).write_text("报告", "utf-8")
+    files, _ = discover_files([root / folder for folder in folders])
+    ids = [report_id for _, report_id in files]
+    assert len(ids) == len(set(ids)) == len({path for path, _ in files})
+    # and a second run that knows them gives each file the same id
+    again, _ = discover_files([root / folder for folder in folders],
+                              {str(path): report_id for path, report_id in files})
+    assert again == files
 
 
 def test_report_ids_are_unique_across_sub_folders_and_suffixes(tmp_path):

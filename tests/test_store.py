@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,7 @@ from indexer.store import IndexStore
 from query import open_index
 
 from .helpers import ROOT, SEED_FILES, SEEDS, kill_and_check_readers
+from .messy import make_messy_folder
 
 
 @pytest.fixture
@@ -126,10 +128,10 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
     (reports_dir / "new.txt").write_text("新报告:推行柔性执法。" * 20, "utf-8")
     real = pipeline.ingest_file
 
-    def interrupted(path, report_id=None):
+    def interrupted(path, *args):
         if path.name == "new.txt":
             raise KeyboardInterrupt
-        return real(path, report_id)
+        return real(path, *args)
 
     monkeypatch.setattr("indexer.store.ingest_file", interrupted)
     for rebuild in (False, True):
@@ -316,3 +318,126 @@ def test_copies_are_indexed_once_and_listed(tmp_path, reports_dir):
         assert sorted(hit.report for hit in index.search("柔性执法", limit=0).hits
                       if hit.city == "遂宁市") == ["mirror/byte-copy"]  # fmt: skip
         assert all(row["duplicates"] == [] for row in index.reports())
+
+
+# ---- a researcher's real folder (issue 17) ----------------------------------------------------
+
+
+def report_ids(index_dir) -> list[str]:
+    with open_index(index_dir) as index:
+        return sorted(row["report"] for row in index.reports())
+
+
+def test_a_messy_folder_with_workers_indexes_every_report_and_names_every_skip(tmp_path):
+    corpus = make_messy_folder(tmp_path / "corpus")
+    # the index inside the folder of reports, as after `cd corpus && reportsearch index .`
+    store = IndexStore(corpus.root / "index_data")
+    summary = store.update([corpus.root], workers=2)
+    assert len(summary.added) == len(corpus.reports) == summary.reports
+    skipped = {error.path: error.reason for error in summary.skipped}
+    assert set(skipped) == {str(path) for path in corpus.junk}, skipped
+    assert all(reason for reason in skipped.values())
+    assert sorted(copy["file"] for copy in summary.duplicates) == sorted(map(str, corpus.copies))
+    files = {row["file"] for row in _report_rows(store.directory)}
+    assert files == {str(path) for path in corpus.reports}
+    # a second run changes nothing and says the same about the same files
+    again = store.update(store.sources())
+    assert (again.added, again.updated, again.removed) == ([], [], [])
+    assert {error.path for error in again.skipped} == set(skipped)
+
+
+def _report_rows(index_dir) -> list[dict]:
+    with open_index(index_dir) as index:
+        return list(index.reports())
+
+
+def test_two_folders_with_the_same_file_names_keep_both_reports(tmp_path):
+    for folder, city in (("a", "盘锦"), ("b", "遂宁")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SEEDS / f"{SEED_FILES[city]}.txt", tmp_path / folder / "001.txt")
+    store = IndexStore(tmp_path / "index")
+    store.update([tmp_path / "a"])
+    second = store.update([tmp_path / "b"])
+    assert (second.added, second.updated, second.removed) == (["b/001"], [], [])
+    assert report_ids(store.directory) == ["001", "b/001"]
+    assert city_hits(store.directory, "法治") == ["盘锦市", "遂宁市"]
+    bare = store.update(store.sources())  # what a bare `reportsearch index` does
+    assert (bare.added, bare.updated, bare.removed, len(bare.unchanged)) == ([], [], [], 2)
+    assert report_ids(store.directory) == ["001", "b/001"]
+    # a rebuild from the remembered folders gives the same ids
+    store.update(store.sources(), rebuild=True)
+    assert report_ids(store.directory) == ["001", "b/001"]
+
+
+def test_a_reading_process_that_dies_costs_only_its_file(tmp_path, monkeypatch):
+    corpus = tmp_path / "reports"
+    for number in range(20):
+        shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", corpus / f"{number:02d}.txt"
+                    if corpus.exists() else _mkdir(corpus) / f"{number:02d}.txt")
+        with open(corpus / f"{number:02d}.txt", "a", encoding="utf-8") as out:
+            out.write(f"\n第{number}号：依法行政工作取得新进展。\n")
+    real = store_module.ingest_file
+
+    def ingest(path, *args):
+        if path.name == "07.txt":
+            os._exit(9)  # as the kernel's OOM killer ends a reader
+        return real(path, *args)
+
+    monkeypatch.setattr(store_module, "ingest_file", ingest)  # reaches forked readers
+    summary = IndexStore(tmp_path / "index").update([corpus], workers=2)
+    assert [(error.path, error.reason) for error in summary.skipped] == [
+        (str(corpus / "07.txt"), "its reading process died (out of memory, or killed)")]
+    assert summary.reports == 19
+
+
+def _mkdir(path):
+    path.mkdir()
+    return path
+
+
+def test_an_unexpected_error_in_a_reader_is_that_files_error(tmp_path, monkeypatch):
+    corpus = _mkdir(tmp_path / "reports")
+    for number in range(3):
+        (corpus / f"{number}.txt").write_text(f"依法行政第{number}号报告。" * 20, "utf-8")
+
+    def broken(data, source):
+        if source.endswith("1.txt"):
+            raise RuntimeError("a reader library's bug\nwith two lines")
+        return real(data, source)
+
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", broken)
+    summary = IndexStore(tmp_path / "index").update([corpus], workers=1)
+    assert summary.reports == 2
+    (error,) = summary.skipped
+    assert error.reason == "could not be read (RuntimeError: a reader library's bug with two lines)"
+
+
+def test_links_out_of_the_folders_given_are_skipped_unless_followed(tmp_path):
+    outside = _mkdir(tmp_path / "outside")
+    (outside / "secret.txt").write_text("内部资料，不得外传。" * 20, "utf-8")
+    corpus = _mkdir(tmp_path / "reports")
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", corpus / "good.txt")
+    (corpus / "secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "elsewhere").symlink_to(outside)
+    (corpus / "inside.txt").symlink_to(corpus / "good.txt")  # inside: read (a copy)
+    summary = IndexStore(tmp_path / "index").update([corpus])
+    reasons = {Path(error.path).name: error.reason for error in summary.skipped}
+    assert set(reasons) == {"secret.txt", "elsewhere"}
+    assert all("outside the folders given (--follow-links reads it)" in r
+               for r in reasons.values())  # fmt: skip
+    assert summary.reports == 1 and len(summary.duplicates) == 1
+    followed = IndexStore(tmp_path / "index2").update([corpus], follow_links=True)
+    assert followed.skipped == [] and followed.reports == 2  # good and secret (met twice)
+
+
+def test_another_index_inside_the_folder_is_not_read(tmp_path, seed_index_dir):
+    corpus = _mkdir(tmp_path / "reports")
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", corpus / "good.txt")
+    shutil.copytree(seed_index_dir, corpus / "old-index")
+    summary = IndexStore(tmp_path / "index").update([corpus])
+    assert summary.reports == 1
+    assert [(Path(e.path).name, e.reason) for e in summary.skipped] == [
+        ("old-index", "a reportsearch index folder, not reports")]
+    refused = IndexStore(corpus / "old-index").update([corpus / "old-index" / "CURRENT"])
+    assert [e.reason for e in refused.skipped] == ["the index folder itself, not reports"]
