@@ -20,7 +20,6 @@ from indexer.schema import FACET_FIELDS
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
 from query import render
 from query.api import SORTS, open_index
-from query.parsing import query_hints
 from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
 
 DEFAULT_SOURCE = "seeds"
@@ -369,12 +368,15 @@ def search(store: IndexStore, query, words, limit, offset, sort, group, facet_na
     with open_index(store.directory) as opened:
         if batch is not None:
             _search_batch(opened, batch, options, fmt, color, mode)
-        found = _answer(opened, query, options, fmt, color, mode)
+        found = _answer(opened, query, options, fmt, color, mode,
+                        hint=fmt == "text" and mode in ("hits", "kwic"))
     sys.exit(FOUND if found else NOT_FOUND)
 
 
-def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str) -> bool:
-    """Answer one query in ``mode`` (hits, count, files, kwic, quiet); True if it found any."""
+def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
+            hint: bool = False) -> bool:
+    """Answer one query in ``mode`` (hits, count, files, kwic, quiet); True if it found any.
+    ``hint``: when it found nothing, say on stderr what to try."""
     if mode in ("quiet", "count"):
         data = opened.facets(query, options["facets"] if mode == "count" else [],
                              filters=options["filters"], words=options["words"])  # fmt: skip
@@ -402,25 +404,12 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str)
         result = opened.search(query, **options)
         _print_search(result, fmt, color)
         found = result.total > 0
-    if not found and mode != "quiet":
-        _hint_nothing_found(opened, query, options)
+    if not found and hint:
+        # Only text output for a person gets hints: the --words check loads jieba's
+        # dictionary (1.5-2.5 s), which a script (-c, -l, json, csv, --batch) never pays.
+        for line in opened.hints(query, filters=options["filters"], words=options["words"]):
+            _say(f"hint: {line}")
     return found
-
-
-def _hint_nothing_found(opened, query: str, options: dict) -> None:
-    """On stderr: what a query that found nothing was read as, and whether --words helps."""
-    for hint in query_hints(query):
-        _say(f"hint: {hint}")
-    if options["words"] or not query.strip():
-        return
-    try:
-        with_words = opened.facets(query, [], filters=options["filters"], words=True)["total"]
-    except ReportSearchError:
-        return
-    if with_words:
-        passages = render.count_phrase(with_words, "passage")
-        _say(f"hint: {passages} hold these words in another order or apart; "
-             "add --words to see them")
 
 
 COUNT_COLUMNS = ("query", "total", "reports")

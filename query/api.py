@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import IndexEmptyError, ReportNotFoundError, UsageError
+from indexer.errors import IndexEmptyError, ReportNotFoundError, ReportSearchError, UsageError
 from indexer.gazetteer import default_gazetteer
 from indexer.normalizing import normalize_for_search
 from indexer.schema import FACET_FIELDS
@@ -36,6 +36,7 @@ from .parsing import (
     parse_query,
     positive_fields,
     positive_texts,
+    query_hints,
     with_filters,
 )
 from .record import Record
@@ -236,6 +237,23 @@ class ReportIndex:
         text = lambda u: self._record.passage(u)["original"]  # noqa: E731
         return {"before": [text(u) for u in uids[max(0, at - n) : at]],
                 "after": [text(u) for u in uids[at + 1 : at + 1 + n]]}  # fmt: skip
+
+    def hints(self, query: str, *, filters=None, words: bool = False) -> list[str]:
+        """For a query that found nothing, what to try, one line each: the other search
+        syntax it holds that was searched as text (``query_hints``), else whether its words
+        apart would be found (``--words``). That last check loads jieba's dictionary (a
+        second or two), so call this only to show its lines to a person."""
+        hints = query_hints(query)
+        if hints or words or not query.strip():
+            return hints  # a named cause beats a guess about words
+        try:
+            apart = self.facets(query, [], filters=filters, words=True)["total"]
+        except ReportSearchError:
+            return hints
+        if apart:
+            hints.append(f"{apart} passage{'' if apart == 1 else 's'} hold these words in "
+                         "another order or apart; add --words to see them")
+        return hints
 
     def facets(self, query: str, by=FACET_FIELDS, *, filters=None, words=False) -> dict:
         """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit."""

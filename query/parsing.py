@@ -378,12 +378,21 @@ _OTHER_SYNTAX = (
      "'+' was searched as text; strings side by side must all occur already"),
     (re.compile(r"&&|\|\|"),
      "'&&' and '||' were searched as text; write AND or OR"),
+    (re.compile(r"'"),
+     "ASCII quotes ' were searched as text; keep a phrase in double quotes \"…\" or none"),
+    (re.compile(r"[*?](?=\s|$|\))"),
+     "'*' and '?' were searched as text: there are no wildcards, a string already matches "
+     "inside longer text (柔性 finds 柔性执法); drop them"),
+    (re.compile(r"(?:^|\s)-(?=\s|$)"),
+     "a '-' with nothing after it was searched as text; write -WORD, without a space, to "
+     "leave out passages holding WORD"),
 )
 
 
 def query_hints(query: str) -> list[str]:
     """For a query that found nothing: where it holds another syntax's operators that were
-    searched as text (``or``, ``+``, ``&&``), one line each on what to write instead."""
+    searched as text (``or``, ``+``, ``&&``, ASCII ``'`` quotes, ``*`` wildcards, a ``-``
+    with nothing after it), one line each naming the cause and what to write instead."""
     hints = []
     for pattern, message in _OTHER_SYNTAX:
         match = pattern.search(query)

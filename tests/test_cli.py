@@ -528,3 +528,26 @@ def test_sort_by_place_in_pinyin_and_oldest_first(run):
     years = [h["year"] for h in json.loads(run("search", "执法", "--group", "report", "--sort",
                                                "oldest", "--format", "json").stdout)["hits"]]
     assert years == [2020, 2020, 2021, 2023, None]
+
+
+def test_no_hint_in_scripts_and_jieba_is_not_loaded(run, monkeypatch):
+    """Issue 17 row 7: a script that finds nothing never pays for jieba's dictionary."""
+    import indexer.schema
+
+    def no_jieba():
+        raise AssertionError("jieba's dictionary was loaded")
+
+    monkeypatch.setattr(indexer.schema, "_jieba", no_jieba)
+    for options in (["-c"], ["--format", "json"], ["--format", "csv"], ["-l"]):
+        result = run("search", "出庭负责人行政机关", *options)
+        assert result.exit_code == 1, (options, result.output)
+        assert "hint" not in result.stderr
+
+
+@pytest.mark.parametrize("query, cause", [("'柔性执法'", "ASCII quotes"), ("柔性*", "wildcards"),
+                                          ("柔性执法 -", "'-' with nothing after it")])
+def test_hints_name_the_real_cause(run, query, cause):
+    """Issue 17 row 8: not "add --words" when the cause is syntax."""
+    result = run("search", query)
+    assert result.exit_code == 1
+    assert cause in result.stderr and "--words" not in result.stderr

@@ -111,3 +111,11 @@ def test_hints_name_other_syntaxes_searched_as_text():
     assert "'+'" in query_hints("+复议 +应诉")[0]
     assert "AND or OR" in query_hints("复议 && 应诉")[0]
     assert query_hints("复议 OR 应诉") == [] and query_hints("or") != []
+
+
+def test_hints_name_quotes_wildcards_and_a_lone_minus():
+    """Issue 17 row 8: the real cause, not "hold these words apart"."""
+    assert "ASCII quotes" in query_hints("'柔性执法'")[0]
+    assert "wildcards" in query_hints("柔性*")[0]
+    assert "'-' with nothing after it" in query_hints("柔性执法 -")[0]
+    assert query_hints("2015-2020年 -试点") == []  # a hyphen in a word, a real NOT
