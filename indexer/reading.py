@@ -39,6 +39,8 @@ READERS: dict[str, Reader] = {
     ".docx": read_docx,
     **{suffix: read_html for suffix in HTML_SUFFIXES},
 }
+# What users call each format, in "could not read this PDF: …".
+KINDS = {".pdf": "PDF", ".docx": "DOCX", **{suffix: "HTML" for suffix in HTML_SUFFIXES}}
 
 # Formats that hold reports but that we do not read, and what to do instead.
 UNSUPPORTED = {
@@ -62,19 +64,40 @@ UNSUPPORTED = {
 
 
 def read_bytes(data: bytes, source: str) -> DecodedText:
-    """The report text in a file's bytes, read by the reader of its format."""
+    """The report text in a file's bytes, read by the reader of its format, or ReadError:
+    never anything else, whatever the reader's library raises (a damaged or hostile file
+    is that file's one-line error, and the error crosses process boundaries)."""
     suffix = Path(source).suffix.lower()
     if suffix in UNSUPPORTED:
         raise ReadError(source, f"cannot read {suffix} files: {UNSUPPORTED[suffix]}")
-    reader = READERS.get(suffix) or _sniffed(data)
-    return reader(data, source)
+    reader, kind = (READERS[suffix], KINDS[suffix]) if suffix in READERS else _sniffed(data)
+    try:
+        return reader(data, source)
+    except ReadError as error:
+        raise error from None
+    except Exception as error:  # noqa: BLE001 - lxml, pypdf, zipfile, RecursionError, MemoryError
+        raise ReadError(source, f"could not read this {kind}: {short_error(error)}") from None
 
 
-def _sniffed(data: bytes) -> Reader:
+# An exception's message is cut to this many characters: one line of a terminal or log.
+_MESSAGE_LIMIT = 160
+
+
+def short_error(error: BaseException) -> str:
+    """``ExceptionName: message``, the message on one line and cut short: text only, so
+    nothing of the exception (an lxml error log, a traceback) is kept."""
+    message = " ".join(str(error).split())
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 1] + "…"
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _sniffed(data: bytes) -> tuple[Reader, str]:
+    """The reader (and its format's name) for bytes whose suffix does not choose one."""
     if data.startswith(b"%PDF-"):
-        return read_pdf
+        return read_pdf, "PDF"
     if looks_like_docx(data):
-        return read_docx
+        return read_docx, "DOCX"
     if looks_like_html(data):
-        return read_html
-    return decode_bytes
+        return read_html, "HTML"
+    return decode_bytes, "text file"

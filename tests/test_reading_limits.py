@@ -1,0 +1,134 @@
+"""Reading hostile files: whatever a reader library raises, and however large a file grows
+once unpacked, ``read_bytes`` answers with the report text or a one-line, picklable
+``ReadError``; sidecars are read only when they are small regular files.
+
+Every hostile file is made small, here, by the test."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import reading
+from indexer.errors import ReadError
+from indexer.reading import read_bytes
+
+from .test_formats import PAGE, make_docx
+
+REPORT = "遂宁市人民政府关于2023年度法治政府建设情况的报告\n" + (
+    "全面推进依法行政,推行包容审慎监管和柔性执法,全年办理行政复议案件128件。\n" * 5
+)
+
+
+def _one_line_read_error(call) -> ReadError:
+    """The ReadError ``call`` raises, checked to be one line and to survive pickling."""
+    with pytest.raises(ReadError) as caught:
+        call()
+    error = caught.value
+    assert "\n" not in str(error) and len(error.reason) < 300
+    assert error.__cause__ is None and error.__suppress_context__
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy)) == (type(error), str(error))
+    return error
+
+
+def rezipped(data: bytes, change) -> bytes:
+    """A zip with each member's bytes passed through ``change(name, bytes)``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, change(info.filename, source.read(info)))
+    return out.getvalue()
+
+
+def pdf(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), with a right xref."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return out
+
+
+def test_a_docx_cut_in_half_is_a_read_error():
+    cut = rezipped(make_docx(), lambda name, data: data[: len(data) // 2]
+                   if name == "word/document.xml" else data)
+    error = _one_line_read_error(lambda: read_bytes(cut, "reports/cut.docx"))
+    assert error.path == "reports/cut.docx" and "DOCX" in error.reason
+
+
+def test_a_pdf_whose_stream_length_points_at_itself_is_a_read_error():
+    looping = pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Length 4 0 R /Type /Font /Subtype /Type0 /ToUnicode 4 0 R >>\n"
+        b"stream\nBT /F1 12 Tf (hello) Tj ET\nendstream",
+    ])
+    error = _one_line_read_error(lambda: read_bytes(looping, "reports/loop.pdf"))
+    assert "PDF" in error.reason
+
+
+@pytest.mark.parametrize("raised", [
+    RecursionError("maximum recursion depth exceeded"),
+    MemoryError(),
+    KeyError("word/document.xml"),
+    ValueError("line one\nline two " + "x" * 2000),
+])
+@pytest.mark.parametrize("suffix, kind", [(".pdf", "PDF"), (".docx", "DOCX"),
+                                          (".html", "HTML")])
+def test_whatever_a_reader_raises_becomes_a_read_error(monkeypatch, raised, suffix, kind):
+    class Unpicklable(type(raised)):
+        def __reduce__(self):
+            raise TypeError("cannot pickle this")
+
+    def broken(data, source):
+        try:
+            raise Unpicklable(*raised.args)
+        except Exception as error:
+            raise error from RuntimeError("the cause")
+
+    monkeypatch.setitem(reading.READERS, suffix, broken)
+    error = _one_line_read_error(lambda: read_bytes(b"bytes", "r/x" + suffix))
+    assert error.reason.startswith(f"could not read this {kind}: Unpicklable")
+
+
+def _mutated(data: bytes, cuts: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for position, value in cuts:
+        out[position % len(out)] = value
+    return bytes(out)
+
+
+_HOSTILE = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@_HOSTILE
+@given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+       length=st.floats(0.05, 1.0))
+def test_any_damage_to_a_docx_html_or_text_is_text_or_a_read_error(cuts, length):
+    for data, name in ((DOCX_BYTES, "r.docx"), (PAGE.encode(), "r.html"),
+                       (REPORT.encode("gb18030"), "r.txt")):
+        damaged = _mutated(data, cuts)[: max(1, int(len(data) * length))]
+        try:
+            read_bytes(damaged, name)
+        except ReadError as error:
+            assert "\n" not in str(error)
+            pickle.dumps(error)
+
+
+DOCX_BYTES = make_docx()
