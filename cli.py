@@ -51,6 +51,32 @@ class ReportSearchGroup(click.Group):
             ctx.exit(ERROR)
 
 
+class QueryCommand(click.Command):
+    """A command whose QUERY may start with a minus: ``search -试点`` is the query's NOT
+    (as the README's query language says), not an unknown option ``-试``. An argument that
+    is a minus before a non-ASCII character, and is not an option's value, joins QUERY."""
+
+    def parse_args(self, ctx, args):
+        takes_value = {name for param in self.params
+                       if isinstance(param, click.Option) and not param.is_flag
+                       and not param.count
+                       for name in (*param.opts, *param.secondary_opts)}  # fmt: skip
+        kept, negated = [], []
+        for at, arg in enumerate(args):
+            if arg == "--":
+                kept += args[at:]
+                break
+            if (len(arg) > 1 and arg[0] == "-" and not arg[1].isascii()
+                    and not (kept and kept[-1] in takes_value)):  # fmt: skip
+                negated.append(arg)
+            else:
+                kept.append(arg)
+        rest = super().parse_args(ctx, kept)
+        if negated:
+            ctx.params["query"] = " ".join([ctx.params.get("query") or "", *negated]).strip()
+        return rest
+
+
 def output_options(command=None, *, spreadsheet: bool = False):
     """``--format`` (with ``xlsx`` where ``spreadsheet``) and ``--bom`` for every command
     that prints records; both reach ``_emit`` through the click context."""
@@ -305,7 +331,7 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
 # ---- search -------------------------------------------------------------------------------
 
 
-@cli.command(short_help="Find passages that contain a phrase.")
+@cli.command(cls=QueryCommand, short_help="Find passages that contain a phrase.")
 @click.argument("query", required=False, default="")
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
@@ -349,7 +375,7 @@ def search(store: IndexStore, query, words, limit, offset, sort, group, facet_na
     \b
     QUERY:
       柔性执法 "行政 复议"      strings that must all occur (quotes keep spaces)
-      复议 OR 应诉  -试点  NOT x  (a b)
+      复议 OR 应诉  -试点  NOT x  (a b)     (search -试点 works: a minus is NOT)
       city:盘锦 city:(盘锦 OR 遂宁) province:四川 district:巴南
       year:2021 year:2019..2021 year:[2019 TO 2021]
       section:执法 category:行政执法 metric:出庭应诉率 metric:出庭应诉率>=95
@@ -521,7 +547,8 @@ def _search_csv(results, with_query):
 # ---- facets -------------------------------------------------------------------------------
 
 
-@cli.command(short_help="Count matching passages and reports by year, place and more.")
+@cli.command(cls=QueryCommand,
+             short_help="Count matching passages and reports by year, place and more.")
 @click.argument("query", required=False, default="")
 @click.option("--by", "by", multiple=True, default=None, metavar="FACET",
               help=f"Facet to count (repeat or comma-separate): {', '.join(FACET_FIELDS)}. "
@@ -611,7 +638,7 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
 # ---- trend --------------------------------------------------------------------------------
 
 
-@cli.command(short_help="How many reports mention a query, by year and place.")
+@cli.command(cls=QueryCommand, short_help="How many reports mention a query, by year and place.")
 @click.argument("query", required=False, default="")
 @click.option("--by", default="year", show_default=True,
               type=click.Choice(["year", "year,province", "year,city"]),

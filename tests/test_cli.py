@@ -551,3 +551,18 @@ def test_hints_name_the_real_cause(run, query, cause):
     result = run("search", query)
     assert result.exit_code == 1
     assert cause in result.stderr and "--words" not in result.stderr
+
+
+def test_a_query_may_start_with_a_minus(run):
+    """Issue 17 row 9: ``search -柔性执法`` is NOT 柔性执法, as the query language says."""
+    every = json.loads(run("search", "--format", "json", "-c", "--year", "2021").stdout)
+    alone = run("search", "-柔性执法", "--year", "2021", "-c", "--format", "json")
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["total"] == every["total"] - 3  # 盘锦's three passages
+    after = json.loads(run("search", "执法", "-柔性执法", "-c", "--format", "json").stdout)
+    assert after["query"] == "执法 -柔性执法"
+    assert run("facets", "-柔性执法", "--by", "year").exit_code == 0
+    assert run("trend", "-柔性执法").exit_code == 0
+    # an option's value stays the option's
+    assert json.loads(run("search", "执法", "--city", "-盘锦", "-c", "--format",
+                          "json").stdout)["total"] == 0
