@@ -12,15 +12,26 @@ import os
 import sys
 from pathlib import Path
 
-import click
 
-from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
-from indexer.pipeline import MAX_FILE_SIZE, ingest_paths
-from indexer.schema import FACET_FIELDS
-from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
-from query import render
-from query.api import SORTS, open_index
-from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
+def _interrupted_while_starting():
+    """Ctrl-C while the libraries load (most of a second, before click can catch anything)
+    ends like Ctrl-C later: one line, exit code 130, no traceback."""
+    sys.stderr.write("reportsearch: interrupted\n")
+    raise SystemExit(130)
+
+
+try:
+    import click
+
+    from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
+    from indexer.pipeline import MAX_FILE_SIZE, ingest_paths
+    from indexer.schema import FACET_FIELDS
+    from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
+    from query import render
+    from query.api import SORTS, open_index
+    from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
+except KeyboardInterrupt:
+    _interrupted_while_starting()
 
 DEFAULT_SOURCE = "seeds"
 FOUND, NOT_FOUND, ERROR = 0, 1, 2
@@ -805,7 +816,12 @@ def _table(rows, columns):
 
 
 def main():
-    cli(prog_name="reportsearch")
+    """The ``reportsearch`` command. A Ctrl-C that no command caught (between click's
+    handlers, or while the process ends) is still one line and 130."""
+    try:
+        cli(prog_name="reportsearch")
+    except KeyboardInterrupt:
+        _interrupted_while_starting()
 
 
 if __name__ == "__main__":

@@ -566,3 +566,29 @@ def test_a_query_may_start_with_a_minus(run):
     # an option's value stays the option's
     assert json.loads(run("search", "执法", "--city", "-盘锦", "-c", "--format",
                           "json").stdout)["total"] == 0
+
+
+# Runs the console script's two lines (``from cli import main; sys.exit(main())``) with a
+# real SIGINT delivered while cli imports its libraries: deterministic, no timing.
+CTRL_C_DURING_IMPORTS = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "indexer.pipeline":
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["reportsearch", "search", "柔性执法"]
+from cli import main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path):
+    """Issue 17 row 10: Ctrl-C in the first second printed a 20-line traceback."""
+    result = subprocess.run([sys.executable, "-c", CTRL_C_DURING_IMPORTS], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "REPORTSEARCH_INDEX_DIR": str(tmp_path)})
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "reportsearch: interrupted\n"
+    assert result.stdout == "" and not any(tmp_path.iterdir())
