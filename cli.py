@@ -234,7 +234,8 @@ def cli(ctx, index_dir):
 def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, fmt):
     """Index report files and folders. Adds new files, re-indexes changed ones, drops
     reports whose file is gone. Without PATHS, updates from the folders the index was built
-    from (a new index: seeds/). Refuses to leave fewer than half the reports unless --force.
+    from (a new index: seeds/, if there is one here). Refuses to leave fewer than half the
+    reports unless --force.
     Exit 1 if any file was skipped.
 
     \b
@@ -245,6 +246,11 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, f
         sources = list(paths)
     else:
         remembered = store.sources()
+        if not remembered and not Path(DEFAULT_SOURCE).is_dir():
+            # Building from a folder that is not there would only make an empty index.
+            raise UsageError(f"the index at {store.directory} was built from no folder, and "
+                             f"there is no {DEFAULT_SOURCE}/ here: give the folder of reports, "
+                             "e.g. reportsearch index path/to/reports")
         sources = remembered or [DEFAULT_SOURCE]
         if remembered:
             _say(f"updating from {', '.join(sources)}")

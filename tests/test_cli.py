@@ -592,3 +592,12 @@ def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path):
     assert result.returncode == 130, result.stderr
     assert result.stderr == "reportsearch: interrupted\n"
     assert result.stdout == "" and not any(tmp_path.iterdir())
+
+
+def test_index_without_paths_in_a_new_folder_says_which_folder_to_give(tmp_path, monkeypatch):
+    """Issue 17 row 12: it made an empty index."""
+    monkeypatch.chdir(tmp_path)  # no seeds/ here
+    target = tmp_path / "new-index"
+    result = CliRunner().invoke(cli, ["--index-dir", str(target), "index"])
+    assert_one_line_error(result, "give the folder of reports", "reportsearch index")
+    assert not target.exists()
