@@ -132,3 +132,78 @@ def test_any_damage_to_a_docx_html_or_text_is_text_or_a_read_error(cuts, length)
 
 
 DOCX_BYTES = make_docx()
+
+
+# --- DOCX (and any zip) bombs: sizes checked before unpacking, paragraphs counted -----------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _with_document(body: bytes) -> bytes:
+    """The test DOCX with its document.xml's body replaced by ``body``."""
+    def change(name, data):
+        if name != "word/document.xml":
+            return data
+        head = data[: data.index(b"<w:body>") + len(b"<w:body>")]
+        return head + body + b"</w:body></w:document>"
+    return rezipped(DOCX_BYTES, change)
+
+
+def test_a_docx_that_unpacks_past_the_size_limit_is_refused(monkeypatch):
+    from indexer.formats import word
+
+    padding = b" " * (word.MAX_XML_BYTES + 1)  # compresses a thousandfold
+    bomb = _with_document(b"<w:p><w:r><w:t>" + REPORT.encode() + b"</w:t></w:r></w:p>" + padding)
+    assert len(bomb) < 200_000
+    error = _one_line_read_error(lambda: read_bytes(bomb, "bomb.docx"))
+    assert "MB" in error.reason and "limit" in error.reason
+
+
+def test_a_docx_member_compressed_past_the_ratio_limit_is_refused():
+    padding = b" " * 3_000_000
+    bomb = _with_document(b"<w:p><w:r><w:t>" + REPORT.encode() + b"</w:t></w:r></w:p>" + padding)
+    error = _one_line_read_error(lambda: read_bytes(bomb, "ratio.docx"))
+    assert "compressed" in error.reason and "limit" in error.reason
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused_quickly():
+    import time
+
+    from indexer.formats import word
+
+    bomb = _with_document(b"<w:p/>" * (word.MAX_PARAGRAPHS + 10))
+    started = time.monotonic()
+    error = _one_line_read_error(lambda: read_bytes(bomb, "many.docx"))
+    assert "paragraphs" in error.reason and f"{word.MAX_PARAGRAPHS:,}" in error.reason
+    assert time.monotonic() - started < 10
+
+
+def test_docx_runs_tabs_breaks_links_and_style_numbering_are_read():
+    body = (
+        b'<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>'
+        + "主要举措".encode() + b"</w:t></w:r></w:p>"
+        b"<w:p><w:r><w:t>" + "全年办理".encode() + b"</w:t></w:r><w:r><w:tab/></w:r>"
+        b'<w:hyperlink r:id="rId9"><w:r><w:t>' + "行政复议".encode() + b"</w:t></w:r></w:hyperlink>"
+        b"<w:r><w:br/><w:t xml:space=\"preserve\">" + "案件128件。".encode() + b"</w:t></w:r>"
+        b"<w:r><w:delText>" + "删除的字".encode() + b"</w:delText></w:r></w:p>"
+    )
+
+    def change(name, data):
+        if name == "word/styles.xml":
+            numbered = (f'<w:style xmlns:w="{_W}" w:type="paragraph" w:styleId="Heading2">'
+                        '<w:name w:val="heading 2"/><w:pPr><w:numPr><w:numId w:val="77"/>'
+                        "</w:numPr></w:pPr></w:style>").encode()
+            data = data.replace(b'w:styleId="Heading2"', b'w:styleId="Heading2old"')
+            return data.replace(b"</w:styles>", numbered + b"</w:styles>")
+        if name == "word/numbering.xml":
+            return data.replace(b"</w:numbering>", (
+                f'<w:abstractNum xmlns:w="{_W}" w:abstractNumId="77"><w:lvl w:ilvl="0">'
+                '<w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                '<w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+                f'<w:num xmlns:w="{_W}" w:numId="77"><w:abstractNumId w:val="77"/></w:num>'
+                "</w:numbering>").encode())
+        return data
+
+    document = rezipped(_with_document(body), change)
+    assert read_bytes(document, "runs.docx").text.splitlines() == [
+        "一、主要举措", "全年办理\t行政复议", "案件128件。"]
