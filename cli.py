@@ -29,6 +29,7 @@ try:
     from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
     from query import render
     from query.api import SORTS, open_index
+    from query.parsing import MAX_QUERY_CHARACTERS
     from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
 except KeyboardInterrupt:
     _interrupted_while_starting()
@@ -433,7 +434,7 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
                 for hit in sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
         if fmt == "text":
             for row in rows:
-                click.echo(render.terminal_safe(row["file"]))
+                click.echo(render.terminal_safe(row["file"], one_line=True))
         else:
             _emit(rows, fmt, columns=("report", "file"))
         found = bool(rows)
@@ -486,7 +487,15 @@ def _search_batch(opened, lines, options, fmt, color, mode):
     Exits: 2 if any query was malformed, else 0 if any found, else 1."""
     found = failed = False
     objects = []
-    for number, raw in enumerate(lines, 1):
+    for number, (raw, problem) in enumerate(_batch_lines(lines), 1):
+        if problem:
+            failed = True
+            message = f"line {number} {problem}"
+            _say(f"error: {message}")
+            objects.append({"query": raw.decode("utf-8", "replace"), "error": message})
+            if fmt == "jsonl":
+                _emit_line(objects[-1])
+            continue
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
         except UnicodeDecodeError as error:
@@ -541,6 +550,34 @@ def _search_batch(opened, lines, options, fmt, color, mode):
     elif fmt == "csv" and mode == "hits":
         _search_csv([r for r in objects if not isinstance(r, dict)], with_query=True)
     sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
+
+
+# A --batch line is read at most this long (the longest query, 4 bytes a character, and a
+# BOM): a file with no line ends (/dev/zero) must not be read into memory whole.
+MAX_BATCH_LINE = 4 * MAX_QUERY_CHARACTERS + 8
+MAX_BATCH_SKIP = 16 * 1048576  # how far past that to look for the line's end
+
+
+def _batch_lines(file):
+    """``(line, problem)`` per line of a --batch file, in bounded reads: an over-long line
+    is (its start, what is wrong) and the next line is read after it; a line that does not
+    end within MAX_BATCH_SKIP ends the batch with that problem."""
+    while raw := file.readline(MAX_BATCH_LINE + 1):
+        if len(raw) <= MAX_BATCH_LINE or raw.endswith(b"\n"):
+            yield raw, None
+            continue
+        start, skipped = raw[:40] + b"...", len(raw)
+        while not raw.endswith(b"\n"):
+            raw = file.readline(1 << 16)
+            skipped += len(raw)
+            if not raw:
+                break
+            if skipped > MAX_BATCH_SKIP:
+                yield start, (f"has no line end in its first {skipped} bytes; the rest of "
+                              "the batch file is not read")  # fmt: skip
+                return
+        yield start, (f"is longer than {MAX_BATCH_LINE} bytes (a query is at most "
+                      f"{MAX_QUERY_CHARACTERS} characters)")  # fmt: skip
 
 
 def _print_search(result, fmt, color):
@@ -791,8 +828,8 @@ def serve(store: IndexStore, host, port, open_browser):
 
 def _say(message: str) -> None:
     """One line for a person on stderr; file names and report text in it are made safe
-    for a terminal."""
-    click.echo("reportsearch: " + render.terminal_safe(message), err=True)
+    for a terminal, line feeds included (a file name may hold one)."""
+    click.echo("reportsearch: " + render.terminal_safe(message, one_line=True), err=True)
 
 
 def _emit_line(obj):

@@ -162,11 +162,16 @@ _BOLD, _MATCH, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def terminal_safe(text) -> str:
+_UNSAFE_IN_A_LINE = re.compile(_UNSAFE.pattern[:-1] + "\t\n]")
+
+
+def terminal_safe(text, one_line: bool = False) -> str:
     """``text`` with every control character shown as its escape (``\\x1b``), for text
-    output; JSON and CSV keep the characters (JSON escapes them itself)."""
+    output; JSON and CSV keep the characters (JSON escapes them itself). ``one_line``
+    escapes tab and line feed too, for what must stay one line (a file name in ``-l``)."""
     text = "" if text is None else str(text)
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    unsafe = _UNSAFE_IN_A_LINE if one_line else _UNSAFE
+    return unsafe.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def count_phrase(number: int, noun: str) -> str:

@@ -601,3 +601,52 @@ def test_index_without_paths_in_a_new_folder_says_which_folder_to_give(tmp_path,
     result = CliRunner().invoke(cli, ["--index-dir", str(target), "index"])
     assert_one_line_error(result, "give the folder of reports", "reportsearch index")
     assert not target.exists()
+
+
+def test_files_with_matches_keep_one_file_a_line(tmp_path):
+    """Issue 18: ``-l`` printed a line feed in a file name as it is."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", folder / "odd\nname.txt")
+    shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", folder / "plain.txt")
+    index_dir = tmp_path / "index"
+    assert CliRunner().invoke(cli, ["--index-dir", str(index_dir), "index", str(folder)]
+                              ).exit_code == 0  # fmt: skip
+    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", "柔性执法", "-l"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [str(folder) + "/odd\\nname.txt",
+                                          str(folder) + "/plain.txt"]  # fmt: skip
+
+
+class _Zeros(io.RawIOBase):
+    """An endless file of NUL bytes (/dev/zero) that fails a test reading too much of it."""
+
+    def __init__(self, most: int):
+        self.most, self.read_so_far = most, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self.read_so_far += len(buffer)
+        assert self.read_so_far <= self.most, "the batch file was read without a bound"
+        buffer[:] = bytes(len(buffer))
+        return len(buffer)
+
+
+def test_batch_reads_lines_with_a_bound(run, monkeypatch):
+    """Issue 18: ``search --batch /dev/zero`` ran out of memory."""
+    import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "MAX_BATCH_SKIP", 1 << 20, raising=False)
+    endless = io.BufferedReader(_Zeros(most=8 << 20))
+    result = run("search", "--batch", "-", "--format", "jsonl", input=endless)
+    assert result.exit_code == 2, result.output
+    assert "the rest of the batch file is not read" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
+    long_line = "柔性执法\n" + "执" * 70_000 + "\n行政复议\n"
+    result = run("search", "--batch", "-", "--format", "jsonl", "--facets", "",
+                 input=long_line.encode())
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row.get("total", 0) > 0 for row in rows] == [True, False, True]
+    assert "longer than" in rows[1]["error"] and result.exit_code == 2
