@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ReadError
+from .formats import short_error
 from .formats.html import SUFFIXES as HTML_SUFFIXES
 from .formats.html import html_to_text, looks_like_html, read_html
 from .formats.pdf import read_pdf
@@ -77,19 +78,6 @@ def read_bytes(data: bytes, source: str) -> DecodedText:
         raise error from None
     except Exception as error:  # noqa: BLE001 - lxml, pypdf, zipfile, RecursionError, MemoryError
         raise ReadError(source, f"could not read this {kind}: {short_error(error)}") from None
-
-
-# An exception's message is cut to this many characters: one line of a terminal or log.
-_MESSAGE_LIMIT = 160
-
-
-def short_error(error: BaseException) -> str:
-    """``ExceptionName: message``, the message on one line and cut short: text only, so
-    nothing of the exception (an lxml error log, a traceback) is kept."""
-    message = " ".join(str(error).split())
-    if len(message) > _MESSAGE_LIMIT:
-        message = message[: _MESSAGE_LIMIT - 1] + "…"
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def _sniffed(data: bytes) -> tuple[Reader, str]:

@@ -207,3 +207,41 @@ def test_docx_runs_tabs_breaks_links_and_style_numbering_are_read():
     document = rezipped(_with_document(body), change)
     assert read_bytes(document, "runs.docx").text.splitlines() == [
         "一、主要举措", "全年办理\t行政复议", "案件128件。"]
+
+
+# --- PDF: page count, nesting, and pypdf's notes kept off the terminal ----------------------
+
+
+def test_a_pdf_of_more_pages_than_the_limit_is_refused():
+    from indexer.formats import pdf as pdf_format
+
+    pages = pdf_format.MAX_PAGES + 1
+    kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
+    many = pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+                b"<< /Length 0 >>\nstream\n\nendstream"]
+               + [b"<< /Type /Page /Parent 2 0 R /Contents 3 0 R >>"] * pages)
+    error = _one_line_read_error(lambda: read_bytes(many, "many.pdf"))
+    assert f"{pages:,} pages" in error.reason and f"{pdf_format.MAX_PAGES:,}" in error.reason
+
+
+def test_a_pdf_nested_a_hundred_thousand_deep_is_a_read_error():
+    deep = pdf([b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * 100_000 + b"]" * 100_000 + b" >>",
+                b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    _one_line_read_error(lambda: read_bytes(deep, "deep.pdf"))
+
+
+def test_pypdf_notes_on_a_damaged_pdf_become_one_warning_not_terminal_lines(capfd):
+    import re
+
+    from .test_formats import PARAGRAPHS, laid_out, make_pdf
+
+    good = make_pdf([laid_out(PARAGRAPHS)])
+    # every xref offset three bytes off: pypdf says so (a dozen lines) and finds the objects
+    damaged = re.sub(rb"\n(\d{10}) 00000 n", lambda m: b"\n%010d 00000 n" % (int(m[1]) + 3), good)
+    decoded = read_bytes(damaged, "damaged.pdf")
+    assert PARAGRAPHS[0] in decoded.text
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+    assert len(decoded.warnings) == 1 and "pypdf" in decoded.warnings[0]
+    assert "\n" not in decoded.warnings[0]
