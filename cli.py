@@ -765,9 +765,13 @@ def show(store: IndexStore, target, query, words, color, fmt):
     with open_index(store.directory) as opened:
         data = opened.report(report_id, query, words=words)
     if position:
-        data["passages"] = [p for p in data["passages"] if p["passage"] == target]
+        # the id as resolved (033 for 33), the position with or without its leading zeros
+        wanted = position.lstrip("0")
+        data["passages"] = [p for p in data["passages"]
+                            if p["passage"].rsplit("#", 1)[1].lstrip("0") == wanted]  # fmt: skip
         if not data["passages"]:
-            raise ReportNotFoundError(f"report {report_id} has no passage {target!r}")
+            raise ReportNotFoundError(f"report {data['report']['report']} has no passage "
+                                      f"#{position}")
         data["matches"] = data["passages"][0]["matches"]
     if fmt != "text":
         _emit([data], fmt, single=True) if fmt == "json" else _emit([data], fmt)

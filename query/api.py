@@ -401,12 +401,8 @@ class ReportIndex:
         position, section path, category, whether it is a heading, and the highlights of
         ``query``'s strings in it. The outline lists each heading once, where it first
         appears, with its depth and the passage it starts at."""
+        report_id = self.resolve_report(report_id)
         summary = self._record.report(report_id)
-        if summary is None:
-            raise ReportNotFoundError(
-                f"no report {report_id!r} in the index at {self.store.directory}; "
-                "list them with: reportsearch reports"
-            )
         strings = _highlighted(parse_query(query) if query.strip() else None, words)
         passages, outline, previous, total = [], [], (), 0
         for uid in self._engine.report_uids(report_id):
@@ -429,6 +425,25 @@ class ReportIndex:
             })  # fmt: skip
         return {"report": summary, "outline": outline, "passages": passages,
                 "query": query, "matches": total}  # fmt: skip
+
+    def resolve_report(self, report_id: str) -> str:
+        """The indexed report ``report_id`` names: itself, or else the one id that reads
+        the same without leading zeros (a spreadsheet turns "033" into 33); an id that
+        could be several is an error naming them, as is one that names none."""
+        if self._record.report(report_id) is not None:
+            return report_id
+        bare = report_id.lstrip("0")
+        alike = [row["report"] for row in self._record.reports()
+                 if bare and row["report"].lstrip("0") == bare]  # fmt: skip
+        if len(alike) == 1:
+            return alike[0]
+        if alike:
+            raise ReportNotFoundError(f"no report {report_id!r}; it could be "
+                                      f"{' or '.join(alike)}: give the whole id")  # fmt: skip
+        raise ReportNotFoundError(
+            f"no report {report_id!r} in the index at {self.store.directory}; "
+            "list them with: reportsearch reports"
+        )
 
     # ---- metrics ---------------------------------------------------------------------
 

@@ -650,3 +650,31 @@ def test_batch_reads_lines_with_a_bound(run, monkeypatch):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row.get("total", 0) > 0 for row in rows] == [True, False, True]
     assert "longer than" in rows[1]["error"] and result.exit_code == 2
+
+
+def test_ids_that_lost_their_zeros_and_the_readme_dtypes(tmp_path):
+    """Issue 17 row 13: pandas read "033" as 33 and years as floats; ``show 33`` failed."""
+    pandas = pytest.importorskip("pandas")
+    import re
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", folder / "033.txt")
+    shutil.copy(SEEDS / f"{SEED_FILES['嘉陵']}.txt", folder / "7.txt")  # a report with no year
+    shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", folder / "07.txt")
+    index_dir = tmp_path / "index"
+
+    def run_here(*args):
+        return CliRunner().invoke(cli, ["--index-dir", str(index_dir), *args])
+
+    assert run_here("index", str(folder)).exit_code == 0
+    hits = run_here("search", "法治", "--limit", "0", "--format", "csv").stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    dtype = re.search(r"read_csv\(\"hits.csv\", dtype=(\{.*?\})\)", readme).group(1)
+    frame = pandas.read_csv(io.StringIO(hits), dtype=eval(dtype))  # the README's line
+    assert "033" in set(frame["report"]) and str(frame["year"].dtype) == "Int64"
+    assert frame["year"].isna().any() and 2021 in set(frame["year"].dropna())
+    shown = run_here("show", "33#28", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["passages"][0]["passage"] == "033#0028"
+    assert_one_line_error(run_here("show", "007"), "07 or 7")  # could be either
