@@ -245,3 +245,24 @@ def test_pypdf_notes_on_a_damaged_pdf_become_one_warning_not_terminal_lines(capf
     assert captured.err == "" and captured.out == ""
     assert len(decoded.warnings) == 1 and "pypdf" in decoded.warnings[0]
     assert "\n" not in decoded.warnings[0]
+
+
+# --- HTML: depth ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_html_nested_a_hundred_thousand_deep_is_read_in_bounded_time(closed):
+    import time
+
+    inner = "<p>" + "全面推进依法行政,推行柔性执法。" * 5 + "</p>"
+    page = ("<html><head><title>某市2022年法治政府建设年度报告</title></head><body>"
+            + "<div><span>" * 50_000 + inner + ("</span></div>" * 50_000 if closed else "")
+            + "</body></html>").encode()
+    started = time.monotonic()
+    try:
+        decoded = read_bytes(page, "deep.html")
+    except ReadError as error:
+        assert "\n" not in str(error)
+    else:
+        assert "推行柔性执法" in decoded.text
+    assert time.monotonic() - started < 20
