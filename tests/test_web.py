@@ -263,3 +263,64 @@ def test_the_page_sees_an_update_of_the_index(tmp_path):
         shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", source)
         IndexStore(directory).update([source])
         assert test_client.get("/api/search", params={"q": "柔性执法"}).json()["reports"] == 2
+
+
+# ---- facets, report ids and numbers (issues 17 and 18) -------------------------------------
+
+
+def facet_rows(page_text: str, facet: str) -> list[str]:
+    """The rows of one facet on the page, as a reader sees them (tags stripped)."""
+    import re
+
+    section = page_text.split(f'data-facet="{facet}"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_facets_show_reports_first_then_passages_and_say_so(client):
+    page = client.get("/", params={"q": "行政复议"})
+    # 四川省: 4 passages in 3 reports; a researcher reads the first number as reports.
+    assert "四川省 3 · 4" in facet_rows(page.text, "province")
+    legend = page.text.split('class="facet-legend"', 1)[1].split("</p>", 1)[0]
+    assert legend.index("reports") < legend.index("passages")
+    landing = client.get("/")
+    assert "四川省 3 · 81" in facet_rows(landing.text, "province")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "-Infinity", "NaN"])
+def test_api_refuses_numbers_that_are_not_finite(client, value):
+    for bound in ("min", "max"):
+        response = client.get("/api/metrics", params={"name": "出庭应诉率", bound: value})
+        assert_error(response, 400, f"{bound} must be a number")
+
+
+def test_every_report_the_page_links_to_opens(tmp_path):
+    """A file whose name is GBK bytes (a zip made on Windows) gets an id with \\xb1 escapes;
+    the page links to it, and the reader and the API open it."""
+    import os
+    import re
+    from urllib.parse import quote, unquote
+
+    source = tmp_path / "reports"
+    source.mkdir()
+    text = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_bytes()
+    with open(os.path.join(os.fsencode(source), b"\xb1\xa8\xb8\xe6.txt"), "wb") as file:
+        file.write(text)
+    IndexStore(tmp_path / "index").update([source])
+    with TestClient(create_app(tmp_path / "index"), base_url="http://localhost") as test_client:
+        ids = [row["report"] for row in test_client.get("/api/reports").json()]
+        assert any("\\xb1" in report for report in ids), ids
+        links = set()
+        for params in ({"q": "柔性执法"}, {"q": "柔性执法", "view": "kwic"}):
+            page = test_client.get("/", params=params)
+            links |= set(re.findall(r'href="(/report/[^"#?]+)', page.text))
+        for row in test_client.get("/api/metrics").json()["indicators"][:3]:
+            page = test_client.get("/metrics", params={"name": row["canonical"]})
+            links |= set(re.findall(r'href="(/report/[^"#?]+)', page.text))
+        assert {unquote(link.removeprefix("/report/")) for link in links} >= set(ids)
+        for link in links:
+            assert test_client.get(link).status_code == 200, link
+        for report in ids:
+            response = test_client.get("/api/report/" + quote(report, safe="/"))
+            assert response.status_code == 200, response.text
+            assert response.json()["report"]["report"] == report

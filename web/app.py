@@ -17,6 +17,7 @@ which shuts out DNS-rebinding pages.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -55,6 +56,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 MAX_QUERY = 500  # characters; a longer query is refused
 MAX_PAGE = 10_000
+MAX_REPORT_ID = 4096  # characters: a deep path of escaped names
 PAGE_SIZE = 20
 KWIC_PAGE_SIZE = 50
 FILTERS = ("province", "city", "district", "year", "section", "category", "metric")
@@ -93,9 +95,12 @@ class Param:
             return value
         if self.kind == "number":
             try:
-                return float(raw)
+                value = float(raw)
             except ValueError:
-                raise UsageError(f"{name} must be a number") from None
+                value = math.nan
+            if not math.isfinite(value):  # nan, inf and 1e999 compare as nothing useful
+                raise UsageError(f"{name} must be a number, e.g. 95 or 99.5")
+            return value
         if raw not in self.kind:
             raise UsageError(f"{name} must be one of: {', '.join(self.kind)}")
         return raw
@@ -475,12 +480,13 @@ def _closing(holder: IndexHolder):
 
 def _report_id(request: Request) -> str:
     """The report id in the path: sub-folder ids have slashes (``a/index``); no segment may
-    be empty, ``.`` or ``..``. An id only ever names a report in the index, never a file."""
+    be empty, ``.`` or ``..``. An id only ever names a report in the index, never a file, so
+    backslashes (the ``\\xb1`` escapes of a GBK file name) and other characters a file name
+    may hold are looked up like any other."""
     report_id = request.path_params["report_id"]
     segments = report_id.split("/")
-    if (not report_id or len(report_id) > 300 or "\\" in report_id
-            or any(segment in ("", ".", "..") for segment in segments)
-            or any(ord(c) < 32 for c in report_id)):  # fmt: skip
+    if (not report_id or len(report_id) > MAX_REPORT_ID
+            or any(segment in ("", ".", "..") for segment in segments)):  # fmt: skip
         raise UsageError("not a report id")
     return report_id
 
