@@ -288,9 +288,9 @@ class Engine:
 
     def facets(self, matches: Matches, names) -> dict[str, list[dict]]:
         """``{name: [{"value", "count", "reports"}]}`` over every match: ``count`` passages,
-        ``reports`` the reports they are in. Values by count (then value), years (integers)
-        newest first; "" (no such place, no year) counts under None. Metrics count passages
-        per indicator they state."""
+        ``reports`` the reports they are in. Values by reports, then passages, then value;
+        years (integers) newest first; "" (no such place, no year) counts under None.
+        Metrics count passages per indicator they state."""
         out = {}
         ids = [np.flatnonzero(mask) for mask in matches.masks]
         per_report = self.per_report(matches)
@@ -308,8 +308,8 @@ class Engine:
                     for value, (count, reports) in counts.items()]  # fmt: skip
             if name == "year":
                 rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
-            else:
-                rows.sort(key=lambda r: (-r["count"], r["value"] or ""))
+            else:  # reports lead, as people read the counts
+                rows.sort(key=lambda r: (-r["reports"], -r["count"], r["value"] or ""))
             out[name] = rows
         return out
 

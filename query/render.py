@@ -29,7 +29,7 @@ REPORT_COLUMNS = (
 REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
 METRIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "indicator",
                   "canonical", "value", "unit", "qualifier", "kind", "quote")  # fmt: skip
-FACET_COLUMNS = ("facet", "value", "count", "reports")
+FACET_COLUMNS = ("facet", "value", "reports", "passages", "count")
 INDICATOR_COLUMNS = ("canonical", "reports", "facts")
 KWIC_COLUMNS = ("report", "passage", "city", "year", "left", "match", "right")
 
@@ -80,12 +80,14 @@ def hit_columns(with_query: bool) -> tuple[str, ...]:
 
 
 def facet_rows(data: dict) -> list[dict]:
-    """``facets`` output flattened to (facet, value, count) rows."""
+    """``facets`` output flattened to (facet, value, reports, passages) rows; ``count`` is
+    the passages again, under the name the first CSVs gave it."""
     return [
-        {"facet": name, "value": row["value"], "count": row["count"], "reports": row["reports"]}
+        {"facet": name, "value": row["value"], "reports": row["reports"],
+         "passages": row["count"], "count": row["count"]}
         for name, values in data["facets"].items()
         for row in values
-    ]
+    ]  # fmt: skip
 
 
 def table(rows: list[dict], columns) -> str:
@@ -191,16 +193,18 @@ def marked_text(text: str, highlights, color: bool) -> str:
 
 
 def facets_text(facets: dict) -> str:
-    """One line per facet: ``city: 盘锦市 3, 遂宁市 1`` (passages)."""
+    """A heading, then one line per facet, reports first and passages in brackets (people
+    read "四川省 4" as four reports): ``city: 盘锦市 1 (3), 遂宁市 1 (1)``."""
     lines = []
     for name, rows in facets.items():
         none = "(no year)" if name == "year" else "(none)"
         values = ", ".join(
-            f"{terminal_safe(row['value']) if row['value'] is not None else none} {row['count']}"
+            f"{terminal_safe(row['value']) if row['value'] is not None else none} "
+            f"{row['reports']} ({row['count']})"
             for row in rows
         )
         lines.append(f"{name}: {values or '-'}\n")
-    return "".join(lines)
+    return "facets: reports (passages)\n" + "".join(lines) if lines else ""
 
 
 def count_text(data: dict) -> str:

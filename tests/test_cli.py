@@ -46,7 +46,8 @@ def test_search_text(run):
     assert result.exit_code == 0
     assert "4 passages in 2 reports match 柔性执法" in result.stdout
     assert "«柔性執法»" in result.stdout and "«柔性执法»" in result.stdout
-    assert "city: 盘锦市 3, 遂宁市 1" in result.stdout
+    assert "\nfacets: reports (passages)\n" in result.stdout
+    assert "\ncity: 盘锦市 1 (3), 遂宁市 1 (1)\n" in result.stdout
 
 
 def test_search_json_schema(run):
@@ -123,7 +124,7 @@ def test_batch_answers_in_input_order(run):
 def test_facets_command(run):
     result = run("facets", "法治政府建设", "--by", "year")
     assert result.exit_code == 0
-    assert "year: 2023 9, 2021 5, 2020 15, (no year) 8" in result.stdout
+    assert "year: 2023 1 (9), 2021 1 (5), 2020 2 (15), (no year) 1 (8)" in result.stdout
     data = json.loads(run("facets", "法治政府建设", "--by", "year,city", "--format", "json").stdout)
     assert [row["value"] for row in data["facets"]["year"]] == [2023, 2021, 2020, None]
     assert set(data["facets"]) == {"year", "city"}
@@ -374,7 +375,8 @@ def test_count_only(run):
     text = run("search", "柔性执法", "-c", "--facets", "city")
     assert text.exit_code == 0
     assert text.stdout.splitlines() == ["4 passages in 2 reports match 柔性执法",
-                                        "city: 盘锦市 3, 遂宁市 1"]  # fmt: skip
+                                        "facets: reports (passages)",
+                                        "city: 盘锦市 1 (3), 遂宁市 1 (1)"]  # fmt: skip
     data = json.loads(run("search", "柔性执法", "--count", "--format", "json").stdout)
     assert (data["total"], data["reports"]) == (4, 2) and "hits" not in data
     assert run("search", "没有的词", "-c").exit_code == 1
@@ -678,3 +680,14 @@ def test_ids_that_lost_their_zeros_and_the_readme_dtypes(tmp_path):
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["passages"][0]["passage"] == "033#0028"
     assert_one_line_error(run_here("show", "007"), "07 or 7")  # could be either
+
+
+def test_facets_lead_with_reports_and_say_which_count_is_which(run):
+    """Issue 17 row 5: "四川省 4" read as four reports; it is three, in four passages."""
+    text = run("facets", "法治", "--by", "province").stdout
+    assert ("facets: reports (passages)\n"
+            "province: 四川省 3 (32), 重庆市 1 (18), 辽宁省 1 (16)\n") in text
+    rows = list(csv.DictReader(io.StringIO(
+        run("facets", "法治", "--by", "province", "--format", "csv").stdout)))
+    assert list(rows[0])[:4] == ["facet", "value", "reports", "passages"]
+    assert (rows[0]["value"], rows[0]["reports"], rows[0]["passages"]) == ("四川省", "3", "32")

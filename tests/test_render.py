@@ -60,4 +60,5 @@ def test_people_text_marks_matches_and_counts_in_words():
     assert red == "推行\x1b[1;31m柔性執法\x1b[0m"
     data = {"query": "x", "total": 0, "reports": 0, "facets": {"year": [
         {"value": None, "count": 0, "reports": 0}]}}  # fmt: skip
-    assert render.count_text(data) == "0 passages in 0 reports match x\nyear: (no year) 0\n"
+    assert render.count_text(data) == ("0 passages in 0 reports match x\n"
+                                       "facets: reports (passages)\nyear: (no year) 0 (0)\n")
