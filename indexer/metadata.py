@@ -31,13 +31,16 @@ A sidecar file ``NAME.meta.json`` next to a report supplies or overrides any fie
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from .cleaning import CleanedText, Line
 from .errors import SidecarError
+from .formats import short_error
 from .gazetteer import Division, Gazetteer, default_gazetteer
 from .normalizing import NormalizedText
 from .numerals import parse_chinese_number
@@ -377,14 +380,35 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(".meta.json")
 
 
+# A sidecar holds a dozen short fields, under 2 KB; a larger one is a mistake or an attack
+# (a link to /dev/zero), and is not read.
+MAX_SIDECAR_BYTES = 64 * 1024
+
+
 def read_sidecar(path: Path) -> dict:
-    """A sidecar's field overrides, checked; {} when there is no sidecar."""
-    if not path.exists():
+    """A sidecar's field overrides, checked; {} when there is no sidecar. Only a regular
+    file of at most MAX_SIDECAR_BYTES is read (a FIFO or device in its place is never
+    waited on), and JSON nested too deep for the parser is refused: SidecarError, one line."""
+    text = _sidecar_text(path)
+    if text is None:
         return {}
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
         raise SidecarError(str(path), f"unreadable sidecar: {error}") from None
+    except RecursionError:
+        raise SidecarError(str(path), "unreadable sidecar: nested too deep; a sidecar is "
+                                      "a flat JSON object of fields") from None  # fmt: skip
+    try:
+        return _checked_sidecar(path, data)
+    except SidecarError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a check's bug is this sidecar's error
+        raise SidecarError(str(path), f"unreadable sidecar: {short_error(error)}") from None
+
+
+def _checked_sidecar(path: Path, data) -> dict:
+    """The sidecar's parsed JSON, checked field by field; SidecarError on the first fault."""
     if not isinstance(data, dict):
         raise SidecarError(str(path), "sidecar must be a JSON object of metadata fields")
     unknown = sorted(set(data) - set(FIELD_NAMES))
@@ -406,6 +430,35 @@ def read_sidecar(path: Path) -> dict:
         raise SidecarError(str(path), f"published must be a date YYYY-MM-DD, not {published!r}")
     _check_places(path, data)
     return data
+
+
+def _sidecar_text(path: Path) -> str | None:
+    """The text of the sidecar ``path``, None if there is none (or a dangling link)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SidecarError(str(path), f"unreadable sidecar: {error.strerror}") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise SidecarError(str(path), "not a regular file (a device, FIFO or socket); "
+                                          "a sidecar is a small JSON file")  # fmt: skip
+        limit = f"over the {MAX_SIDECAR_BYTES // 1024} KB limit for sidecars"
+        if info.st_size > MAX_SIDECAR_BYTES:
+            raise SidecarError(str(path), f"{info.st_size / 1024:,.0f} KB, {limit}")
+        data = os.read(handle, MAX_SIDECAR_BYTES + 1)
+        if len(data) > MAX_SIDECAR_BYTES:  # it grew while we read
+            raise SidecarError(str(path), limit)
+        return data.decode("utf-8-sig")
+    except OSError as error:
+        raise SidecarError(str(path), f"unreadable sidecar: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise SidecarError(str(path), f"unreadable sidecar: not UTF-8 ({error.reason} at "
+                                      f"byte {error.start})") from None  # fmt: skip
+    finally:
+        os.close(handle)
 
 
 def _valid_date(text: str) -> bool:

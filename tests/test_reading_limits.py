@@ -266,3 +266,72 @@ def test_html_nested_a_hundred_thousand_deep_is_read_in_bounded_time(closed):
     else:
         assert "推行柔性执法" in decoded.text
     assert time.monotonic() - started < 20
+
+
+# --- sidecars: small regular files only, flat JSON ----------------------------------------------
+
+
+def _sidecar_error(path) -> str:
+    """read_sidecar(path)'s SidecarError reason, the call run in a thread so that a FIFO that
+    blocks fails the test instead of hanging it."""
+    import threading
+
+    from indexer.errors import SidecarError
+    from indexer.metadata import read_sidecar
+
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(read_sidecar(path))
+        except BaseException as error:  # noqa: BLE001 - what it raised is the outcome
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert outcome, "read_sidecar blocked"
+    error = outcome[0]
+    assert isinstance(error, SidecarError), error
+    assert "\n" not in str(error) and error.__cause__ is None
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+    return error.reason
+
+
+def test_a_sidecar_linked_to_dev_zero_is_refused(tmp_path):
+    link = tmp_path / "r.meta.json"
+    link.symlink_to("/dev/zero")
+    assert "not a regular file" in _sidecar_error(link)
+
+
+def test_a_sidecar_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "r.meta.json"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _sidecar_error(fifo)
+
+
+def test_a_large_sidecar_is_refused(tmp_path):
+    from indexer.metadata import MAX_SIDECAR_BYTES
+
+    big = tmp_path / "r.meta.json"
+    big.write_text('{"title": "' + "法" * MAX_SIDECAR_BYTES + '"}', "utf-8")
+    assert f"{MAX_SIDECAR_BYTES // 1024} KB" in _sidecar_error(big)
+    brackets = tmp_path / "b.meta.json"
+    brackets.write_text("[" * 100_000, "utf-8")
+    assert "KB" in _sidecar_error(brackets)
+
+
+def test_a_sidecar_nested_too_deep_is_refused(tmp_path):
+    deep = tmp_path / "r.meta.json"
+    deep.write_text('{"title": ' + "[" * 30_000 + "]" * 30_000 + "}", "utf-8")
+    assert "nested" in _sidecar_error(deep)
+
+
+def test_no_sidecar_or_a_dangling_link_is_no_overrides(tmp_path):
+    from indexer.metadata import read_sidecar
+
+    assert read_sidecar(tmp_path / "none.meta.json") == {}
+    (tmp_path / "gone.meta.json").symlink_to(tmp_path / "nowhere")
+    assert read_sidecar(tmp_path / "gone.meta.json") == {}
