@@ -353,8 +353,10 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
 @click.argument("query", required=False, default="")
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
-@click.option("--limit", type=int, default=10, show_default=True, help="Hits to show; 0 = all.")
-@click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip first.")
+@click.option("--limit", type=int, default=10, show_default=True,
+              help="Hits to show (with --kwic: lines); 0 = all.")
+@click.option("--offset", type=int, default=0, show_default=True,
+              help="Hits (with --kwic: lines) to skip first.")
 @click.option(
     "--sort",
     type=click.Choice(SORTS),
@@ -440,8 +442,8 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
         found = bool(rows)
     elif mode == "kwic":
         data = opened.concordance(query, filters=options["filters"], words=options["words"],
-                                  limit=options["limit"] or 10_000, offset=options["offset"],
-                                  sort=options["sort"])  # fmt: skip
+                                  limit=options["limit"], offset=options["offset"],
+                                  sort=options["sort"], per="lines")  # fmt: skip
         _print_kwic(data, fmt, color)
         found = data["total"] > 0
     else:

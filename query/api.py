@@ -278,35 +278,49 @@ class ReportIndex:
         width: int = 30,
         order: str = "hits",
         facets=(),
+        per: str = "passages",
     ) -> dict:
-        """Keyword in context: one line per highlighted occurrence in one page of hits
-        (``limit`` passages from ``offset``, ranked by ``sort``), with ``width`` characters
-        of context either side. ``order`` puts the lines in hit order ("hits"), by the
+        """Keyword in context: one line per highlighted occurrence, with ``width``
+        characters of context either side. ``per="passages"`` (the page): the lines of one
+        page of hits, ``limit`` passages from ``offset``, ranked by ``sort``.
+        ``per="lines"`` (the CLI): ``limit`` lines from ``offset`` (0: all) out of every
+        occurrence in every matching passage, and ``occurrences`` says how many there are,
+        so a cut is never silent. ``order`` puts the lines in hit order ("hits"), by the
         context just left of the match, read right to left ("left", as concordancers do),
         or by the right context ("right"); ties keep hit order.
         Returns ``{"query", "total", "reports", "lines": [KWIC_COLUMNS rows], "facets"}``
-        (``facets`` as in ``search``, for the names asked for)."""
+        (``facets`` as in ``search``, for the names asked for), and with ``per="lines"``
+        ``occurrences``."""
         if order not in CONCORDANCE_ORDERS:
             raise UsageError(
                 f"unknown concordance order {order!r}; orders are: {', '.join(CONCORDANCE_ORDERS)}"
             )
+        if per not in ("passages", "lines"):
+            raise UsageError(f"unknown concordance unit {per!r}; units are: passages, lines")
         if not 1 <= width <= 200:
             raise UsageError("the context width is 1 to 200 characters")
-        result = self.search(query, filters=filters, words=words, limit=limit, offset=offset,
+        by_lines = per == "lines"
+        result = self.search(query, filters=filters, words=words,
+                             limit=0 if by_lines else limit, offset=0 if by_lines else offset,
                              sort=sort, facets=facets)  # fmt: skip
         strings = _highlighted(parse_query(query) if query.strip() else None, words)
         lines = []
         for hit in result.hits:
             for line in concordance(make_snippet(hit.snippet, strings), width):
-                lines.append({"report": hit.report, "passage": hit.passage, "city": hit.city,
+                lines.append({"report": hit.report, "passage": hit.passage,
+                              "province": hit.province, "city": hit.city,
                               "district": hit.district, "year": hit.year, "left": line.left,
                               "match": line.match, "right": line.right})  # fmt: skip
         if order == "left":
             lines.sort(key=lambda line: line["left"][::-1])
         elif order == "right":
             lines.sort(key=lambda line: line["right"])
-        return {"query": result.query, "total": result.total, "reports": result.reports,
+        data = {"query": result.query, "total": result.total, "reports": result.reports,
                 "lines": lines, "facets": result.facets}  # fmt: skip
+        if by_lines:
+            data["occurrences"] = len(lines)
+            data["lines"] = lines[offset : offset + limit] if limit else lines[offset:]
+        return data
 
     def spread(self, query: str, *, filters=None, words: bool = False) -> dict:
         """Where and when ``query`` is used, counted in reports:

@@ -31,7 +31,8 @@ METRIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "
                   "canonical", "value", "unit", "qualifier", "kind", "quote")  # fmt: skip
 FACET_COLUMNS = ("facet", "value", "reports", "passages", "count")
 INDICATOR_COLUMNS = ("canonical", "reports", "facts")
-KWIC_COLUMNS = ("report", "passage", "city", "year", "left", "match", "right")
+KWIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "left", "match",
+                "right")  # fmt: skip
 
 
 def to_json(obj) -> str:
@@ -225,8 +226,7 @@ def search_text(result, color: bool) -> str:
     lines = [f"{count_phrase(result.total, 'passage')} in {count_phrase(result.reports, 'report')} "
              f"match {result.query}{more}"]  # fmt: skip
     for hit in result.hits:
-        place = " ".join(p for p in (hit.province, hit.city if hit.city != hit.province else "",
-                                     hit.district) if p)  # fmt: skip
+        place = place_text(hit.province, hit.city, hit.district)
         heading = terminal_safe(f"{place} · {hit.year or 'no year'} · {hit.title}")
         lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading)
                   + f"  [{terminal_safe(hit.report)}]"]  # fmt: skip
@@ -248,17 +248,29 @@ def search_text(result, color: bool) -> str:
     return text
 
 
+def place_text(province: str, city: str, district: str) -> str:
+    """``四川省 自贡市``, ``重庆市 巴南区``: a place as people name it (a municipality once)."""
+    return " ".join(p for p in (province, city if city != province else "", district) if p)
+
+
 def kwic_text(data: dict, color: bool) -> str:
-    """Concordance lines, the matches in one column: ``left | match | right  [place year]``."""
+    """Concordance lines, the matches in one column: ``left | match | right  [place year]``,
+    after a heading that says how many occurrences there are and how many are shown."""
     lines = [{key: terminal_safe(value) if isinstance(value, str) else value
               for key, value in line.items()} for line in data["lines"]]  # fmt: skip
     width = max((text_width(line["left"]) for line in lines), default=0)
-    out = []
+    occurrences = data.get("occurrences", len(lines))
+    shown = (f" (showing {len(lines)} of {occurrences}; --limit 0 for all)"
+             if len(lines) < occurrences else "")  # fmt: skip
+    out = [f"{count_phrase(occurrences, 'occurrence')} in "
+           f"{count_phrase(data['total'], 'passage')} of {count_phrase(data['reports'], 'report')}"
+           f" match {terminal_safe(data['query'])}{shown}\n"]  # fmt: skip
     for line in lines:
         match = f"{_MATCH}{line['match']}{_RESET}" if color else line["match"]
-        place = f"{line['district'] or line['city']} {line['year'] or ''}".strip()
+        place = place_text(line.get("province", ""), line["city"], line["district"])
+        label = f"{place} {line['year'] or 'no year'}".strip()
         left = " " * (width - text_width(line["left"])) + line["left"]
-        out.append(f"{left} | {match} | {line['right']}  [{place}]\n")
+        out.append(f"{left} | {match} | {line['right']}  [{label}]\n")
     return "".join(out)
 
 

@@ -419,7 +419,8 @@ def test_context_shows_the_passages_around_each_hit(run):
 
 def test_kwic_aligns_the_matches(run):
     result = run("search", "柔性执法", "--kwic", "--limit", "0", "--no-color")
-    lines = result.stdout.splitlines()
+    heading, *lines = result.stdout.splitlines()
+    assert heading == "15 occurrences in 4 passages of 2 reports match 柔性执法"
     assert len(lines) == 15  # every occurrence, one line each
     from query.render import text_width
 
@@ -691,3 +692,24 @@ def test_facets_lead_with_reports_and_say_which_count_is_which(run):
         run("facets", "法治", "--by", "province", "--format", "csv").stdout)))
     assert list(rows[0])[:4] == ["facet", "value", "reports", "passages"]
     assert (rows[0]["value"], rows[0]["reports"], rows[0]["passages"]) == ("四川省", "3", "32")
+
+
+def test_kwic_says_how_many_occurrences_it_shows_and_where_each_is(run):
+    """Issue 17 row 6: 25 of 32 lines with no notice (only the first 10 passages), no
+    province in the labels, no district column in the CSV."""
+    every = json.loads(run("search", "法治", "--limit", "0", "--format", "json").stdout)
+    occurrences = sum(hit["matches"] for hit in every["hits"])
+    text = run("search", "法治", "--kwic", "--no-color").stdout.splitlines()
+    assert text[0].endswith(f"(showing 10 of {occurrences}; --limit 0 for all)")
+    assert len(text) == 11
+    assert any(line.endswith("[辽宁省 盘锦市 2021]") for line in text)
+    every_line = run("search", "法治", "--kwic", "--no-color", "--limit", "0").stdout
+    assert "  [四川省 南充市 嘉陵区 no year]\n" in every_line
+    rows = list(csv.DictReader(io.StringIO(
+        run("search", "法治", "--kwic", "--limit", "0", "--format", "csv").stdout)))
+    assert len(rows) == occurrences > 10 * 2
+    assert {"province", "district"} <= set(rows[0])
+    assert {row["district"] for row in rows} >= {"巴南区", "嘉陵区"}
+    data = json.loads(run("search", "法治", "--kwic", "--limit", "5", "--offset", "5",
+                          "--format", "json").stdout)
+    assert data["occurrences"] == occurrences and len(data["lines"]) == 5
