@@ -324,3 +324,35 @@ def test_every_report_the_page_links_to_opens(tmp_path):
             response = test_client.get("/api/report/" + quote(report, safe="/"))
             assert response.status_code == 200, response.text
             assert response.json()["report"]["report"] == report
+
+
+def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
+    """One search held on purpose (it waits for the test) while another, cheap one is asked:
+    the cheap one is answered while the slow one is still running. No clock is compared."""
+    import threading
+
+    from query.api import ReportIndex
+
+    entered, release = threading.Event(), threading.Event()
+    original = ReportIndex.search
+
+    def search(self, query, **kwargs):
+        if query == "慢":
+            entered.set()
+            release.wait(15)  # a bound, so that a server that serializes fails, not hangs
+        return original(self, query, **kwargs)
+
+    monkeypatch.setattr(ReportIndex, "search", search)
+    slow = {}
+    worker = threading.Thread(target=lambda: slow.update(
+        response=client.get("/api/search", params={"q": "慢"})))  # fmt: skip
+    worker.start()
+    try:
+        assert entered.wait(30), "the slow search never started"
+        cheap = client.get("/api/search", params={"q": "柔性执法", "limit": "0"})
+        assert cheap.status_code == 200 and cheap.json()["reports"] == 3
+        assert worker.is_alive() and "response" not in slow  # the slow one is still held
+    finally:
+        release.set()
+        worker.join(60)
+    assert slow["response"].status_code == 200

@@ -20,13 +20,14 @@ from __future__ import annotations
 import math
 import os
 import sys
-import threading
 import traceback
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -49,8 +50,9 @@ from indexer.errors import (
 )
 from indexer.schema import FACET_FIELDS
 from query import render
-from query.api import CONCORDANCE_ORDERS, SORTS, open_index
+from query.api import CONCORDANCE_ORDERS, SORTS
 from query.snippets import Snippet, excerpt
+from web.pool import SEARCHES, IndexPool
 
 STATIC_DIR = Path(__file__).with_name("static")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -135,35 +137,6 @@ def filters_of(params: dict) -> dict:
     return {name: params[name] for name in FILTERS if params.get(name)}
 
 
-# ---- the open index ------------------------------------------------------------------------
-
-
-class IndexHolder:
-    """One open index shared by the requests, reopened when a writer has committed. Calls
-    are serialized: an open index is not meant for several threads at once."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self._index = None
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def opened(self):
-        with self._lock:
-            if self._index is not None and not self._index.is_current():
-                self._index.close()
-                self._index = None
-            if self._index is None:
-                self._index = open_index(self.directory)
-            yield self._index
-
-    def close(self) -> None:
-        with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
-
-
 # ---- rendering helpers ----------------------------------------------------------------------
 
 
@@ -228,10 +201,23 @@ def error_body(status: int, message: str) -> dict:
 # ---- the app --------------------------------------------------------------------------------
 
 
-def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starlette:
+def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
+               searches: int = SEARCHES) -> Starlette:  # fmt: skip
     """The web app over the index in ``index_dir``. ``allowed_hosts``: the Host names it
-    answers ("*" for any, when it is served beyond this machine)."""
-    holder = IndexHolder(Path(index_dir))
+    answers ("*" for any, when it is served beyond this machine). ``searches``: how many
+    requests search at once, each in a thread with an open index of its own; the others
+    wait their turn without holding a thread."""
+    holder = IndexPool(Path(index_dir), searches)
+    limiter = CapacityLimiter(searches)
+
+    def in_thread(endpoint):
+        """``endpoint`` run in one of ``searches`` threads, off the event loop: a slow
+        search holds its own thread, and the loop goes on accepting and answering."""
+
+        async def run(request: Request):
+            return await anyio.to_thread.run_sync(endpoint, request, limiter=limiter)
+
+        return run
     templates = _environment()
 
     def page(name: str, status: int = 200, **context) -> HTMLResponse:
@@ -413,16 +399,16 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS) -> Starle
         return problem(request, 500, f"internal error: {type(error).__name__}")
 
     routes = [
-        Route("/", search_page),
-        Route("/report/{report_id:path}", report_page),
-        Route("/metrics", metrics_page),
-        Route("/api/search", api_search),
-        Route("/api/facets", api_facets),
-        Route("/api/kwic", api_kwic),
-        Route("/api/spread", api_spread),
-        Route("/api/metrics", api_metrics),
-        Route("/api/reports", api_reports),
-        Route("/api/report/{report_id:path}", api_report),
+        Route("/", in_thread(search_page)),
+        Route("/report/{report_id:path}", in_thread(report_page)),
+        Route("/metrics", in_thread(metrics_page)),
+        Route("/api/search", in_thread(api_search)),
+        Route("/api/facets", in_thread(api_facets)),
+        Route("/api/kwic", in_thread(api_kwic)),
+        Route("/api/spread", in_thread(api_spread)),
+        Route("/api/metrics", in_thread(api_metrics)),
+        Route("/api/reports", in_thread(api_reports)),
+        Route("/api/report/{report_id:path}", in_thread(api_report)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     hosts = ["*"] if "*" in allowed_hosts else [h if ":" not in h else f"[{h}]"
@@ -467,7 +453,7 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
-def _closing(holder: IndexHolder):
+def _closing(holder: IndexPool):
     """The app's lifespan: the open index is closed when the server stops."""
 
     @asynccontextmanager
