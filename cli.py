@@ -673,12 +673,17 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
                 _emit(rows, fmt, columns=INDICATOR_COLUMNS)
             sys.exit(FOUND if rows else NOT_FOUND)
         data = opened.metrics(name, filters=filters, minimum=minimum, maximum=maximum)
+    place = pivot.split(",")[0] if pivot else "city"
+    unknown = render.unknown_counts(data["rows"], ("year", place))
     if pivot:
-        rows, columns = render.pivot(data["rows"], pivot.split(",")[0], "year", "value")
+        # facts with no year go in the column "no year", with no place in the row of None
+        rows, columns = render.pivot(data["rows"], place, "year", "value", unknown="no year")
         if fmt == "json":
-            click.echo(render.to_json({"indicator": name, "pivot": pivot, "rows": rows}))
+            click.echo(render.to_json({"indicator": name, "pivot": pivot, "rows": rows,
+                                       "unknown": unknown}))  # fmt: skip
         elif fmt == "text":
             _table(rows, columns)
+            click.echo(render.unknown_text(unknown, len(data["rows"]), "facts"), nl=False)
         else:
             _emit(rows, fmt, columns=columns)
         sys.exit(FOUND if rows else NOT_FOUND)
@@ -686,6 +691,7 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
         click.echo(render.to_json(data))
     elif fmt == "text":
         _table(data["rows"], METRIC_COLUMNS)
+        click.echo(render.unknown_text(unknown, len(data["rows"]), "facts"), nl=False)
     else:
         _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
     sys.exit(FOUND if data["rows"] else NOT_FOUND)
@@ -726,16 +732,7 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
     if fmt == "json":
         click.echo(render.to_json(data))
     elif fmt == "text":
-        if first:
-            _table(rows, tuple(rows[0]) if rows else ("place",))
-        else:
-            place = data["by"][0] if len(data["by"]) > 1 else None
-            for row in rows:
-                row["cell"] = f"{row['reports']}/{row['all_reports']}"
-                row.setdefault(place or "place", "all reports")
-            table, columns = render.pivot(rows, place or "place", "year", "cell")
-            _table(table, columns)
-            click.echo("(reports that mention it / all reports in that cell)")
+        click.echo(render.trend_text(data), nl=False)
     else:
         _emit(rows, fmt, columns=tuple(rows[0]) if rows else None)
     sys.exit(FOUND if any(row.get("reports") for row in rows) else NOT_FOUND)
@@ -806,13 +803,15 @@ def serve(store: IndexStore, host, port, open_browser):
     import threading
     import webbrowser
 
-    import uvicorn
-
+    from web import server
     from web.app import LOOPBACK_HOSTS, create_app
 
     _ensure_index(store)
     with open_index(store.directory):
         pass  # a missing or outdated index is refused here, in one line, before listening
+    # Bound before anything is announced: a busy port is the one line of a ListenError.
+    sockets = server.bind(host, port)
+    port = sockets[0].getsockname()[1]
     loopback = host in LOOPBACK_HOSTS
     app = create_app(store.directory, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
     shown = "localhost" if loopback else host
@@ -824,9 +823,10 @@ def serve(store: IndexStore, host, port, open_browser):
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        server.run(server.build(app), sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 # ---- output helpers -----------------------------------------------------------------------

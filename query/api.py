@@ -334,7 +334,7 @@ class ReportIndex:
         """
         query_text, _, matches = self._match(query, filters, words)
         found = self._engine.report_columns(matches)
-        years = _cell_rows(found, self._every_report(), ("year",))
+        years = _cell_rows(found, self._every_report(), ("year",), unknown=False)
         places: dict[tuple[str, str], dict] = {}
         for province, city, year, passages in zip(found["province"], found["city"],
                                                   found["year"], found["passages"],
@@ -369,10 +369,13 @@ class ReportIndex:
               first: bool = False) -> dict:
         """How many reports mention ``query``, per cell of ``by`` (``year``, optionally with
         ``province`` or ``city``), beside all the reports of that cell and the share:
-        ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}]}``, a row for
-        every cell that has reports, ordered by place then year. With ``first``, one row per
-        place (the city, unless ``by`` names the province) with the first and last year its
-        reports mention the query: ``{<place>, "first_year", "last_year", "reports"}``."""
+        ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}], "unknown"}``,
+        a row for every cell that has reports, ordered by place then year; reports with no
+        year or place are in cells whose value is None, and ``unknown`` counts the matching
+        reports with no value for each of ``by``. With ``first``, one row per place (the
+        city, unless ``by`` names the province; None for reports with no place) with the
+        first and last year its reports mention the query:
+        ``{<place>, "first_year", "last_year", "reports"}``."""
         by = tuple(dict.fromkeys(by))
         places = [name for name in by if name != "year"]
         if any(name not in ("year", "province", "city") for name in by) or len(places) > 1:
@@ -384,19 +387,24 @@ class ReportIndex:
         found = self._engine.report_columns(matches)
         if first:
             place = places[0] if places else "city"
-            spans: dict[str, list] = {}
+            spans: dict = {}
             for name, year in zip(found[place], found["year"], strict=True):
-                if not name or not year:
-                    continue
-                span = spans.setdefault(name, [year, year, 0])
-                span[0], span[1], span[2] = min(span[0], year), max(span[1], year), span[2] + 1
+                # a report with no place is in the row of place None, one with no year
+                # counts in its place's reports without moving its first or last year
+                span = spans.setdefault(name or None, [None, None, 0])
+                if year:
+                    span[0], span[1] = min(span[0] or year, year), max(span[1] or year, year)
+                span[2] += 1
             rows = [{place: name, "first_year": low, "last_year": high, "reports": count}
                     for name, (low, high, count) in spans.items()]  # fmt: skip
-            rows.sort(key=lambda row: (row["first_year"], pinyin_key(row[place])))
-            return {"query": query_text, "by": [place], "rows": rows}
+            rows.sort(key=lambda row: (row[place] is None, row["first_year"] is None,
+                                       row["first_year"] or 0, pinyin_key(row[place] or "")))
+            return {"query": query_text, "by": [place], "rows": rows,
+                    "unknown": _unknown(found, ("year", place))}  # fmt: skip
         by = (*places, "year")
         rows = _cell_rows(found, self._every_report(), by)
-        return {"query": query_text, "by": list(by), "rows": rows}
+        return {"query": query_text, "by": list(by), "rows": rows,
+                "unknown": _unknown(found, by)}  # fmt: skip
 
     def _every_report(self) -> dict[str, list]:
         """``report_columns`` of every live report: the same for every query on this open
@@ -526,22 +534,36 @@ def _metric_row(stored: dict, fact: dict) -> dict:
     }
 
 
-def _cell_rows(found: dict, everything: dict, by: tuple[str, ...]) -> list[dict]:
+def _cell_rows(found: dict, everything: dict, by: tuple[str, ...],
+               unknown: bool = True) -> list[dict]:  # fmt: skip
     """Per cell of ``by`` (places, then year) that has reports: the reports ``found`` in it,
-    all of its reports, and the share; places in pinyin order, then years."""
+    all of its reports, and the share; places in pinyin order, then years. Reports with no
+    year or no place make cells whose value is None (last), so every report is counted
+    somewhere; ``unknown=False`` leaves them out (a chart that has no place for them)."""
 
     def cells(columns):
-        keys = zip(*(columns[name] for name in by), strict=True)
-        return Counter(key for key in keys if all(key))  # no year or no place: no cell
+        keys = (tuple(value or None for value in key)
+                for key in zip(*(columns[name] for name in by), strict=True))  # fmt: skip
+        return Counter(key for key in keys if unknown or all(key))
+
+    def order(key):
+        places = [(name is None, pinyin_key(name or "")) for name in key[:-1]]
+        return (*places, key[-1] is None, key[-1] or 0)
 
     hits, totals = cells(found), cells(everything)
     rows = []
-    for key in sorted(totals, key=lambda key: (*map(pinyin_key, key[:-1]), key[-1])):
+    for key in sorted(totals, key=order):
         row = dict(zip(by, key, strict=True))
         row.update(reports=hits[key], all_reports=totals[key],
                    share=round(hits[key] / totals[key], 4))  # fmt: skip
         rows.append(row)
     return rows
+
+
+def _unknown(found: dict, names) -> dict[str, int]:
+    """How many of the reports ``found`` have no value for each of ``names`` (no year, no
+    city): what a table by those fields cannot place."""
+    return {name: sum(1 for value in found[name] if not value) for name in names}
 
 
 def _highlighted(tree, words: bool) -> list[str]:

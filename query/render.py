@@ -115,23 +115,47 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - text_width(text))
 
 
-def pivot(rows: list[dict], row_key: str, column_key: str, value_key: str):
+def pivot(rows: list[dict], row_key: str, column_key: str, value_key: str,
+          unknown: str | None = None):  # fmt: skip
     """Long rows -> one row per ``row_key`` value and one column per ``column_key`` value
     (years as plain numbers, so pandas reads them back with ``astype(int)``). Where several
     rows fall in one cell, the first one's value is kept (rows come in report order).
-    Returns (rows, columns)."""
+    Rows with no ``row_key`` or ``column_key`` value are left out, unless ``unknown`` names
+    a last column for those with no column value (``"no year"``); those with no row value
+    then make a last row whose ``row_key`` is None. Returns (rows, columns)."""
     cells: dict = {}
     column_values = sorted({row[column_key] for row in rows if row.get(column_key)})
+    blank = False
     for row in rows:
-        if not row.get(row_key) or not row.get(column_key):
+        name, column = row.get(row_key) or None, row.get(column_key)
+        if unknown is None and (name is None or not column):
             continue
-        cells.setdefault(row[row_key], {}).setdefault(str(row[column_key]), row[value_key])
-    columns = (row_key, *(str(value) for value in column_values))
+        blank = blank or not column
+        cells.setdefault(name, {}).setdefault(str(column) if column else unknown,
+                                              row[value_key])  # fmt: skip
+    columns = (row_key, *(str(value) for value in column_values), *([unknown] if blank else []))
     out = [{row_key: name, **values} for name, values in cells.items()]
     from query.engine import pinyin_key  # the one order of place names
 
-    out.sort(key=lambda row: pinyin_key(row[row_key]))
+    out.sort(key=lambda row: (row[row_key] is None, pinyin_key(row[row_key] or "")))
     return out, columns
+
+
+def unknown_counts(rows: list[dict], names) -> dict[str, int]:
+    """How many ``rows`` have no value for each of ``names`` (for ``unknown_text``)."""
+    return {name: sum(1 for row in rows if not row.get(name)) for name in names}
+
+
+def unknown_text(unknown: dict, total: int, noun: str) -> str:
+    """The line saying what a table by place and year could not place, so no count goes
+    missing without a word: ``1 of 4 reports that mention it has no year; 2 have no city``
+    ("" when all have their values). ``unknown``: {field: how many of ``total`` lack it}."""
+    parts = []
+    for name, count in unknown.items():
+        if count:
+            subject = f"{count} of {total} {noun}" if not parts else str(count)
+            parts.append(f"{subject} {'has' if count == 1 else 'have'} no {name}")
+    return "; ".join(parts) + "\n" if parts else ""
 
 
 def xlsx(rows: list[dict], columns=None) -> bytes:
@@ -272,6 +296,28 @@ def kwic_text(data: dict, color: bool) -> str:
         left = " " * (width - text_width(line["left"])) + line["left"]
         out.append(f"{left} | {match} | {line['right']}  [{label}]\n")
     return "".join(out)
+
+
+def trend_text(data: dict) -> str:
+    """A ``trend`` answer for a terminal: places by years, ``mentioning/all`` in each cell
+    (reports with no year under "no year", with no place in the row "(no city)"), or with
+    ``first`` the first and last year per place; then the line saying how many reports
+    have no year or place, so the cells visibly add up."""
+    rows, by = data["rows"], data["by"]
+    place = by[0] if len(by) > 1 or "year" not in by else None
+    mentioning = sum(row["reports"] for row in rows)
+    if "first_year" in (rows[0] if rows else {}) or "year" not in by:
+        shown = [{**row, by[0]: row[by[0]] or f"(no {by[0]})"} for row in rows]
+        text = table(shown, tuple(rows[0]) if rows else (by[0],))
+    else:
+        cells = [{**row, "cell": f"{row['reports']}/{row['all_reports']}",
+                  place or "place": row.get(place) or (f"(no {place})" if place
+                                                       else "all reports")}
+                 for row in rows]  # fmt: skip
+        grid, columns = pivot(cells, place or "place", "year", "cell", unknown="no year")
+        text = table(grid, columns) + "(reports that mention it / all reports in that cell)\n"
+    return text + unknown_text(data.get("unknown") or {}, mentioning,
+                               "reports that mention it")  # fmt: skip
 
 
 REPORT_FIELDS = ("province", "city", "district", "level", "year", "published", "doc_number",

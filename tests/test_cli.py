@@ -477,9 +477,9 @@ def test_trend_by_year_and_place_loads_into_pandas_with_integer_years(run):
     pandas = pytest.importorskip("pandas")
     result = run("trend", "执法", "--by", "year,province", "--format", "csv")
     assert result.exit_code == 0
-    frame = pandas.read_csv(io.StringIO(result.stdout))
+    frame = pandas.read_csv(io.StringIO(result.stdout), dtype={"year": "Int64"})  # README's
     assert list(frame.columns) == ["province", "year", "reports", "all_reports", "share"]
-    assert frame["year"].dtype.kind == "i"
+    assert str(frame["year"].dtype) == "Int64" and frame["year"].isna().sum() == 1
     sichuan = frame[frame["province"] == "四川省"].set_index("year")
     assert sichuan.loc[2020, "reports"] == 1 and sichuan.loc[2023, "all_reports"] == 1
     assert list(frame["province"].drop_duplicates()) == ["重庆市", "辽宁省", "四川省"]  # pinyin
@@ -488,7 +488,7 @@ def test_trend_by_year_and_place_loads_into_pandas_with_integer_years(run):
 def test_trend_shares_and_first_mentions(run):
     data = json.loads(run("trend", "柔性执法", "--format", "json").stdout)
     assert [(r["year"], r["reports"], r["all_reports"], r["share"]) for r in data["rows"]] == [
-        (2020, 0, 2, 0.0), (2021, 1, 1, 1.0), (2023, 1, 1, 1.0)]
+        (2020, 0, 2, 0.0), (2021, 1, 1, 1.0), (2023, 1, 1, 1.0), (None, 0, 1, 0.0)]
     first = json.loads(run("trend", "柔性执法", "--first", "--format", "json").stdout)
     assert [(r["city"], r["first_year"]) for r in first["rows"]] == [("盘锦市", 2021),
                                                                      ("遂宁市", 2023)]
@@ -713,3 +713,27 @@ def test_kwic_says_how_many_occurrences_it_shows_and_where_each_is(run):
     data = json.loads(run("search", "法治", "--kwic", "--limit", "5", "--offset", "5",
                           "--format", "json").stdout)
     assert data["occurrences"] == occurrences and len(data["lines"]) == 5
+
+
+def test_trend_pivots_and_metrics_count_every_report_or_say_why_not(run):
+    """Issue 17 row 4: the cells added up to 11 of 14 matching reports, without a word;
+    reports with no year (嘉陵's news report) or place are null cells, and text says so."""
+    total = json.loads(run("search", "法治", "-c", "--format", "json").stdout)["reports"]
+    for by in ("year", "year,city", "year,province"):
+        data = json.loads(run("trend", "法治", "--by", by, "--format", "json").stdout)
+        assert sum(row["reports"] for row in data["rows"]) == total == 5
+        assert [row["year"] for row in data["rows"] if row["year"] is None] == [None]
+        assert data["unknown"]["year"] == 1
+    rows = list(csv.DictReader(io.StringIO(run("trend", "法治", "--format", "csv").stdout)))
+    assert sum(int(row["reports"]) for row in rows) == 5 and rows[-1]["year"] == ""
+    text = run("trend", "法治").stdout
+    assert "no year" in text.splitlines()[0]
+    assert "1 of 5 reports that mention it has no year" in text
+    first = json.loads(run("trend", "法治", "--first", "--format", "json").stdout)
+    assert sum(row["reports"] for row in first["rows"]) == 5
+    assert "1 of 5 reports that mention it has no year" in run("trend", "法治", "--first").stdout
+    pivot = run("metrics", "人民调解组织", "--pivot", "city,year", "--format", "csv").stdout
+    assert pivot.splitlines()[0] == "city,2020,no year" and "南充市,,19" in pivot
+    pivot_text = run("metrics", "人民调解组织", "--pivot", "city,year").stdout
+    assert "1 of 2 facts has no year" in pivot_text
+    assert "1 of 2 facts has no year" in run("metrics", "人民调解组织").stdout
