@@ -85,6 +85,11 @@ class ReportNotFoundError(ReportSearchError):
     """A report id that is not in the index."""
 
 
+class ListenError(ReportSearchError):
+    """``serve`` cannot listen on the address asked for (a busy port, a host name that does
+    not resolve, a port that needs rights): said before anything is announced."""
+
+
 class IndexShrinkError(ReportSearchError):
     """An update or rebuild that would drop most of the index (a wrong folder, a typo):
     refused unless forced, and nothing is changed."""

@@ -3,8 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import io
 import json
+import select
 import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -356,3 +364,140 @@ def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
         release.set()
         worker.join(60)
     assert slow["response"].status_code == 200
+
+
+# ---- the server: busy ports, idle and slow clients, too many connections ----------------------
+
+
+@contextmanager
+def live_server(index_dir, **limits):
+    """The app served by web.server on a free loopback port, with short ``limits``; always
+    stopped. Yields (port, the server's one-line messages so far)."""
+    from web.server import Limits, QuietErrors, bind, build, run
+
+    lines = io.StringIO()
+    settings = {"max_connections": 50, "request_timeout": 0.5, "keep_alive": 0.5,
+                "refused_timeout": 0.5, **limits}  # fmt: skip
+    sockets = bind("127.0.0.1", 0)
+    server = build(create_app(index_dir), Limits(**settings), QuietErrors(60, lines))
+    thread = threading.Thread(target=run, args=(server, sockets), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+            time.sleep(0.02)
+        yield sockets[0].getsockname()[1], lines
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        for sock in sockets:
+            sock.close()
+    assert not thread.is_alive(), "the server did not stop"
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return sock
+
+
+def closed_by_server(sock: socket.socket, within: float, trickle: bytes = b"") -> bool:
+    """Whether the server closes ``sock`` within ``within`` seconds, while the client sends
+    ``trickle`` one byte every 0.05 s (a slowloris) or nothing."""
+    deadline = time.monotonic() + within
+    position = 0
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([sock], [], [], 0.05)
+        if readable:
+            try:
+                if sock.recv(4096) == b"":
+                    return True
+            except ConnectionError:
+                return True
+        if position < len(trickle):
+            try:
+                sock.send(trickle[position:position + 1])
+            except OSError:
+                return True
+            position += 1
+    return False
+
+
+def ask(port: int, path: str = "/api/reports") -> bytes:
+    with connect(port) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                     .encode())  # fmt: skip
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_serve_on_a_busy_port_says_only_that(hostile_index):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--index-dir", str(hostile_index), "serve",
+                                          "--port", str(port)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "address already in use" in lines[0], result.output
+    assert "serving" not in result.output and "Traceback" not in result.output
+
+
+def test_idle_and_slow_connections_are_closed(hostile_index):
+    with live_server(hostile_index) as (port, lines):
+        with connect(port) as idle:  # connects and never says a thing
+            assert closed_by_server(idle, 10)
+        slowloris = b"GET / HTTP/1.1\r\nHost: localhost\r\n" + b"X-a: " + b"b" * 400
+        with connect(port) as slow:  # a header, one byte at a time, never finished
+            started = time.monotonic()
+            assert closed_by_server(slow, 10, slowloris)
+            assert time.monotonic() - started < 0.05 * len(slowloris)  # before it ran out
+        with connect(port) as kept:  # a request answered, then nothing more
+            kept.sendall(b"GET /api/reports HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert closed_by_server(kept, 10)
+        assert b"200 OK" in ask(port)
+    assert "Traceback" not in lines.getvalue()
+
+
+def test_too_many_connections_are_refused_with_503_and_the_server_recovers(hostile_index):
+    with live_server(hostile_index, max_connections=3, request_timeout=3) as (port, lines):
+        held = [connect(port) for _ in range(3)]
+        try:
+            time.sleep(0.2)  # the server has seen all three
+            refused = ask(port)
+            assert refused.startswith(b"HTTP/1.1 503"), refused[:100]
+        finally:
+            for sock in held:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while (answer := ask(port)).startswith(b"HTTP/1.1 503"):
+            assert time.monotonic() < deadline, "the server never recovered"
+            time.sleep(0.1)
+        assert answer.startswith(b"HTTP/1.1 200")
+    messages = lines.getvalue().splitlines()
+    assert len(messages) == 1 and "too many connections" in messages[0], messages
+
+
+def test_resource_errors_are_one_line_at_a_time_never_a_traceback():
+    from web.server import QuietErrors
+
+    now = [0.0]
+    out = io.StringIO()
+    quiet = QuietErrors(10, out, clock=lambda: now[0])
+    loop = asyncio.new_event_loop()
+    try:
+        for _ in range(1000):
+            quiet.loop_error(loop, {"message": "socket.accept() out of system resource",
+                                    "exception": OSError(errno.EMFILE, "Too many open files")})
+        now[0] = 11.0
+        quiet.loop_error(loop, {"message": "socket.accept() out of system resource",
+                                "exception": OSError(errno.EMFILE, "Too many open files")})
+    finally:
+        loop.close()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and "Traceback" not in out.getvalue()
+    assert "out of resources (Too many open files)" in lines[0]
+    assert "999 more like it not shown" in lines[1]
