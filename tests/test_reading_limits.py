@@ -18,7 +18,7 @@ from indexer import reading
 from indexer.errors import ReadError
 from indexer.reading import read_bytes
 
-from .test_formats import PAGE, make_docx
+from .test_formats import PAGE, make_docx, make_pdf
 
 REPORT = "遂宁市人民政府关于2023年度法治政府建设情况的报告\n" + (
     "全面推进依法行政,推行包容审慎监管和柔性执法,全年办理行政复议案件128件。\n" * 5
@@ -120,8 +120,8 @@ _HOSTILE = settings(max_examples=25, deadline=None,
 @_HOSTILE
 @given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
        length=st.floats(0.05, 1.0))
-def test_any_damage_to_a_docx_html_or_text_is_text_or_a_read_error(cuts, length):
-    for data, name in ((DOCX_BYTES, "r.docx"), (PAGE.encode(), "r.html"),
+def test_any_damage_to_a_docx_pdf_html_or_text_is_text_or_a_read_error(cuts, length):
+    for data, name in ((DOCX_BYTES, "r.docx"), (PDF_BYTES, "r.pdf"), (PAGE.encode(), "r.html"),
                        (REPORT.encode("gb18030"), "r.txt")):
         damaged = _mutated(data, cuts)[: max(1, int(len(data) * length))]
         try:
@@ -132,6 +132,7 @@ def test_any_damage_to_a_docx_html_or_text_is_text_or_a_read_error(cuts, length)
 
 
 DOCX_BYTES = make_docx()
+PDF_BYTES = make_pdf([REPORT.splitlines()])
 
 
 # --- DOCX (and any zip) bombs: sizes checked before unpacking, paragraphs counted -----------
