@@ -757,7 +757,7 @@ def show(store: IndexStore, target, query, words, color, fmt):
 
     \b
     reportsearch show 001_1c9c93ea932af3e0 柔性执法
-    reportsearch show '001_1c9c93ea932af3e0#0028'
+    reportsearch show '001_1c9c93ea932af3e0#0037'
     reportsearch show 001_1c9c93ea932af3e0 --format json"""
     report_id, _, position = target.partition("#")
     _ensure_index(store)

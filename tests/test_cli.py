@@ -737,3 +737,31 @@ def test_trend_pivots_and_metrics_count_every_report_or_say_why_not(run):
     pivot_text = run("metrics", "人民调解组织", "--pivot", "city,year").stdout
     assert "1 of 2 facts has no year" in pivot_text
     assert "1 of 2 facts has no year" in run("metrics", "人民调解组织").stdout
+
+
+def test_the_readme_examples_are_what_the_commands_print(run):
+    """Issue 17 row 15: the README's JSON example named passage #0028 (it is #0037) and a
+    score the command did not print. The example is checked against a real run here."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query, example = re.search(r"`reportsearch search (\S+) --format json` prints one object"
+                               r".*?```json\n(.*?)```", readme, re.S).groups()  # fmt: skip
+    example = json.loads(example)
+    real = json.loads(run("search", query, "--format", "json").stdout)
+    assert (real["total"], real["reports"]) == (example["total"], example["reports"])
+    shown, hit = example["hits"][0], real["hits"][0]
+    for key in shown.keys() - {"snippet", "file"}:
+        assert hit[key] == shown[key], key
+    assert hit["snippet"].startswith(shown["snippet"].rstrip("…"))
+    assert os.path.basename(hit["file"]) == os.path.basename(shown["file"])
+    for name, values in example["facets"].items():
+        assert real["facets"][name] == values, name
+    cli_help = run("show", "--help").stdout
+    targets = re.findall(r"reportsearch show '([^']+#\d+)'", readme + cli_help)
+    assert targets and set(targets) == {shown["passage"]}  # the example's passage
+    for target in targets:
+        passage = json.loads(run("show", target, query, "--format", "json").stdout)
+        assert passage["passages"][0]["passage"] == target and passage["matches"] > 0
+    for report in re.findall(r"reportsearch show (\w+) ([^\s-]\S*)", readme + cli_help):
+        assert run("show", *report).exit_code == 0, report
