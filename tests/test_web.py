@@ -337,8 +337,6 @@ def test_every_report_the_page_links_to_opens(tmp_path):
 def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
     """One search held on purpose (it waits for the test) while another, cheap one is asked:
     the cheap one is answered while the slow one is still running. No clock is compared."""
-    import threading
-
     from query.api import ReportIndex
 
     entered, release = threading.Event(), threading.Event()
@@ -373,27 +371,13 @@ def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
 def live_server(index_dir, **limits):
     """The app served by web.server on a free loopback port, with short ``limits``; always
     stopped. Yields (port, the server's one-line messages so far)."""
-    from web.server import Limits, QuietErrors, bind, build, run
+    from web.server import Limits, QuietErrors, serving
 
     lines = io.StringIO()
     settings = {"max_connections": 50, "request_timeout": 0.5, "keep_alive": 0.5,
                 "refused_timeout": 0.5, **limits}  # fmt: skip
-    sockets = bind("127.0.0.1", 0)
-    server = build(create_app(index_dir), Limits(**settings), QuietErrors(60, lines))
-    thread = threading.Thread(target=run, args=(server, sockets), daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-            time.sleep(0.02)
-        yield sockets[0].getsockname()[1], lines
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        for sock in sockets:
-            sock.close()
-    assert not thread.is_alive(), "the server did not stop"
+    with serving(create_app(index_dir), Limits(**settings), QuietErrors(60, lines)) as url:
+        yield int(url.rsplit(":", 1)[1]), lines
 
 
 def connect(port: int) -> socket.socket:

@@ -2,7 +2,8 @@
 
 Input: the ASGI app from ``web.app.create_app``, a host and a port. Output: ``bind`` gives
 the listening sockets (or a one-line ``ListenError``: nothing is announced for an address
-that cannot be had); ``build`` a uvicorn server over them; ``run`` serves until stopped.
+that cannot be had); ``build`` a uvicorn server over them; ``run`` serves until stopped;
+``serving`` serves in a thread for a block of code (tests, the screenshot script).
 
 What keeps it up when clients misbehave (``Limits``):
 - a connection that does not finish its request head in ``request_timeout`` seconds is
@@ -24,7 +25,9 @@ import os
 import resource
 import socket
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
@@ -224,3 +227,28 @@ def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
         await server.serve(sockets=sockets)
 
     asyncio.run(serving())
+
+
+@contextmanager
+def serving(app, limits: Limits | None = None, quiet: QuietErrors | None = None,
+            host: str = "127.0.0.1"):  # fmt: skip
+    """``app`` served in a thread on a free port of ``host``, stopped when the block ends:
+    for the tests and the screenshot script. Yields the server's address, ``http://…``."""
+    sockets = bind(host, 0)
+    server = build(app, limits, quiet)
+    thread = threading.Thread(target=run, args=(server, sockets), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.02)
+        yield f"http://{host}:{sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        for sock in sockets:
+            sock.close()
+    if thread.is_alive():
+        raise RuntimeError("the web server did not stop")
