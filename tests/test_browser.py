@@ -4,59 +4,52 @@ served by uvicorn on loopback, over an index of the seeds.
 
 Every page is loaded with the network unreachable: chromium sends everything that is not
 loopback to a dead proxy, and the test records any request that leaves 127.0.0.1. The run
-saves screenshots of the main pages in docs/screenshots/ (two are shown in the README).
+takes screenshots of the main pages into a temporary folder only: the tree stays as it was
+(docs/screenshots/ is made on purpose by ``python -m bench.screenshots``).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from bench.screenshots import CHROMIUM_ARGS, chromium
+
 from .helpers import ROOT, SEED_FILES
 
-CHROMIUM = os.environ.get("REPORTSEARCH_CHROMIUM") or shutil.which("chromium") or ""
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    # No network: whatever is not loopback goes to a port where nothing listens.
-    "--proxy-server=http://127.0.0.1:9",
-]  # fmt: skip
+CHROMIUM = chromium()
+TRACKED_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def tree_state() -> dict:
+    return {path.name: (path.stat().st_mtime_ns, path.stat().st_size)
+            for path in sorted(TRACKED_SCREENSHOTS.glob("*"))}  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tree_before():
+    """The tracked screenshots as they were before any test here ran."""
+    return tree_state()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
 def server(seed_index_dir):
-    import uvicorn
-
     from web.app import create_app
+    from web.server import serving
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(seed_index_dir), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(seed_index_dir)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM or not Path(CHROMIUM).exists():
+    if not CHROMIUM:
         pytest.fail("browser tests need Debian's chromium: apt-get install chromium "
                     "(or set REPORTSEARCH_CHROMIUM to a Chromium binary)")  # fmt: skip
     from playwright.sync_api import sync_playwright
@@ -68,7 +61,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser, server, screenshots):
     """A fresh page; fails the test if it asked for anything beyond this server, or if a
     script on it threw."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -81,6 +74,7 @@ def page(browser, server):
     tab = context.new_page()
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.base = server
+    tab.screenshots = screenshots
     yield tab
     context.close()
     assert outside == [], f"the page reached beyond this machine: {outside}"
@@ -88,8 +82,10 @@ def page(browser, server):
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name == "spread")
+    """A screenshot into the test's temporary folder (never the tree): it must be a PNG."""
+    path = page.screenshots / f"{name}.png"
+    page.screenshot(path=str(path), full_page=name == "spread")
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def query_of(url: str) -> dict:
@@ -212,3 +208,33 @@ def test_bad_input_shows_an_error_page_not_a_trace(page):
     assert response.status == 400
     assert "quote" in page.inner_text(".error .message")
     assert "Traceback" not in page.content()
+
+
+def test_the_metric_chart_starts_at_zero_with_its_unit_and_nothing_on_its_edges(page):
+    page.goto(page.base + "/metrics?name=出庭应诉率")
+    assert drawn(page, "#metric-chart") > 0
+    axes = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById("metric-chart"));
+        const axis = (name) => chart.getModel().getComponent(name, 0).axis;
+        const option = chart.getOption();
+        return {
+            x: axis("xAxis").scale.getExtent(), y: axis("yAxis").scale.getExtent(),
+            name: option.yAxis[0].name,
+            label: axis("yAxis").getViewLabels().map(l => l.formattedLabel),
+            years: option.series.flatMap(s => s.data.map(d => d[0])),
+            values: option.series.flatMap(s => s.data.map(d => d[1])),
+            gap: option.legend[0].itemGap,
+        };
+    }""")
+    assert axes["y"][0] == 0  # from zero: 93% is not drawn as nearly nothing
+    assert "%" in axes["name"] and any(label.endswith("%") for label in axes["label"])
+    # nothing on the edges: every dot strictly inside the plot
+    assert axes["x"][0] < min(axes["years"]) and max(axes["years"]) < axes["x"][1]
+    assert axes["y"][0] < min(axes["values"]) and max(axes["values"]) < axes["y"][1]
+    assert axes["gap"] >= 16
+    shoot(page, "metric")
+
+
+def test_the_run_left_the_tracked_screenshots_as_they_were(tree_before):
+    """Runs last in this file: no test wrote into docs/screenshots/."""
+    assert tree_state() == tree_before

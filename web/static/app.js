@@ -126,13 +126,31 @@
     const series = Object.keys(byPlace).sort().map(function (place) {
       return { name: place, type: "scatter", symbolSize: 10, data: byPlace[place].filter(function (v) { return v[0]; }) };
     });
+    // The unit on the axis when the figures share one; mixed units are said, not hidden.
+    const units = Array.from(new Set(data.rows.map(function (row) { return row.unit || ""; })));
+    const unit = units.length === 1 ? units[0] : null;
+    const axisName = data.indicator + (unit ? " (" + unit + ")" : units.length > 1 ? " (mixed units: " + units.join(", ") + ")" : "");
     chartIn(element).setOption({
       animation: false,
       tooltip: { formatter: function (item) { return item.seriesName + " " + item.value[0] + ": " + item.value[1] + " " + item.value[2]; } },
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 60, right: 30, top: 40, bottom: 30 },
-      xAxis: { type: "value", minInterval: 1, scale: true, axisLabel: { formatter: String } },
-      yAxis: { type: "value", scale: true, name: data.indicator },
+      // Space between the legend's icons and their labels, and between entries.
+      legend: { type: "scroll", top: 0, itemGap: 20, itemWidth: 14, textStyle: { padding: [0, 0, 0, 4] } },
+      grid: { left: 70, right: 40, top: 56, bottom: 40, containLabel: true },
+      // A year of room on each side: no dot sits on the plot's edge.
+      xAxis: {
+        type: "value", minInterval: 1, name: "year", nameLocation: "middle", nameGap: 26,
+        min: function (extent) { return Math.floor(extent.min) - 1; },
+        max: function (extent) { return Math.ceil(extent.max) + 1; },
+        axisLabel: { formatter: function (v) { return Number.isInteger(v) ? String(v) : ""; } },
+      },
+      // From zero (a share of 93% is not drawn as nearly nothing), with headroom above the
+      // largest figure; the unlabeled top is that headroom, not a value.
+      yAxis: {
+        type: "value", name: axisName, nameTextStyle: { align: "left" },
+        min: function (extent) { return Math.min(0, extent.min * 1.08); },
+        max: function (extent) { return extent.max > 0 ? extent.max * 1.08 : 1; },
+        axisLabel: { showMaxLabel: false, formatter: function (v) { return unit === "%" ? v + "%" : String(v); } },
+      },
       series: series,
     });
     done(element, data.rows.length);
