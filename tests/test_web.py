@@ -485,3 +485,64 @@ def test_resource_errors_are_one_line_at_a_time_never_a_traceback():
     assert len(lines) == 2 and "Traceback" not in out.getvalue()
     assert "out of resources (Too many open files)" in lines[0]
     assert "999 more like it not shown" in lines[1]
+
+
+SERVER_WITH_FEW_DESCRIPTORS = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (160, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+from web import server
+from web.app import create_app
+sockets = server.bind("127.0.0.1", 0)
+print(sockets[0].getsockname()[1], flush=True)
+# No bound on connections here: the point is what the terminal shows when accept() fails.
+limits = server.Limits(max_connections=10_000, request_timeout=2, quiet_seconds=60)
+try:
+    server.run(server.build(create_app(sys.argv[1]), limits), sockets)
+except KeyboardInterrupt:  # the CLI says "interrupted"; here the test stops it
+    pass
+"""
+
+
+def test_out_of_descriptors_is_one_line_and_the_server_comes_back(hostile_index):
+    """A server with 160 descriptors and 300 clients that connect and say nothing: accept()
+    fails with EMFILE over and over; the terminal gets one line, not a traceback each time,
+    and once the idle clients are closed the page answers again."""
+    import signal
+    import subprocess
+    import sys
+
+    from .helpers import ROOT
+
+    process = subprocess.Popen([sys.executable, "-c", SERVER_WITH_FEW_DESCRIPTORS,
+                                str(hostile_index)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    held = []
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "the server did not start"
+        port = int(process.stdout.readline())
+        held = [connect(port) for _ in range(300)]
+        time.sleep(2.5)  # accept() fails, is retried every second, fails again
+        for sock in held:
+            sock.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if ask(port).startswith(b"HTTP/1.1 200"):
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not come back"
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        for sock in held:
+            sock.close()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "Traceback" not in stderr, stderr[:2000]
+    resource_lines = [line for line in stderr.splitlines() if "out of resources" in line]
+    assert len(resource_lines) == 1, stderr[:2000]
+    assert "Too many open files" in resource_lines[0]

@@ -37,6 +37,7 @@ from indexer.errors import ListenError
 
 # Descriptors kept for the process itself: index files, threads, the terminal.
 RESERVED_DESCRIPTORS = 128
+BACKLOG = 2048  # uvicorn's
 RESOURCE_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
@@ -81,6 +82,7 @@ def bind(host: str, port: int) -> list[socket.socket]:
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             sock.bind(address)
+            sock.listen(BACKLOG)  # clients that come before the server runs wait in line
             port = sock.getsockname()[1]
     except OSError as error:
         for sock in sockets:
