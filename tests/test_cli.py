@@ -247,11 +247,26 @@ def test_an_empty_index_answers_nothing_found(run, tmp_path):
 
 @pytest.fixture
 def served(monkeypatch):
-    """Captures what ``serve`` would run instead of listening."""
-    import uvicorn
+    """Captures what ``serve`` would run instead of listening (and the port stays free)."""
+    from web import server
+
+    class Listening:  # what server.bind gives, without taking the port
+        def __init__(self, host, port):
+            self.address = (host, port)
+
+        def getsockname(self):
+            return self.address
+
+        def close(self):
+            pass
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr(server, "bind", lambda host, port: [Listening(host, port)])
+    def run(built, sockets):
+        host, port = sockets[0].address
+        calls.append((built.config.app, {"host": host, "port": port}))
+
+    monkeypatch.setattr(server, "run", run)
     return calls
 
 
