@@ -88,6 +88,9 @@ from .schema import (
 from .segment import PassageRow, Segment, build_segment, rows_of
 
 DEFAULT_INDEX_DIR = "index_data"
+# Opening starts again when a commit removed files under it; a writer commits far less often
+# than this many times during one open.
+OPEN_ATTEMPTS = 20
 INDEX_DIR_ENV = "REPORTSEARCH_INDEX_DIR"
 REBUILD_HINT = "rebuild with: reportsearch index --rebuild"
 # A suffix array needs about 15 bytes a character while it is built: 32 M characters
@@ -232,7 +235,33 @@ class IndexStore:
 
     def open(self) -> OpenIndex:
         """The current commit, checked for format and damage; raises IndexMissingError,
-        IndexVersionError (from another version) or IndexDamagedError."""
+        IndexVersionError (from another version) or IndexDamagedError.
+
+        A writer may commit while this opens: the files of the commit being opened can go
+        (Whoosh removes the previous commit's files as it commits, a rebuild the old
+        generation). Damage met while the index changed is that, not damage: the open starts
+        again on the new commit. Only damage that stays while nothing commits is reported."""
+        for attempt in range(OPEN_ATTEMPTS):
+            before = self._state()
+            try:
+                return self._open_once()
+            except IndexVersionError:
+                if attempt == OPEN_ATTEMPTS - 1 or self._state() == before:
+                    raise
+            time.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _state(self) -> tuple:
+        """What changes with every commit: CURRENT's generation and its newest commit."""
+        try:
+            pointer = self._pointer() or {}
+        except IndexVersionError:
+            return ("damaged CURRENT",)
+        generation = str(pointer.get("generation", ""))
+        folder = self.directory / generation
+        return (generation, _latest_commit(folder) if generation and folder.is_dir() else -1)
+
+    def _open_once(self) -> OpenIndex:
         generation_dir = self._generation_dir()
         ix = self._whoosh(generation_dir)
         try:
@@ -240,6 +269,7 @@ class IndexStore:
         except Exception as error:  # noqa: BLE001 - as in _whoosh
             raise _damaged(generation_dir, f"{type(error).__name__}: {error}") from None
         try:
+            _open_lazy_files(searcher, generation_dir)
             commit = searcher.reader().generation()
             if commit is None:  # an index with no Whoosh segment yet
                 commit = ix.latest_generation()
@@ -363,7 +393,7 @@ class IndexStore:
             generation_dir = self._generation_dir()
             latest = _latest_commit(generation_dir)
             if latest > 0 and not (generation_dir / f"whoosh-{latest}.json").exists():
-                # Killed between its Whoosh commit and the checksums: finish that commit.
+                # Lost (commits write it before their table of contents): write it again.
                 _write_whoosh_sums(generation_dir, latest)
             ix = self._whoosh(generation_dir)
             manifest = previous  # the latest commit's, read above with the lock held
@@ -452,6 +482,7 @@ class IndexStore:
         except BaseException:
             abandon()
             raise
+        _sum_before_the_toc(writer, generation_dir, commit)
         # From the commit on, Ctrl-C waits until the commit has its checksums (and a rebuild
         # its CURRENT): the update is whole or absent, and the message can say which.
         with _ctrl_c_deferred():
@@ -461,7 +492,6 @@ class IndexStore:
                 abandon()
                 raise
             self._committed = not fresh  # an update is visible now; a rebuild at _point_at
-            _write_whoosh_sums(generation_dir, commit)
             _clean_engine_files(generation_dir, commit)
             if fresh:
                 self._point_at(generation_dir.name)
@@ -518,6 +548,20 @@ def _check_shrink(before: int, after: int, rebuild: bool, summary: IndexSummary,
         f"this {action} would leave {after} of the index's {before} reports ({why}); nothing "
         f"was changed. Check the paths, or add --force to {action} anyway"
     )
+
+
+def _open_lazy_files(searcher, generation_dir: Path) -> None:
+    """Whoosh opens a segment's stored fields and field lengths on first use; open them now,
+    while this commit's files are certain to be there (the next commit removes them, and an
+    open file outlives its removal)."""
+    try:
+        for reader, _ in searcher.reader().leaf_readers():
+            if reader.doc_count_all():
+                reader.stored_fields(0)
+                for name in reader.schema.scorable_names():
+                    reader.doc_field_length(0, name)
+    except Exception as error:  # noqa: BLE001 - a file gone or damaged under Whoosh
+        raise _damaged(generation_dir, f"{type(error).__name__}: {error}") from None
 
 
 def _empty_manifest() -> dict:
@@ -656,14 +700,34 @@ def _read_checked_json(path: Path, generation_dir: Path) -> dict:
     return data
 
 
-def _write_whoosh_sums(generation_dir: Path, commit: int) -> None:
-    """After Whoosh commit ``commit``: the checksums of its files, in whoosh-N.json."""
+def _write_whoosh_sums(generation_dir: Path, commit: int, names: list[str] | None = None
+                       ) -> None:  # fmt: skip
+    """The checksums of Whoosh commit ``commit``'s files ``names`` (default: every index
+    file there, after the commit), in whoosh-N.json."""
     folder = generation_dir / "whoosh"
-    names = sorted(p.name for p in folder.iterdir()
-                   if p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK"
-                   or p.name == f"_MAIN_{commit}.toc")  # fmt: skip
+    if names is None:
+        names = sorted(p.name for p in folder.iterdir()
+                       if p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK"
+                       or p.name == f"_MAIN_{commit}.toc")  # fmt: skip
     _write_checked_json(generation_dir / f"whoosh-{commit}.json",
                         {name: _file_sum(folder / name) for name in names})  # fmt: skip
+
+
+def _sum_before_the_toc(writer, generation_dir: Path, commit: int) -> None:
+    """Make Whoosh's commit write whoosh-N.json before its table of contents, which is the
+    moment the commit becomes visible: a kill at any moment leaves the old commit or the
+    new one, each with its checksums. The table of contents gets its own checksum just
+    after it is written; one killed before that is checked by Whoosh's own reading."""
+    write_toc = writer._commit_toc  # this writer's only, for this commit
+
+    def commit_toc(segments) -> None:
+        storage = writer.storage
+        names = sorted(name for segment in segments for name in segment.list_files(storage))
+        _write_whoosh_sums(generation_dir, commit, names)
+        write_toc(segments)
+        _write_whoosh_sums(generation_dir, commit, [*names, f"_MAIN_{commit}.toc"])
+
+    writer._commit_toc = commit_toc
 
 
 def _latest_commit(generation_dir: Path) -> int:
