@@ -228,11 +228,14 @@ def cli(ctx, index_dir):
 )  # fmt: skip
 @click.option("--force", is_flag=True,
               help="Update or rebuild even if it leaves fewer than half the reports.")  # fmt: skip
+@click.option("--follow-links", is_flag=True,
+              help="Read links that lead out of the folders given (skipped by default).")
 @max_file_size_option
 @output_options
 @click.pass_obj
 @index_dir_option
-def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, fmt):
+def index(store: IndexStore, paths, rebuild, wait, jobs, force, follow_links, max_file_size,
+          fmt):  # fmt: skip
     """Index report files and folders. Adds new files, re-indexes changed ones, drops
     reports whose file is gone. Without PATHS, updates from the folders the index was built
     from (a new index: seeds/, if there is one here). Refuses to leave fewer than half the
@@ -255,7 +258,7 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, f
         sources = remembered or [DEFAULT_SOURCE]
         if remembered:
             _say(f"updating from {', '.join(sources)}")
-    summary = _build(store, sources, rebuild, wait, jobs, force, max_file_size)
+    summary = _build(store, sources, rebuild, wait, jobs, force, max_file_size, follow_links)
     if fmt == "text":
         _print_index_summary(store, summary)
     else:
@@ -264,9 +267,10 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, max_file_size, f
 
 
 def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None,
-           force: bool = False, max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
+           force: bool = False, max_file_size: int | None = MAX_FILE_SIZE,
+           follow_links: bool = False):  # fmt: skip
     options = dict(rebuild=rebuild, wait=wait, workers=jobs, force=force,
-                   max_file_size=max_file_size)  # fmt: skip
+                   max_file_size=max_file_size, follow_links=follow_links)  # fmt: skip
     if not sys.stderr.isatty():
         return store.update(paths, **options)
     with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
@@ -286,7 +290,7 @@ def _print_index_summary(store, summary):
 def _say_problems(store, summary):
     """What an update did beyond its summary, on stderr: notes (a stale lock broken), then
     a line per report indexed with a change, then a line per file skipped."""
-    for note in store.notes:
+    for note in summary.notes:
         _say(note)
     for warning in summary.warnings:
         _say(f"warning: {warning}")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .cleaning import clean_lines
 from .errors import ReadError, shown_path
+from .formats import short_error
 from .formats.text import DecodedText
 from .metadata import (
     ReportMetadata,
@@ -153,9 +154,8 @@ def ingest_file(path: str | Path, report_id: str | None = None,
 
 
 def unexpected_reason(error: BaseException) -> str:
-    """One short line for an exception no reader anticipated (kept picklable: text only)."""
-    message = " ".join(str(error).split())[:160]
-    return f"could not be read ({type(error).__name__}{': ' + message if message else ''})"
+    """The reason for an exception no reader anticipated (text only: picklable)."""
+    return f"could not be read ({short_error(error)})"
 
 
 def read_file_bytes(path: Path, limit: int | None = MAX_FILE_SIZE) -> bytes:

@@ -37,6 +37,7 @@ from indexer.store import IndexStore
 from query import open_index
 
 from .helpers import ROOT, SEED_FILES, SEEDS, children_of, kill_and_check_readers
+from .messy import make_messy_folder
 
 SEED_TEXT = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8")
 
@@ -585,3 +586,48 @@ def test_write_errors_are_typed(tmp_path, monkeypatch):
     with pytest.raises(IndexWriteError):
         IndexStore(tmp_path / "index").update([SEEDS])
     assert not list((tmp_path / "index").glob("gen-*"))
+
+
+# ---- issue 17/18: a researcher's real folder ------------------------------------------------
+
+
+def test_a_messy_folder_indexes_every_report_and_names_every_skipped_file(tmp_path):
+    corpus = make_messy_folder(tmp_path / "corpus")
+    code, out, err = index(corpus.root, tmp_path / "index", "--jobs", "2")
+    assert code == 1
+    assert f"{len(corpus.reports)} reports" in out
+    skipped = [line for line in err.splitlines() if line.startswith("reportsearch: skipped ")]
+    assert len(skipped) == len(corpus.junk)
+    for path in corpus.junk:
+        assert any(line.startswith(f"reportsearch: skipped {path}: ") for line in skipped), path
+
+
+def test_indexing_the_current_folder_never_reads_the_index_in_it(tmp_path):
+    """`cd reports && reportsearch index .`: the default index folder is inside the folder
+    being indexed, and its files (the lock's owner file among them) are not reports."""
+    corpus = make_messy_folder(tmp_path / "corpus", reports=12)
+    for jobs in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cli", "index", ".", "--jobs", jobs, "--format", "json"],
+            cwd=corpus.root, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["reports"] == 12
+        skipped = {(corpus.root / row["file"]).resolve() for row in summary["skipped"]}
+        assert skipped == {path.resolve() for path in corpus.junk}
+        assert not any("index_data" in row["file"] for row in summary["skipped"])
+        assert not any("index_data" in report for report in summary["added"])
+
+
+def test_a_link_to_a_system_file_is_not_indexed_or_served(tmp_path, folder):
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", folder / "good.txt")
+    (folder / "passwd").symlink_to("/etc/passwd")
+    (folder / "etc").symlink_to("/etc")
+    code, out, err = index(folder, tmp_path / "index")
+    assert code == 1 and "1 reports" in out
+    assert f"skipped {folder / 'passwd'}: a link to /etc/passwd, outside the folders" in err
+    assert f"skipped {folder / 'etc'}: a link to /etc, outside the folders" in err
+    code, out, err = run("show", "passwd", "--index-dir", str(tmp_path / "index"))
+    assert code == 2 and "root:" not in out
