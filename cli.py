@@ -269,8 +269,10 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, follow_links, ma
 def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=None,
            force: bool = False, max_file_size: int | None = MAX_FILE_SIZE,
            follow_links: bool = False):  # fmt: skip
+    # The CLI breaks a lock held by the reading processes of a dead writer (it ends them).
     options = dict(rebuild=rebuild, wait=wait, workers=jobs, force=force,
-                   max_file_size=max_file_size, follow_links=follow_links)  # fmt: skip
+                   max_file_size=max_file_size, follow_links=follow_links,
+                   break_stale_locks=True)  # fmt: skip
     if not sys.stderr.isatty():
         return store.update(paths, **options)
     with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:

@@ -4,6 +4,8 @@ headings included, on one index and on indexes built in several increments."""
 
 from __future__ import annotations
 
+import functools
+
 import opencc
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,20 +29,20 @@ def corpus(seed_reports):
 def increments_index(tmp_path_factory, monkeypatch_module):
     """The seeds indexed in four updates (two seeds, one, one, then one more and a changed
     file): four segments, one with the changed report's old passages masked out."""
-    from indexer import store
+    from indexer.segment_writer import merge_smallest
     from indexer.store import IndexStore
     from query import open_index
 
     from .helpers import SEEDS
 
-    monkeypatch_module.setattr(store, "MAX_SEGMENTS", 4)
     folder = tmp_path_factory.mktemp("increments")
     directory = folder / "index"
     seeds = sorted(SEEDS.glob("*.txt"))
     for count in (2, 3, 4):
         for path in seeds[:count]:
             (folder / path.name).write_bytes(path.read_bytes())
-        IndexStore(directory).update([p for p in folder.glob("*.txt")])
+        IndexStore(directory, merge_policy=functools.partial(merge_smallest, max_segments=4)
+                   ).update([p for p in folder.glob("*.txt")])  # fmt: skip
     (folder / seeds[4].name).write_bytes(seeds[4].read_bytes())
     first = folder / seeds[0].name
     first.write_bytes(first.read_bytes() + "\n推进法治政府建设工作。".encode())

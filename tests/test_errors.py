@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer import errors
+from indexer.documents import prepare_report
 from indexer.pipeline import ingest_file
-from indexer.store import prepare_report
 
 from .helpers import SEED_FILES, SEEDS
 

@@ -18,15 +18,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cli
-from indexer import store as store_module
+from indexer import index_files, locking
 from indexer.errors import (
     IndexDamagedError,
+    IndexLockedError,
     IndexWriteError,
     ReadError,
     ReportSearchError,
@@ -225,9 +227,12 @@ def test_row6_a_lock_held_by_the_readers_of_a_dead_writer_is_broken(tmp_path):
             json.dumps({"pid": dead.pid, "host": os.uname().nodename}), "utf-8"
         )
         store = IndexStore(index_dir)
-        summary = store.update([SEEDS], wait=10)
+        with pytest.raises(IndexLockedError):  # the library breaks a lock only if asked
+            store.update([SEEDS], wait=0.5)
+        assert holder.poll() is None
+        summary = store.update([SEEDS], wait=10, break_stale_locks=True)
         assert summary.reports == 5
-        assert any("stale write lock" in note for note in store.notes)
+        assert any("stale write lock" in note for note in summary.notes)
         assert holder.wait(timeout=10) == -signal.SIGKILL
 
 
@@ -404,13 +409,13 @@ def test_row13_ctrl_c_after_the_commit_says_it_was_committed(tmp_path, folder, m
     store = IndexStore(tmp_path / "index")
     store.update([folder])
     shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", folder / "b.txt")
-    real = store_module._write_whoosh_sums
+    real = index_files.clean_engine_files
 
     def ctrl_c_now(*args):
         os.kill(os.getpid(), signal.SIGINT)  # just after Whoosh committed
         real(*args)
 
-    monkeypatch.setattr(store_module, "_write_whoosh_sums", ctrl_c_now)
+    monkeypatch.setattr(index_files, "clean_engine_files", ctrl_c_now)
     code, _, err = run("index", "--index-dir", str(tmp_path / "index"))
     assert code == 130
     assert "interrupted after the update was committed" in err
@@ -456,14 +461,14 @@ def test_row14_a_full_or_read_only_disk_gives_one_line(tmp_path, folder, monkeyp
     IndexStore(tmp_path / "index").update([folder])
     before = hits(tmp_path / "index", "柔性执法")
     shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", folder / "b.txt")
-    real_save = store_module.np.save
+    real_save = np.save
 
     def failing_save(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(store_module.np, "save", failing_save)
+    monkeypatch.setattr(np, "save", failing_save)
     exit_code, _, err = run("index", "--index-dir", str(tmp_path / "index"))
-    monkeypatch.setattr(store_module.np, "save", real_save)
+    monkeypatch.setattr(np, "save", real_save)
     errors = [line for line in err.splitlines() if line.startswith("reportsearch: error")]
     assert exit_code == 2 and len(errors) == 1
     assert f"cannot write the index at {tmp_path / 'index'}: {words}" in err
@@ -475,7 +480,7 @@ def test_row14_a_folder_that_cannot_be_written_gives_one_line(tmp_path, monkeypa
     def refused(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store_module.filelock.FileLock, "acquire", refused)
+    monkeypatch.setattr(locking.filelock.FileLock, "acquire", refused)
     code, _, err = run("index", str(SEEDS), "--index-dir", str(tmp_path / "index"))
     assert code == 2 and "cannot write the index at" in err and "Permission denied" in err
 
@@ -582,7 +587,7 @@ def test_write_errors_are_typed(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.np, "save", full)
+    monkeypatch.setattr(np, "save", full)
     with pytest.raises(IndexWriteError):
         IndexStore(tmp_path / "index").update([SEEDS])
     assert not list((tmp_path / "index").glob("gen-*"))

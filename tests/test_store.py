@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -12,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import pipeline
-from indexer import store as store_module
+from indexer import documents, pipeline
 from indexer.errors import (
     IndexEmptyError,
     IndexLockedError,
@@ -22,6 +22,7 @@ from indexer.errors import (
     IndexVersionError,
     UpdateInterrupted,
 )
+from indexer.segment_writer import merge_smallest
 from indexer.store import IndexStore
 from query import open_index
 
@@ -133,7 +134,7 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
             raise KeyboardInterrupt
         return real(path, *args)
 
-    monkeypatch.setattr("indexer.store.ingest_file", interrupted)
+    monkeypatch.setattr("indexer.documents.ingest_file", interrupted)
     for rebuild in (False, True):
         with pytest.raises(UpdateInterrupted) as caught:
             store.update([reports_dir], rebuild=rebuild)
@@ -171,14 +172,30 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
 
 
 def test_a_second_writer_fails_clearly(tmp_path):
-    store = IndexStore(tmp_path / "index")
-    lock = store._lock(0)
-    try:
+    with IndexStore(tmp_path / "index").writer(wait=0):
         with pytest.raises(IndexLockedError) as caught:
             IndexStore(tmp_path / "index").update([SEEDS], wait=0.2)
         assert "another reportsearch process is writing" in str(caught.value)
-    finally:
-        lock.release()
+    assert IndexStore(tmp_path / "index").update([SEEDS], wait=0.2).reports == 5
+
+
+def test_a_writer_adds_and_deletes_reports_and_commits_or_rolls_back(tmp_path, seed_reports):
+    store = IndexStore(tmp_path / "index")
+    with store.writer() as writer:
+        for report in seed_reports.values():
+            assert writer.add_report(report) == "added"
+        writer.commit()
+    assert city_hits(store.directory, "柔性执法") == ["盘锦市", "遂宁市"]
+    with store.writer() as writer:
+        writer.delete_report(seed_reports["盘锦"].id)  # leaving without commit rolls back
+    assert city_hits(store.directory, "柔性执法") == ["盘锦市", "遂宁市"]
+    with store.writer() as writer:
+        writer.delete_report(seed_reports["盘锦"].id)
+        assert writer.add_report(seed_reports["遂宁"]) == "updated"
+        writer.commit()
+    assert city_hits(store.directory, "柔性执法") == ["遂宁市"]
+    with open_index(store.directory) as index:
+        assert index.search("", facets=()).reports == 4
 
 
 def test_missing_and_foreign_indexes_are_refused(tmp_path):
@@ -231,14 +248,12 @@ def answers(index_dir, queries=("执法", "法", "柔性执法 OR 复议", "-执
 def test_answers_do_not_depend_on_segments_or_merges(tmp_path, monkeypatch):
     whole = IndexStore(tmp_path / "whole")
     whole.update([SEEDS])
-    monkeypatch.setattr(store_module, "SEGMENT_CHARACTERS", 5_000)  # several per update
-    small = IndexStore(tmp_path / "small")
+    small = IndexStore(tmp_path / "small", segment_characters=5_000)  # several per update
     small.update([SEEDS])
     with open_index(small.directory) as index:
         assert len(index._opened.segments) > 2
-    monkeypatch.setattr(store_module, "SEGMENT_CHARACTERS", 10**9)
-    monkeypatch.setattr(store_module, "MAX_SEGMENTS", 2)
-    merged = IndexStore(tmp_path / "merged")
+    merged = IndexStore(tmp_path / "merged", segment_characters=10**9,
+                        merge_policy=functools.partial(merge_smallest, max_segments=2))
     for path in sorted(SEEDS.glob("*.txt")):  # one report per update: merges on the way
         merged.update([path])
     with open_index(merged.directory) as index:
@@ -376,14 +391,14 @@ def test_a_reading_process_that_dies_costs_only_its_file(tmp_path, monkeypatch):
                     if corpus.exists() else _mkdir(corpus) / f"{number:02d}.txt")
         with open(corpus / f"{number:02d}.txt", "a", encoding="utf-8") as out:
             out.write(f"\n第{number}号：依法行政工作取得新进展。\n")
-    real = store_module.ingest_file
+    real = documents.ingest_file
 
     def ingest(path, *args):
         if path.name == "07.txt":
             os._exit(9)  # as the kernel's OOM killer ends a reader
         return real(path, *args)
 
-    monkeypatch.setattr(store_module, "ingest_file", ingest)  # reaches forked readers
+    monkeypatch.setattr(documents, "ingest_file", ingest)  # reaches forked readers
     summary = IndexStore(tmp_path / "index").update([corpus], workers=2)
     assert [(error.path, error.reason) for error in summary.skipped] == [
         (str(corpus / "07.txt"), "its reading process died (out of memory, or killed)")]

@@ -1,0 +1,380 @@
+"""Writer: one update of an index, as an ``IndexWriter`` (add and delete reports, then commit
+or roll back), and the steps that bring an index up to date with report files.
+
+Input: an ``IndexStore`` whose write lock this takes, and reports (``add_report``) or the
+paths of report files (``update_from_files``). Output: one commit of the index, and an
+``IndexSummary`` of what changed, which files were skipped and why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh import index as whoosh_index
+from whoosh import writing
+
+from . import index_files as files
+from .documents import passage_rows, report_documents
+from .errors import IndexShrinkError, IndexVersionError, ReadError, ReadWarning, shown_path
+from .locking import write_lock
+from .pipeline import MAX_FILE_SIZE, Report, discover_files, file_fingerprint
+from .schema import DUPLICATE, FORMAT_VERSION, REPORT, build_schema
+from .segment_writer import SegmentWriter
+from .workers import prepared
+
+if TYPE_CHECKING:  # the store imports this module; a writer is given its store
+    from .store import IndexStore
+
+
+@dataclass
+class IndexSummary:
+    """What one ``update`` did."""
+
+    added: list[str] = field(default_factory=list)  # report ids
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[ReadError] = field(default_factory=list)
+    # reports indexed, but not exactly as their file was (bad bytes replaced, cleaning capped)
+    warnings: list[ReadWarning] = field(default_factory=list)
+    # files not indexed because they hold the same bytes or text as an indexed report
+    duplicates: list[dict] = field(default_factory=list)  # {"file", "report", "same_as"}
+    reports: int = 0  # in the index after the update
+    passages: int = 0
+    rebuilt: bool = False
+    # what the update did beyond the lists above: a stale lock broken, a report now read
+    # from another file than before
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": len(self.unchanged),
+            "skipped": [{"file": e.path, "reason": e.reason} for e in self.skipped],
+            "warnings": [{"file": w.path, "reason": w.reason} for w in self.warnings],
+            "duplicates": self.duplicates,
+            "reports": self.reports,
+            "passages": self.passages,
+            "rebuilt": self.rebuilt,
+            "notes": self.notes,
+        }
+
+
+class IndexWriter:
+    """One update of an index, under its write lock (tantivy-py's ``IndexWriter`` is the
+    model): add and delete reports, then ``commit`` (visible at once, and whole) or
+    ``rollback`` (nothing changes). As a context manager it rolls back unless committed,
+    and always releases the lock::
+
+        with IndexStore("index_data").writer() as writer:
+            writer.add_report(ingest_file("reports/2021/001.txt", "2021/001"))
+            writer.delete_report("2020/007")
+            writer.commit()
+    """
+
+    def __init__(self, store: IndexStore, *, rebuild: bool = False, wait: float = 30.0,
+                 break_stale_locks: bool = False):  # fmt: skip
+        self.store = store
+        self.committed = False  # visible to readers (a rebuild: once CURRENT names it)
+        self.passages = 0
+        self._lock, self.notes = write_lock(store.directory, wait, break_stale_locks)
+        self._open = True
+        try:
+            self._begin(rebuild)
+        except BaseException:
+            self._close()
+            raise
+
+    def _begin(self, rebuild: bool) -> None:
+        store = self.store
+        try:
+            pointer = store._pointer()
+            self.previous = store._current_manifest()
+        except IndexVersionError:
+            if not rebuild:
+                raise
+            # A damaged index (whatever CURRENT holds): a rebuild replaces it, unread.
+            pointer, self.previous = None, files.empty_manifest()
+        store._remove_leftovers(pointer)
+        self.fresh = rebuild or pointer is None or pointer.get("format") != FORMAT_VERSION
+        if self.fresh:
+            self.generation_dir = store._new_generation(pointer)
+            ix = whoosh_index.create_in(str(self.generation_dir / "whoosh"), build_schema())
+            manifest = files.empty_manifest()
+            self.known: dict[str, tuple[str, str, str]] = {}
+            self.known_duplicates: dict[str, str] = {}
+        else:
+            self.generation_dir = store._generation_dir()
+            latest = files.latest_commit(self.generation_dir)
+            if latest > 0 and not (self.generation_dir / f"whoosh-{latest}.json").exists():
+                # Lost (commits write it before their table of contents): write it again.
+                files.write_whoosh_sums(self.generation_dir, latest)
+            ix = store._whoosh(self.generation_dir)
+            manifest = self.previous  # the latest commit's, read above with the lock held
+            self.known = _indexed_reports(ix)
+            self.known_duplicates = _indexed_duplicates(ix)
+        self.reports = len(self.known)  # in the index once this update commits
+        self._deleted: set[str] = set()
+        # Not compound: Whoosh copies a file packed in a compound segment into memory to
+        # read it (1 GB for the stored fields of 600,000 passages); separate files are mapped.
+        self._whoosh = ix.writer(limitmb=256, compound=False)
+        self._commit = self._whoosh.generation
+        self._segments = SegmentWriter(self.generation_dir, manifest,
+                                       store.segment_characters, store.merge_policy)  # fmt: skip
+
+    def known_ids(self) -> dict[str, str]:
+        """File -> report id of every file the index holds (reports and copies)."""
+        ids = {file: report_id for report_id, (_, file, _) in self.known.items()}
+        ids.update({file: report_id for report_id, file in self.known_duplicates.items()})
+        return ids
+
+    def add_report(self, report: Report) -> str:
+        """Index ``report``, replacing the report of the same id: "added" or "updated"."""
+        return self.add_prepared(report.id, list(report_documents(report)),
+                                 passage_rows(report))  # fmt: skip
+
+    def add_prepared(self, report_id: str, documents: list[dict], rows: list) -> str:
+        """``add_report`` for what ``documents.prepare_report`` made in a reading process."""
+        if report_id in self.known_duplicates:
+            self._whoosh.delete_by_term("report", report_id)
+        status = "updated" if report_id in self.known else "added"
+        if status == "updated":
+            self._whoosh.delete_by_term("report", report_id)
+            self._segments.delete(report_id)
+        if status == "added" or report_id in self._deleted:
+            self.reports += 1
+            self._deleted.discard(report_id)
+        for document, uid in zip(documents[1:], self._segments.add(rows), strict=True):
+            document["uid"] = str(uid)
+        for document in documents:
+            self._whoosh.add_document(**document)
+        return status
+
+    def delete_report(self, report_id: str) -> None:
+        """Drop a report (or the record of a copy) from the index."""
+        self._whoosh.delete_by_term("report", report_id)
+        if report_id in self.known and report_id not in self._deleted:
+            self._segments.delete(report_id)
+            self._deleted.add(report_id)
+            self.reports -= 1
+
+    def record_copy(self, file: str, report_id: str, same_as: str, content_hash: str) -> dict:
+        """Index a copy of report ``same_as`` once: as a record of its file, not a report
+        (a report of the same id, if any, is dropped). Returns the record."""
+        self.delete_report(report_id)
+        copy = {"file": file, "report": report_id, "same_as": same_as}
+        self._whoosh.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
+                                  report=report_id, file=file, content_hash=content_hash,
+                                  summary=copy)  # fmt: skip
+        return copy
+
+    def commit(self, sources: list[str] | None = None) -> None:
+        """Make the update visible, whole; ``sources`` are remembered for the next update.
+        From Whoosh's commit on, Ctrl-C waits until the commit has its checksums (and a
+        rebuild its CURRENT): the update is whole or absent, and ``committed`` says which."""
+        try:
+            self._segments.finish(self._commit, self.reports, sources)
+            files.sum_before_the_toc(self._whoosh, self.generation_dir, self._commit)
+        except BaseException:
+            self.rollback()
+            raise
+        with _ctrl_c_deferred():
+            try:
+                self._whoosh.commit(mergetype=writing.CLEAR if self.fresh else writing.MERGE_SMALL)
+            except BaseException:
+                self.rollback()
+                raise
+            self.committed = not self.fresh  # an update is visible now; a rebuild below
+            files.clean_engine_files(self.generation_dir, self._commit)
+            if self.fresh:
+                self.store._point_at(self.generation_dir.name)
+                self.committed = True
+        self.passages = self._segments.live_passages
+        self._close()
+
+    def rollback(self) -> None:
+        """Drop what this update wrote (Whoosh's pending files, a new generation)."""
+        if self._open:
+            with contextlib.suppress(Exception):
+                self._whoosh.cancel()
+            if self.fresh:
+                shutil.rmtree(self.generation_dir, ignore_errors=True)
+            self._close()
+
+    def _close(self) -> None:
+        if self._open:
+            self._open = False
+            self._lock.release()
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.rollback()  # unless committed: then there is nothing left to do
+
+
+def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
+          max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
+    """Files that need (re)reading, as (path, report id), in order; unchanged files are
+    settled here, and so are byte-for-byte copies of a file met before. Returns (files to
+    read, the set of report ids present, copies as (path, id, id of the original, hash))."""
+    todo: list[tuple[Path, str]] = []
+    copies: list[tuple[Path, str, str, str]] = []
+    first: dict[str, str] = {}  # content hash -> the report id of the first such file
+    for path, report_id in files:
+        try:
+            fingerprint = file_fingerprint(path, max_file_size)
+        except ReadError as error:
+            summary.skipped.append(error)
+            continue
+        if fingerprint in first:
+            copies.append((path, report_id, first[fingerprint], fingerprint))
+            continue
+        first[fingerprint] = report_id
+        if report_id in known and known[report_id][0] == fingerprint:
+            summary.unchanged.append(report_id)
+        else:
+            todo.append((path, report_id))
+    return todo, {report_id for _, report_id in files}, copies
+
+
+def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progress,
+                  workers: int, max_file_size: int | None) -> list:  # fmt: skip
+    """Read the files of ``todo`` (in ``workers`` processes) and add each report to
+    ``writer``; a file with the same text as a report met before (another format, another
+    encoding) is a copy, returned as (path, id, id of the original, content hash)."""
+    known = writer.known
+    copies = []
+    texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
+    for done, (path, result) in enumerate(prepared(todo, workers, max_file_size), 1):
+        if isinstance(result, ReadError):
+            summary.skipped.append(result)  # the report keeps what the index had for it
+        else:
+            report_id, documents, rows = result
+            text_hash = documents[0]["text_hash"]
+            if texts.get(text_hash, report_id) != report_id:
+                copies.append((path, report_id, texts[text_hash],
+                               documents[0]["content_hash"]))  # fmt: skip
+            else:
+                texts[text_hash] = report_id
+                warnings = documents[0]["summary"]["warnings"]
+                summary.warnings.extend(ReadWarning(path, text) for text in warnings)
+                if writer.add_prepared(report_id, documents, rows) == "added":
+                    summary.added.append(report_id)
+                else:
+                    summary.updated.append(report_id)
+                    if known[report_id][1] != shown_path(path):
+                        summary.notes.append(f"{report_id}: now read from {shown_path(path)} "
+                                             f"(its file {known[report_id][1]} is gone)")
+            # Whoosh has them now: a big report's documents must not stay alive (in these
+            # names) while the segments are built.
+            result = documents = rows = None
+        if progress:
+            progress(done, len(todo), shown_path(path))
+    return copies
+
+
+def _record_copies(writer: IndexWriter, summary: IndexSummary, copies: list) -> None:
+    for path, report_id, same_as, content_hash in copies:
+        if report_id in writer.known:
+            summary.removed.append(report_id)
+        summary.duplicates.append(
+            writer.record_copy(shown_path(path), report_id, same_as, content_hash))
+
+
+def _drop_gone(writer: IndexWriter, summary: IndexSummary, present: set[str]) -> None:
+    """Drop the reports (and records of copies) whose file is gone."""
+    for report_id, (_, file, _) in sorted(writer.known.items()):
+        if report_id not in present and not Path(file).exists():
+            writer.delete_report(report_id)
+            summary.removed.append(report_id)
+    for report_id, file in sorted(writer.known_duplicates.items()):
+        if report_id not in present and not Path(file).exists():
+            writer.delete_report(report_id)
+
+
+def _check_shrink(before: int, after: int, rebuild: bool, summary: IndexSummary,
+                  force: bool) -> None:  # fmt: skip
+    """Refuse an update or rebuild that would leave fewer than half the reports, or none."""
+    if force or not before or (after and after >= before / 2):
+        return
+    missing = [e.path for e in summary.skipped if "no such file or folder" in e.reason]
+    if missing:
+        why = "not found: " + ", ".join(missing)
+    elif summary.removed:
+        shown = ", ".join(summary.removed[:3]) + (" …" if len(summary.removed) > 3 else "")
+        why = f"{len(summary.removed)} reports whose files are gone ({shown})"
+    else:
+        why = "the paths given hold fewer reports than the index"
+    action = "rebuild" if rebuild else "update"
+    raise IndexShrinkError(
+        f"this {action} would leave {after} of the index's {before} reports ({why}); nothing "
+        f"was changed. Check the paths, or add --force to {action} anyway"
+    )
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C back for the duration and raise it at the end (main thread only: Python
+    runs signal handlers there, and elsewhere no KeyboardInterrupt comes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+
+
+def _indexed_reports(index) -> dict[str, tuple[str, str, str]]:
+    """report id -> (content hash, file, text hash) for every report in the index."""
+    with index.searcher() as searcher:
+        return {
+            fields["report"]: (fields["content_hash"], fields["file"],
+                               fields.get("text_hash", ""))  # fmt: skip
+            for fields in searcher.documents(doctype=REPORT)
+        }
+
+
+def _indexed_duplicates(index) -> dict[str, str]:
+    """report id -> file of every file recorded as a copy of an indexed report."""
+    with index.searcher() as searcher:
+        return {fields["report"]: fields["file"]
+                for fields in searcher.documents(doctype=DUPLICATE)}  # fmt: skip
+
+
+def update_from_files(writer: IndexWriter, summary: IndexSummary, paths: list, *,
+                      rebuild: bool, progress=None, workers: int | None = None,
+                      force: bool = False, max_file_size: int | None = MAX_FILE_SIZE,
+                      follow_links: bool = False) -> None:  # fmt: skip
+    """Bring the index of ``writer`` up to date with the report files under ``paths`` and
+    commit (see ``IndexStore.update``); what was done goes into ``summary``."""
+    summary.notes.extend(writer.notes)
+    summary.rebuilt = writer.fresh
+    found, missing = discover_files(paths, writer.known_ids(), writer.store.directory,
+                                    follow_links)  # fmt: skip
+    summary.skipped.extend(missing)
+    todo, present, copies = _plan(found, writer.known, summary, max_file_size)
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    copies += _read_and_add(writer, summary, todo, progress, workers, max_file_size)
+    _record_copies(writer, summary, copies)
+    _drop_gone(writer, summary, present)
+    _check_shrink(writer.previous.get("reports", 0), writer.reports, rebuild, summary, force)
+    sources = [str(Path(p).resolve()) for p in paths]
+    if not rebuild:
+        sources = list(dict.fromkeys(writer.previous.get("sources", []) + sources))
+    writer.commit(sources)
+    summary.reports, summary.passages = writer.reports, writer.passages
