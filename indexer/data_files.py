@@ -14,7 +14,7 @@ from importlib import resources
 
 def data_text(name: str) -> str:
     """The whole text of ``indexer/data/NAME``."""
-    return resources.files("indexer").joinpath(f"data/{name}").read_text("utf-8")
+    return resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8")
 
 
 def data_lines(name: str) -> list[str]:
