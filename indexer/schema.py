@@ -2,7 +2,8 @@
 
 Input: nothing (a format version and analyzers). Output: ``build_schema()`` (the Whoosh
 index of record), ``word_tokens`` (how text is cut into jieba words, at index and query time
-alike), and the names of the facets.
+alike), and, from ``indexer.fields``, the field registry: what a query can filter on and
+count by (``fields.FIELDS``, read through ``query_names``, ``filter_names``, ``facet_names``).
 
 An index has two parts, written in one commit by ``indexer.store``:
 
@@ -24,6 +25,12 @@ import logging
 from functools import lru_cache
 
 from whoosh.fields import ID, KEYWORD, STORED, Schema
+
+from . import fields
+from .fields import FieldSpec, facet_names, filter_names, named, query_names
+
+__all__ = ["DUPLICATE", "FORMAT_VERSION", "PASSAGE", "REPORT", "FieldSpec", "build_schema",
+           "facet_names", "fields", "filter_names", "named", "query_names", "word_tokens"]
 
 # 10: checksums of every index file; 9: pinyin readings dropped from search forms.
 FORMAT_VERSION = 10

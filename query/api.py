@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer.errors import IndexEmptyError, ReportNotFoundError, ReportSearchError, UsageError
+from indexer.fields import METRIC, YEAR, facet_names, named
 from indexer.gazetteer import default_gazetteer
 from indexer.normalizing import normalize_for_search
-from indexer.schema import FACET_FIELDS
 from indexer.store import IndexStore
 
 from .engine import SORTS, Engine, metric_name, pinyin_key
@@ -103,14 +103,18 @@ def build_query_text(query: str, filters: dict[str, str] | None = None) -> str:
         if value in (None, ""):
             continue
         value = str(value)  # names were checked by parsing.with_filters
-        parts.append(f"{name}:{value}" if name in ("year", "metric") else f'{name}:"{value}"')
+        bare = named(name).kind in (YEAR, METRIC)  # values that are never quoted
+        parts.append(f"{name}:{value}" if bare else f'{name}:"{value}"')
     return " ".join(parts)
 
 
-def check_facet_names(names) -> list[str]:
-    unknown = [n for n in names if n not in FACET_FIELDS]
+def check_facet_names(names=None) -> list[str]:
+    """``names`` once each, checked against the registry's facets (None: every facet)."""
+    known = facet_names()
+    names = known if names is None else names
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise UsageError(f"unknown facet {unknown[0]!r}; facets are: {', '.join(FACET_FIELDS)}")
+        raise UsageError(f"unknown facet {unknown[0]!r}; facets are: {', '.join(known)}")
     return list(dict.fromkeys(names))
 
 
@@ -161,13 +165,14 @@ class ReportIndex:
         limit: int = 10,
         offset: int = 0,
         sort: str = "relevance",
-        facets=FACET_FIELDS,
+        facets=None,
         group: str | None = None,
         context: int = 0,
     ) -> SearchResult:
         """Passages matching ``query`` (see ``query.parsing``), best first.
 
         ``limit=0`` returns every hit; totals and facets always count every match.
+        ``facets``: the names to count (None: every facet of the field registry).
         ``group="report"`` returns one hit per report (its best passage) with ``passages``.
         ``context=N`` gives each hit ``context``: ``{"before": [...], "after": [...]}``, the
         texts of the N passages around it in its report.
@@ -178,7 +183,7 @@ class ReportIndex:
             raise UsageError(f"unknown grouping {group!r}; the only grouping is: report")
         if limit < 0 or offset < 0 or context < 0:
             raise UsageError("--limit, --offset and --context take whole numbers >= 0")
-        facet_names = check_facet_names(facets)
+        counted = check_facet_names(facets)
         query_text, tree, matches = self._match(query, filters, words)
         strings = positive_texts(tree)
         metrics = {metric_name(f.value) for f in positive_fields(tree, "metric")}
@@ -198,7 +203,7 @@ class ReportIndex:
             total=matches.total,
             reports=self._engine.report_count(matches),
             hits=hits,
-            facets=self._engine.facets(matches, facet_names),
+            facets=self._engine.facets(matches, counted),
             words=words,
             group=group,
         )
@@ -255,15 +260,16 @@ class ReportIndex:
                          "another order or apart; add --words to see them")
         return hints
 
-    def facets(self, query: str, by=FACET_FIELDS, *, filters=None, words=False) -> dict:
-        """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit."""
-        facet_names = check_facet_names(by)
+    def facets(self, query: str, by=None, *, filters=None, words=False) -> dict:
+        """``{"query", "total", "reports", "facets": {...}}`` without fetching any hit;
+        ``by``: the facets to count (None: every one)."""
+        counted = check_facet_names(by)
         query_text, _, matches = self._match(query, filters, words)
         return {
             "query": query_text,
             "total": matches.total,
             "reports": self._engine.report_count(matches),
-            "facets": self._engine.facets(matches, facet_names),
+            "facets": self._engine.facets(matches, counted),
         }
 
     def concordance(

@@ -10,9 +10,11 @@ Everything runs on numpy arrays, memory-mapped from the index folder:
 * ``Text`` -> the suffix array gives every occurrence of the string as one slice of passage
   numbers (``indexer.suffix_array``): exact by construction, any length, one character
   included.
-* ``Field`` -> filters as masks over per-passage columns: places (full or short name),
-  year ranges, section text (a suffix array over the distinct section paths), categories,
-  levels, kinds, reports, and metrics (with comparisons over the facts' values).
+* ``Field`` -> filters as masks over per-passage columns: the field registry
+  (``indexer.fields``) names each field's column and kind: places (full or short name),
+  year ranges, section text (a suffix array over the distinct section paths), exact values
+  (categories, levels, kinds), reports, and metrics (with comparisons over the facts'
+  values). Facets count the same columns, per report for report-level fields.
 * ``And``/``Or``/``Not`` -> boolean mask algebra; ``Not`` is within the live passages.
 * ``Words`` (``--words``) -> passages holding every jieba word of the string, in any
   order, from the segments' inverted index of words.
@@ -33,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from indexer.fields import METRIC, PLACE, REPORT, REPORT_ID, SECTION, VALUE, YEAR, FieldSpec, named
 from indexer.gazetteer import short_name
 from indexer.metrics import canonical_indicator
 from indexer.schema import word_tokens
@@ -44,7 +47,6 @@ from .parsing import And, Field, Not, Or, Text, Words
 BM25_K1, BM25_B = 1.2, 0.75
 EXACT_FIRST = 1000.0  # added per string a passage holds exactly, in --words mode
 SORTS = ("relevance", "year", "oldest", "city")
-PLACE_FIELDS = ("province", "city", "district")
 
 _COMPARE = {
     ">=": np.greater_equal,
@@ -176,27 +178,33 @@ class Engine:
         return self._occurrences[key]
 
     def _field(self, s: int, node: Field) -> np.ndarray:
+        """The passages of segment ``s`` a ``name:value`` filter takes: the registry row
+        of ``name`` says which column holds the values and how they match."""
         segment = self.segments[s]
         arrays = segment.arrays
-        if node.name in PLACE_FIELDS:
+        spec = _spec(node.name)
+        column = spec.source
+        if spec.kind == PLACE:
             wanted = {node.value, short_name(node.value)}
-            return self._coded(segment, node.name, lambda v: bool(v) and (
+            return self._coded(segment, column, lambda v: bool(v) and (
                 v in wanted or short_name(v) in wanted))  # fmt: skip
-        if node.name == "year":
+        if spec.kind == YEAR:
             low, high = node.year_range
-            years = arrays["year"]
+            years = arrays[column]
             return (years >= low) & (years <= high)
-        if node.name == "section":
+        if spec.kind == SECTION:
             matched = np.zeros(len(segment.meta["sections"]), dtype=bool)
-            matched[self._counts(s, "section", node.value)[0]] = True
-            return matched[arrays["section"]]
-        if node.name == "metric":
+            matched[self._counts(s, column, node.value)[0]] = True
+            return matched[arrays[column]]
+        if spec.kind == METRIC:
             return self._metric(segment, node)
-        if node.name == "report":
+        if spec.kind == REPORT_ID:
             codes = [code for code, report in enumerate(segment.meta["reports"])
                      if node.value in (report, report.lower())]  # fmt: skip
-            return np.isin(arrays["report"], codes)
-        return self._coded(segment, node.name, lambda v: v == node.value)
+            return np.isin(arrays[column], codes)
+        if spec.kind == VALUE:
+            return self._coded(segment, column, lambda v: v == node.value)
+        raise ValueError(f"field {spec.name!r} has no kind the engine reads: {spec.kind!r}")
 
     @staticmethod
     def _coded(segment: Segment, column: str, accept) -> np.ndarray:
@@ -295,18 +303,19 @@ class Engine:
         ids = [np.flatnonzero(mask) for mask in matches.masks]
         per_report = self.per_report(matches)
         for name in names:
+            spec = _spec(name)
             counts: dict = {}
             for s, (segment, mask, local) in enumerate(
                     zip(self.segments, matches.masks, ids, strict=True)):  # fmt: skip
                 first = self._first_passages(segment)
-                for value, count, reports in _segment_counts(segment, mask, local, name, first,
+                for value, count, reports in _segment_counts(segment, mask, local, spec, first,
                                                              per_report[s]):  # fmt: skip
                     passages, in_reports = counts.get(value, (0, 0))
                     # a report lives in one segment, so report counts add up across them
                     counts[value] = (passages + count, in_reports + reports)
             rows = [{"value": value, "count": count, "reports": reports}
                     for value, (count, reports) in counts.items()]  # fmt: skip
-            if name == "year":
+            if spec.kind == YEAR:
                 rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
             else:  # reports lead, as people read the counts
                 rows.sort(key=lambda r: (-r["reports"], -r["count"], r["value"] or ""))
@@ -467,34 +476,39 @@ def _words_of(text: str) -> list[str]:
     return list(dict.fromkeys(word_tokens(text)))
 
 
-REPORT_LEVEL = ("province", "city", "district", "year", "level", "kind")
+def _spec(name: str) -> FieldSpec:
+    spec = named(name)
+    if spec is None:
+        raise ValueError(f"no field {name!r} in the field registry (indexer.fields)")
+    return spec
 
 
-def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, name: str,
+def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, spec: FieldSpec,
                     first: np.ndarray, per_report: np.ndarray) -> list[tuple]:  # fmt: skip
-    """(value, passages, reports) triples of facet ``name`` over a segment's matching
+    """(value, passages, reports) triples of facet ``spec`` over a segment's matching
     passages (``mask``, and ``local``, their numbers). ``first``: each local report's first
     passage, where its report-level values are read; ``per_report``: matching passages per
     local report."""
     arrays = segment.arrays
-    if name == "year":
+    column = spec.source
+    if spec.kind == YEAR:
         label = lambda year: year or None  # noqa: E731
-    elif name != "metric":
-        values = segment.values(name)
+    elif spec.kind != METRIC:
+        values = segment.values(column)
         label = lambda code: values[code] or None  # noqa: E731
-    if name in REPORT_LEVEL:
+    if spec.level == REPORT:
         # Each report has one value: count by report, not by passage (a report has dozens).
-        value_of_report = arrays[name][first].astype(np.int64)
+        value_of_report = arrays[column][first].astype(np.int64)
         passages = np.bincount(value_of_report, weights=per_report).astype(np.int64)
         reports = np.bincount(value_of_report[per_report > 0], minlength=len(passages))
     else:
-        if name == "metric":
+        if spec.kind == METRIC:
             chosen = mask[arrays["metric_passage"]]
             codes = arrays["metric_code"][chosen].astype(np.int64)
             owners = arrays["report"][arrays["metric_passage"][chosen]]
             label = segment.values("metric").__getitem__
         else:
-            codes = arrays[name][local].astype(np.int64)
+            codes = arrays[column][local].astype(np.int64)
             owners = arrays["report"][local]
         if not len(codes):
             return []

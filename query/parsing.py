@@ -16,7 +16,8 @@ A word or quoted text matches passages that contain it as an exact string; quote
 string hold spaces or operator words. Field values: ``year:2021``, ``year:2019..2021`` or
 Lucene's ``year:[2019 TO 2021]`` (``{}`` excludes the ends, ``*`` leaves one open);
 ``metric:出庭应诉率>=95`` (also ``>``, ``<``, ``<=``, ``=``; a comparison without a number is an
-error); any other field takes a string. Lucene's field groups work too:
+error); any other field takes a string. The field names are the registry's
+(``indexer.fields``), read at each parse. Lucene's field groups work too:
 ``city:(盘锦 OR 遂宁)`` is ``(city:盘锦 OR city:遂宁)``, and values side by side in a group are
 alternatives. Every string is put in search form (NFKC, lower case, Traditional ->
 Simplified). ``query_hints`` says what a query that found nothing was read as, where a user
@@ -29,21 +30,10 @@ import re
 from dataclasses import dataclass
 
 from indexer.errors import QuerySyntaxError, UsageError
+from indexer.fields import METRIC, YEAR, named, query_names
 from indexer.normalizing import normalize_for_search
 from indexer.schema import word_tokens
 
-FIELDS = {
-    "city": "prefecture-level city (盘锦, 盘锦市, 盤錦)",
-    "province": "province (四川, 四川省)",
-    "district": "district or county (巴南, 巴南区)",
-    "year": "year the report is about (2021, 2019..2021)",
-    "section": "text in the passage's section headings",
-    "category": "section category (行政执法, 存在问题, ...)",
-    "metric": "an indicator the passage states (出庭应诉率, 出庭应诉率>=95)",
-    "report": "report id",
-    "level": "province, city, district or department",
-    "kind": "report or news",
-}
 _QUOTES = {'"': '"', "“": "”", "「": "」"}
 _COMPARISON = re.compile(r"^(.*?)(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)%?$")
 
@@ -118,8 +108,8 @@ def parse_query(query: str) -> object:
 def filter_node(name: str, value) -> Field:
     """The node ``name:value`` would parse to (for filters given as options); raises
     UsageError for an unknown name, QuerySyntaxError for a malformed value."""
-    if name not in FIELDS:
-        raise UsageError(f"unknown filter {name!r}; filters are: {', '.join(FIELDS)}")
+    if named(name) is None:
+        raise UsageError(f"unknown filter {name!r}; filters are: {', '.join(query_names())}")
     value = str(value)
     if not normalize_for_search(value):
         raise QuerySyntaxError(f"{name}: needs a value")
@@ -191,10 +181,10 @@ def _tokenize(query: str) -> list[_Token]:
             match = re.match(r"([A-Za-z_]+)[::]", query[i:])
             if match:
                 name = match.group(1).lower()
-                if name not in FIELDS:
+                if named(name) is None:
                     raise QuerySyntaxError(
                         f"unknown field {match.group(1)!r} at column {start + 1}; "
-                        f"fields are: {', '.join(FIELDS)}"
+                        f"fields are: {', '.join(query_names())}"
                     )
                 i += match.end()
                 if i < n and query[i] in "((":
@@ -248,7 +238,7 @@ def _lucene_range(query: str, i: int, name: str, start: int) -> tuple[str, int]:
     if closing < 0:
         raise QuerySyntaxError(f"unclosed range {query[i]} at column {i + 1}")
     match = re.fullmatch(r"\s*(\d{4}|\*)\s+TO\s+(\d{4}|\*)\s*", query[i + 1 : closing])
-    if name != "year" or not match:
+    if named(name).kind != YEAR or not match:
         raise QuerySyntaxError(
             f"{name}:{query[i:closing + 1]} is not a range like year:[2019 TO 2021] "
             f"(column {start + 1})"
@@ -343,29 +333,31 @@ class _Parser:
 
 
 def _field(token: _Token) -> Field:
+    """The node of one ``name:value``; the field's kind says how its value reads."""
     value = normalize_for_search(token.value)
-    if token.field == "year":
+    kind = named(token.field).kind
+    if kind == YEAR:
         match = re.fullmatch(r"(\d{4})(?:\.\.(\d{4}))?", value)
         if not match:
             raise QuerySyntaxError(
-                f"year:{token.value} is not a year or a range like 2019..2021 "
+                f"{token.field}:{token.value} is not a year or a range like 2019..2021 "
                 f"(column {token.column + 1})"
             )
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if high < low:
-            raise QuerySyntaxError(f"year:{token.value}: the range runs backwards")
-        return Field("year", value, year_range=(low, high))
-    if token.field == "metric":
+            raise QuerySyntaxError(f"{token.field}:{token.value}: the range runs backwards")
+        return Field(token.field, value, year_range=(low, high))
+    if kind == METRIC:
         match = _COMPARISON.match(value)
         if match:
             name, op, number = match.group(1).strip(), match.group(2), float(match.group(3))
             if not name:
-                raise QuerySyntaxError(f"metric:{token.value} names no indicator")
-            return Field("metric", name, op=op, number=number)
+                raise QuerySyntaxError(f"{token.field}:{token.value} names no indicator")
+            return Field(token.field, name, op=op, number=number)
         if re.search(r"[<>=]", value):
             raise QuerySyntaxError(
-                f"metric:{token.value}: a comparison needs a number, like 出庭应诉率>=95 "
+                f"{token.field}:{token.value}: a comparison needs a number, like 出庭应诉率>=95 "
                 f"(column {token.column + 1})"
             )
     return Field(token.field, value)
