@@ -23,9 +23,9 @@ def _interrupted_while_starting():
 try:
     import click
 
+    from indexer import fields
     from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
     from indexer.pipeline import MAX_FILE_SIZE, ingest_paths
-    from indexer.schema import FACET_FIELDS
     from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
     from query import render
     from query.api import SORTS, open_index
@@ -38,8 +38,44 @@ DEFAULT_SOURCE = "seeds"
 FOUND, NOT_FOUND, ERROR = 0, 1, 2
 
 
+class FieldCommand(click.Command):
+    """A command some of whose options are made from the field registry
+    (``indexer.fields``): each ``RegistryOptions`` stand-in is replaced, whenever the command
+    parses or shows its help, by the options it makes from the registry as it is then. So a
+    field added to the registry is an option of every query command with no edit here."""
+
+    def get_params(self, ctx):
+        params = []
+        for param in super().get_params(ctx):
+            params.extend(param.options() if isinstance(param, RegistryOptions) else [param])
+        return params
+
+
+class RegistryOptions(click.Option):
+    """Stands, hidden, where the options ``build()`` makes go (see ``FieldCommand``)."""
+
+    def __init__(self, param_decls, build=None, **attrs):
+        super().__init__(param_decls, hidden=True, expose_value=False, **attrs)
+        self.build = build
+        self._built: tuple = (None, [])
+
+    def options(self) -> list[click.Option]:
+        # Made once per state of the registry: click tells parameters apart by identity
+        # between parsing and processing, so one parse must see the same objects.
+        if self._built[0] != fields.FIELDS:
+            self._built = (fields.FIELDS, self.build())
+        return self._built[1]
+
+
+def registry_options(name: str, build):
+    """Put the options ``build()`` makes from the field registry here, in option order."""
+    return click.option(f"--{name}-from-registry", cls=RegistryOptions, build=build)
+
+
 class ReportSearchGroup(click.Group):
     """Turns library errors into one-line messages with exit code 2 (never a traceback)."""
+
+    command_class = FieldCommand  # every command may have options from the field registry
 
     def invoke(self, ctx):
         try:
@@ -63,13 +99,13 @@ class ReportSearchGroup(click.Group):
             ctx.exit(ERROR)
 
 
-class QueryCommand(click.Command):
+class QueryCommand(FieldCommand):
     """A command whose QUERY may start with a minus: ``search -试点`` is the query's NOT
     (as the README's query language says), not an unknown option ``-试``. An argument that
     is a minus before a non-ASCII character, and is not an option's value, joins QUERY."""
 
     def parse_args(self, ctx, args):
-        takes_value = {name for param in self.params
+        takes_value = {name for param in self.get_params(ctx)
                        if isinstance(param, click.Option) and not param.is_flag
                        and not param.count
                        for name in (*param.opts, *param.secondary_opts)}  # fmt: skip
@@ -164,25 +200,35 @@ def index_dir_option(command):
 
 
 def filter_options(command):
-    """Field filters as options; each means the same as ``NAME:VALUE`` in the query."""
-    for name, help_text in reversed(
-        [
-            ("city", "Prefecture-level city, e.g. 盘锦 (Traditional works too)."),
-            ("province", "Province, e.g. 四川."),
-            ("district", "District or county, e.g. 巴南."),
-            ("year", "Year the report is about: 2021 or 2019..2021."),
-            ("section", "Text in the section headings."),
-            ("category", "Section category, e.g. 行政执法."),
-            ("metric", "Indicator stated, e.g. 出庭应诉率 or 出庭应诉率>=95."),
-        ]
-    ):
-        command = click.option(f"--{name}", default=None, metavar="VALUE", help=help_text)(command)
-    return command
+    """The registry's filter fields as options (``--city VALUE``); each means the same as
+    ``NAME:VALUE`` in the query, and reaches the command in ``**kwargs`` (see ``_filters``)."""
+
+    def build():
+        return [click.Option([f"--{name}"], default=None, metavar="VALUE",
+                             help=fields.named(name).help)
+                for name in fields.filter_names()]  # fmt: skip
+
+    return registry_options("filters", build)(command)
 
 
 def _filters(kwargs) -> dict:
-    names = ("city", "province", "district", "year", "section", "category", "metric")
-    return {name: kwargs.pop(name) for name in names if kwargs.get(name) is not None}
+    """The filter options given, taken out of ``kwargs``: ``{"city": "盘锦"}``."""
+    return {name: kwargs.pop(name) for name in fields.filter_names()
+            if kwargs.get(name) is not None}  # fmt: skip
+
+
+def _facets_option():
+    """``search --facets``: its default is every facet of the registry."""
+    return [click.Option(["--facets", "facet_names"], default=",".join(fields.facet_names()),
+                         show_default=True,
+                         help="Comma-separated facets to count; empty for none.")]  # fmt: skip
+
+
+def _by_facet_option():
+    """``facets --by``: the facets it may name are the registry's."""
+    return [click.Option(["--by", "by"], multiple=True, default=None, metavar="FACET",
+                         help="Facet to count (repeat or comma-separate): "
+                              f"{', '.join(fields.facet_names())}. Default: all.")]  # fmt: skip
 
 
 @click.group(cls=ReportSearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -372,8 +418,7 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
 )
 @click.option("--group", type=click.Choice(["report"]), default=None,
               help="One row per report (its best passage) with its passage count.")  # fmt: skip
-@click.option("--facets", "facet_names", default=",".join(FACET_FIELDS), show_default=True,
-              help="Comma-separated facets to count; empty for none.")  # fmt: skip
+@registry_options("facets", _facets_option)
 @click.option("--batch", type=click.File("rb"), default=None,
               help="Answer one query per line of FILE ('-' for stdin).")  # fmt: skip
 @click.option("-c", "--count", "count_only", is_flag=True,
@@ -612,9 +657,7 @@ def _search_csv(results, with_query):
 @cli.command(cls=QueryCommand,
              short_help="Count matching passages and reports by year, place and more.")
 @click.argument("query", required=False, default="")
-@click.option("--by", "by", multiple=True, default=None, metavar="FACET",
-              help=f"Facet to count (repeat or comma-separate): {', '.join(FACET_FIELDS)}. "
-                   "Default: all.")  # fmt: skip
+@registry_options("by", _by_facet_option)
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
 @output_options
@@ -629,7 +672,8 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
     reportsearch facets 行政复议 --by city --province 四川 --format csv
     reportsearch facets --by year                 every report, by year"""
     filters = _filters(kwargs)
-    names = [n.strip() for item in (by or FACET_FIELDS) for n in item.split(",") if n.strip()]
+    names = [n.strip() for item in (by or fields.facet_names()) for n in item.split(",")
+             if n.strip()]  # fmt: skip
     _ensure_index(store)
     with open_index(store.directory) as opened:
         data = opened.facets(query, names, filters=filters, words=words)
