@@ -17,12 +17,10 @@ which shuts out DNS-rebinding pages.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import traceback
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -48,94 +46,27 @@ from indexer.errors import (
     ReportSearchError,
     UsageError,
 )
-from indexer.schema import FACET_FIELDS
+from indexer.fields import facet_names
 from query import render
 from query.api import CONCORDANCE_ORDERS, SORTS
 from query.snippets import Snippet, excerpt
+from web.params import (  # noqa: F401  MAX_QUERY: the limit tests and callers read here
+    FORMAT,
+    MAX_QUERY,
+    Param,
+    filter_params,
+    filters_of,
+    page_params,
+    parse_params,
+    search_params,
+)
 from web.pool import SEARCHES, IndexPool
 
 STATIC_DIR = Path(__file__).with_name("static")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
-MAX_QUERY = 500  # characters; a longer query is refused
-MAX_PAGE = 10_000
 MAX_REPORT_ID = 4096  # characters: a deep path of escaped names
 PAGE_SIZE = 20
 KWIC_PAGE_SIZE = 50
-FILTERS = ("province", "city", "district", "year", "section", "category", "metric")
-VIEWS = ("passages", "kwic", "spread")
-EXPORTS = ("json", "jsonl", "csv")
-
-# ---- parameters -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """One query-string parameter: ``kind`` is "text", "int", "flag" or a tuple of choices."""
-
-    kind: object = "text"
-    default: object = None
-    low: int = 0
-    high: int = 1_000_000
-
-    def parse(self, name: str, raw: str):
-        if self.kind == "text":
-            if len(raw) > MAX_QUERY:
-                raise UsageError(f"{name} is longer than {MAX_QUERY} characters")
-            if any(ord(c) < 32 and c not in "\t" for c in raw):
-                raise UsageError(f"{name} holds control characters")
-            return raw
-        if self.kind == "flag":
-            if raw not in ("", "0", "1", "on", "true", "false"):
-                raise UsageError(f"{name} is a flag: 1 or 0")
-            return raw in ("1", "on", "true")
-        if self.kind == "int":
-            if not raw.strip().isdigit() or len(raw.strip()) > 9:
-                raise UsageError(f"{name} must be a whole number from {self.low} to {self.high}")
-            value = int(raw)
-            if not self.low <= value <= self.high:
-                raise UsageError(f"{name} must be a whole number from {self.low} to {self.high}")
-            return value
-        if self.kind == "number":
-            try:
-                value = float(raw)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):  # nan, inf and 1e999 compare as nothing useful
-                raise UsageError(f"{name} must be a number, e.g. 95 or 99.5")
-            return value
-        if raw not in self.kind:
-            raise UsageError(f"{name} must be one of: {', '.join(self.kind)}")
-        return raw
-
-
-SEARCH_PARAMS = {"q": Param(default=""), "words": Param("flag", False),
-                 **{name: Param() for name in FILTERS}}  # fmt: skip
-PAGE_PARAMS = {
-    **SEARCH_PARAMS,
-    "sort": Param(SORTS, "relevance"),
-    "view": Param(VIEWS, "passages"),
-    "order": Param(CONCORDANCE_ORDERS, "hits"),
-    "page": Param("int", 1, 1, MAX_PAGE),
-}
-FORMAT = {"format": Param(EXPORTS, "json")}
-
-
-def parse_params(request: Request, spec: dict[str, Param]) -> dict:
-    """The request's query string checked against ``spec``; defaults fill the rest."""
-    values = {name: param.default for name, param in spec.items()}
-    for name in request.query_params:
-        if name not in spec:
-            raise UsageError(f"unknown parameter {name!r}; this page takes: {', '.join(spec)}")
-        raws = request.query_params.getlist(name)
-        if len(raws) > 1:
-            raise UsageError(f"parameter {name!r} is given {len(raws)} times")
-        values[name] = spec[name].parse(name, raws[0])
-    return values
-
-
-def filters_of(params: dict) -> dict:
-    return {name: params[name] for name in FILTERS if params.get(name)}
-
 
 # ---- rendering helpers ----------------------------------------------------------------------
 
@@ -238,18 +169,19 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
     # ---- pages ----
 
     def search_page(request: Request):
-        params = parse_params(request, PAGE_PARAMS)
+        spec = page_params()
+        params = parse_params(request, spec)
         # The page's state as its address holds it: what differs from the defaults.
         state = {k: v for k, v in params.items()
-                 if v not in (None, "", False) and v != PAGE_PARAMS[k].default}  # fmt: skip
+                 if v not in (None, "", False) and v != spec[k].default}  # fmt: skip
         filters = filters_of(params)
         query = params["q"].strip()
         context = dict(state=state, params=params, filters=filters, query=query,
-                       facet_names=FACET_FIELDS, sorts=SORTS,
+                       facet_names=facet_names(), sorts=SORTS,
                        orders=CONCORDANCE_ORDERS)  # fmt: skip
         with holder.opened() as index:
             if not query and not filters:
-                data = index.facets("", FACET_FIELDS)
+                data = index.facets("", facet_names())
                 return page("search.html", **context, landing=True, facets=data["facets"],
                             total=data["total"], reports=data["reports"])  # fmt: skip
             options = dict(filters=filters, words=params["words"])
@@ -257,7 +189,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
                 offset = (params["page"] - 1) * KWIC_PAGE_SIZE
                 kwic = index.concordance(query, limit=KWIC_PAGE_SIZE, offset=offset,
                                          sort=params["sort"], order=params["order"],
-                                         facets=FACET_FIELDS, **options)  # fmt: skip
+                                         facets=facet_names(), **options)  # fmt: skip
                 return page("search.html", **context, kwic=kwic["lines"], facets=kwic["facets"],
                             total=kwic["total"], reports=kwic["reports"],
                             pages=_pages(kwic["total"], KWIC_PAGE_SIZE))  # fmt: skip
@@ -285,8 +217,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
         return page("report.html", data=data, params=params, summary=data["report"])
 
     def metrics_page(request: Request):
-        params = parse_params(request, {"name": Param(default=""),
-                                        **{n: Param() for n in FILTERS}})  # fmt: skip
+        params = parse_params(request, {"name": Param(default=""), **filter_params()})
         filters = filters_of(params)
         with holder.opened() as index:
             if not params["name"]:
@@ -300,9 +231,9 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
 
     def api_search(request: Request):
         params = parse_params(request, {
-            **SEARCH_PARAMS, **FORMAT, "sort": Param(SORTS, "relevance"),
+            **search_params(), **FORMAT, "sort": Param(SORTS, "relevance"),
             "limit": Param("int", 10, 0, 100_000), "offset": Param("int", 0, 0, 10_000_000),
-            "group": Param(("report",)), "facets": Param(default=",".join(FACET_FIELDS)),
+            "group": Param(("report",)), "facets": Param(default=",".join(facet_names())),
         })  # fmt: skip
         facets = [name.strip() for name in params["facets"].split(",") if name.strip()]
         with holder.opened() as index:
@@ -317,8 +248,8 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
                       render.hit_columns(False), "hits")  # fmt: skip
 
     def api_facets(request: Request):
-        params = parse_params(request, {**SEARCH_PARAMS, **FORMAT,
-                                        "by": Param(default=",".join(FACET_FIELDS))})  # fmt: skip
+        params = parse_params(request, {**search_params(), **FORMAT,
+                                        "by": Param(default=",".join(facet_names()))})  # fmt: skip
         by = [name.strip() for name in params["by"].split(",") if name.strip()]
         with holder.opened() as index:
             data = index.facets(params["q"], by, filters=filters_of(params),
@@ -328,7 +259,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
 
     def api_kwic(request: Request):
         params = parse_params(request, {
-            **SEARCH_PARAMS, **FORMAT, "sort": Param(SORTS, "relevance"),
+            **search_params(), **FORMAT, "sort": Param(SORTS, "relevance"),
             "order": Param(CONCORDANCE_ORDERS, "hits"), "limit": Param("int", 50, 1, 10_000),
             "offset": Param("int", 0, 0, 10_000_000), "width": Param("int", 30, 1, 200),
         })  # fmt: skip
@@ -340,7 +271,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
         return answer(params["format"], data, data["lines"], render.KWIC_COLUMNS, "concordance")
 
     def api_spread(request: Request):
-        params = parse_params(request, SEARCH_PARAMS)
+        params = parse_params(request, search_params())
         with holder.opened() as index:
             data = index.spread(params["q"], filters=filters_of(params), words=params["words"])
         return JSONResponse(data)
@@ -348,7 +279,7 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
     def api_metrics(request: Request):
         params = parse_params(request, {
             "name": Param(default=""), **FORMAT, "min": Param("number"), "max": Param("number"),
-            **{n: Param() for n in FILTERS},
+            **filter_params(),
         })  # fmt: skip
         with holder.opened() as index:
             if not params["name"]:
