@@ -38,9 +38,6 @@ FORMAT_VERSION = 10
 # Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
 PASSAGE, REPORT, DUPLICATE = "p", "r", "d"
 
-# Facetable fields (sortable columns) and how the CLI and JSON name them.
-FACET_FIELDS = ("province", "city", "district", "year", "category", "metric")
-
 
 @lru_cache(maxsize=1)
 def _jieba():
