@@ -1,4 +1,4 @@
-"""The query side: parsing -> engine (matching, counting, facets, ranking) -> record ->
+"""The query side: parsing -> engine (matching, counting, ranking) -> facets -> record ->
 snippets, and the API in ``api``."""
 
 from .api import Hit, ReportIndex, SearchResult, open_index

@@ -11,8 +11,8 @@ Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
         index.facets("法治政府建设", by=["year"])
 
 One ``ReportIndex`` holds one commit of the index open (``query.engine`` for matching,
-counting and ranking; ``query.record`` for stored passages), so a batch of queries pays for
-opening the index once and sees one consistent state.
+counting and ranking; ``query.facets`` for facets; ``query.record`` for stored passages),
+so a batch of queries pays for opening the index once and sees one consistent state.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from indexer.normalizing import normalize_for_search
 from indexer.store import IndexStore
 
 from .engine import SORTS, Engine, metric_name, pinyin_key
+from .facets import count_facets
 from .parsing import (
     Field,
     Or,
@@ -203,7 +204,7 @@ class ReportIndex:
             total=matches.total,
             reports=self._engine.report_count(matches),
             hits=hits,
-            facets=self._engine.facets(matches, counted),
+            facets=count_facets(self._engine, matches, counted),
             words=words,
             group=group,
         )
@@ -269,7 +270,7 @@ class ReportIndex:
             "query": query_text,
             "total": matches.total,
             "reports": self._engine.report_count(matches),
-            "facets": self._engine.facets(matches, counted),
+            "facets": count_facets(self._engine, matches, counted),
         }
 
     def concordance(
