@@ -26,7 +26,7 @@ from indexer.segment_writer import merge_smallest
 from indexer.store import IndexStore
 from query import open_index
 
-from .helpers import ROOT, SEED_FILES, SEEDS, kill_and_check_readers
+from .helpers import ROOT, SEED_FILES, SEEDS, children_of, kill_and_check_readers
 from .messy import make_messy_folder
 
 
@@ -143,7 +143,10 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
         assert len(list(store.directory.glob("gen-*"))) == 1
 
 
-def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
+@pytest.mark.parametrize("rebuild", [True, False], ids=["rebuild", "update"])
+def test_killing_an_index_run_leaves_the_old_index_answering_and_no_process(tmp_path, rebuild):
+    """``kill -9`` in the middle of a rebuild or an update: its reading processes end with
+    it, the old commit answers, and the next writer is neither blocked nor left a mess."""
     folder = tmp_path / "many"
     folder.mkdir()
     for copy in range(60):  # enough work that the kill lands mid-way
@@ -155,18 +158,17 @@ def test_killing_a_rebuild_leaves_the_old_index_answering(tmp_path):
     IndexStore(index_dir).update([SEEDS])
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "cli.py"), "--index-dir", str(index_dir), "index",
-         "--rebuild", str(folder)],
+         *(["--rebuild"] if rebuild else ["--force"]), str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.time() + 60
-    while len(list(index_dir.glob("gen-*"))) < 2 and time.time() < deadline:
+    while not children_of(process.pid) and time.time() < deadline:
         time.sleep(0.05)
-    time.sleep(1.0)  # let it write for a while
-    assert process.poll() is None, "the rebuild finished before it could be killed"
+    time.sleep(1.0)  # let it read and write for a while
+    assert process.poll() is None, "the run finished before it could be killed"
     kill_and_check_readers(process)
     assert city_hits(index_dir, "柔性执法") == ["盘锦市", "遂宁市"]
-    # The next writer is not blocked by the dead one, and cleans up after it.
-    summary = IndexStore(index_dir).update([SEEDS], rebuild=True)
+    summary = IndexStore(index_dir).update([SEEDS], rebuild=True, wait=5)
     assert summary.reports == 5
     assert len(list(index_dir.glob("gen-*"))) == 1
 
