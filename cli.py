@@ -30,7 +30,7 @@ try:
     from query import render
     from query.api import SORTS, open_index
     from query.parsing import MAX_QUERY_CHARACTERS
-    from query.render import FORMATS, INDICATOR_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS
+    from query.render import FORMATS
 except KeyboardInterrupt:
     _interrupted_while_starting()
 
@@ -127,7 +127,7 @@ class QueryCommand(FieldCommand):
 
 def output_options(command=None, *, spreadsheet: bool = False):
     """``--format`` (with ``xlsx`` where ``spreadsheet``) and ``--bom`` for every command
-    that prints records; both reach ``_emit`` through the click context."""
+    that prints records; both reach ``_print`` through the click context."""
 
     def decorate(command):
         formats = FORMATS + (("xlsx",) if spreadsheet else ())
@@ -305,10 +305,9 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, follow_links, ma
         if remembered:
             _say(f"updating from {', '.join(sources)}")
     summary = _build(store, sources, rebuild, wait, jobs, force, max_file_size, follow_links)
-    if fmt == "text":
-        _print_index_summary(store, summary)
-    else:
-        _emit([summary.as_dict()], fmt, single=True)
+    _print(render.index_answer(store.directory, summary), fmt)
+    if fmt == "text":  # a person reads the problems on stderr; a script, in the summary
+        _say_problems(store, summary)
     sys.exit(NOT_FOUND if summary.skipped else FOUND)
 
 
@@ -328,11 +327,6 @@ def _build(store: IndexStore, paths, rebuild: bool, wait: float = 30.0, jobs=Non
             bar.update(1, current_item=Path(path).name)
 
         return store.update(paths, progress=progress, **options)
-
-
-def _print_index_summary(store, summary):
-    click.echo(render.index_summary_text(store.directory, summary), nl=False)
-    _say_problems(store, summary)
 
 
 def _say_problems(store, summary):
@@ -389,11 +383,7 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
         _ensure_index(store)
         with open_index(store.directory) as opened:
             rows = opened.reports()
-    if fmt == "text":
-        _table(rows, REPORT_COLUMNS)
-        click.echo(render.copies_text(rows), nl=False)
-    else:
-        _emit(rows, fmt, columns=render.REPORT_EXPORT_COLUMNS)
+    _print(render.reports_answer(rows), fmt)
     if errors:
         sys.exit(NOT_FOUND)
 
@@ -478,28 +468,22 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
         data = opened.facets(query, options["facets"] if mode == "count" else [],
                              filters=options["filters"], words=options["words"])  # fmt: skip
         if mode == "count":
-            _print_count(data, fmt)
+            _print(render.count_answer(data), fmt)
         found = data["total"] > 0
     elif mode == "files":
         result = opened.search(query, **{**options, "group": "report", "limit": 0, "offset": 0,
                                          "facets": (), "context": 0})  # fmt: skip
-        rows = [{"report": hit.report, "file": hit.file}
-                for hit in sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
-        if fmt == "text":
-            for row in rows:
-                click.echo(render.terminal_safe(row["file"], one_line=True))
-        else:
-            _emit(rows, fmt, columns=("report", "file"))
-        found = bool(rows)
+        _print(render.files_answer(result), fmt)
+        found = bool(result.hits)
     elif mode == "kwic":
         data = opened.concordance(query, filters=options["filters"], words=options["words"],
                                   limit=options["limit"], offset=options["offset"],
                                   sort=options["sort"], per="lines")  # fmt: skip
-        _print_kwic(data, fmt, color)
+        _print(render.kwic_answer(data), fmt, color)
         found = data["total"] > 0
     else:
         result = opened.search(query, **options)
-        _print_search(result, fmt, color)
+        _print(render.search_answer(result), fmt, color)
         found = result.total > 0
     if not found and hint:
         # Only text output for a person gets hints: the --words check loads jieba's
@@ -509,100 +493,68 @@ def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
     return found
 
 
-COUNT_COLUMNS = ("query", "total", "reports")
-
-
-def _count_row(data: dict) -> dict:
-    """The -c row of one query (a malformed one has no totals)."""
-    return {name: data.get(name, "") for name in COUNT_COLUMNS}
-
-
-def _print_count(data: dict, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(render.to_json(data))
-    elif fmt in ("csv", "jsonl"):
-        _emit([_count_row(data)], fmt, columns=COUNT_COLUMNS)
-    else:
-        click.echo(render.count_text(data), nl=False)
-
-
-def _print_kwic(data: dict, fmt: str, color: bool) -> None:
-    if fmt == "text":
-        click.echo(render.kwic_text(data, color), nl=False, color=color)
-    elif fmt == "json":
-        click.echo(render.to_json(data))
-    else:
-        _emit(data["lines"], fmt, columns=render.KWIC_COLUMNS)
-
-
 def _search_batch(opened, lines, options, fmt, color, mode):
     """One answer per line of ``lines``; with -c, one row per query, zero-hit rows included.
-    Exits: 2 if any query was malformed, else 0 if any found, else 1."""
+    Hits and counts in a format that streams (text, JSON lines) are printed as each query
+    is answered, in the others as one output at the end; the other modes print each query's
+    answer whole. Exits: 2 if any query was malformed, else 0 if any found, else 1."""
     found = failed = False
-    objects = []
+    streams = render.writer_for(fmt).streams
+    collected = []
+    counted = mode == "count"
+    for query, problem in _batch_queries(lines):
+        answer = None
+        if problem is None:
+            try:
+                if mode == "count":
+                    data = opened.facets(query, options["facets"], filters=options["filters"],
+                                         words=options["words"])  # fmt: skip
+                    found = found or data["total"] > 0
+                    answer = render.count_answer(data, batch=True)
+                elif mode == "hits":
+                    result = opened.search(query, **options)
+                    found = found or result.total > 0
+                    answer = render.batch_search_answer(result)
+                else:
+                    found = _answer(opened, query, options, fmt, color, mode) or found
+                    continue
+            except ReportSearchError as error:
+                _say(f"error: query {query!r}: {error}")
+                problem = str(error)
+        if answer is None:  # this query's error; the others are still answered
+            failed = True
+            answer = render.error_answer(query, problem, counted)
+            if mode not in ("count", "hits") and not streams:
+                continue
+        if streams:
+            _print(answer, fmt, color)
+        else:
+            collected.append(answer)
+    if mode in ("count", "hits") and not streams:
+        columns = render.COUNT_COLUMNS if counted else render.hit_columns(True)
+        _print(render.batch_answer(collected, columns), fmt, color)
+    sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
+
+
+def _batch_queries(lines):
+    """``(query, problem)`` per non-blank line of a --batch file: a line that is too long
+    or not UTF-8 is (what can be shown of it, what is wrong), said on stderr."""
     for number, (raw, problem) in enumerate(_batch_lines(lines), 1):
         if problem:
-            failed = True
             message = f"line {number} {problem}"
             _say(f"error: {message}")
-            objects.append({"query": raw.decode("utf-8", "replace"), "error": message})
-            if fmt == "jsonl":
-                _emit_line(objects[-1])
+            yield raw.decode("utf-8", "replace"), message
             continue
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
         except UnicodeDecodeError as error:
-            # One bad line is that line's error; the others are still answered.
-            failed = True
             bad = raw[error.start : error.start + 1]
             message = f"line {number} is not UTF-8 (byte {error.start}: {bad!r})"
             _say(f"error: {message}")
-            objects.append({"query": raw.decode("utf-8", "backslashreplace").strip(),
-                            "error": message})  # fmt: skip
-            if fmt == "jsonl":
-                _emit_line(objects[-1])
+            yield raw.decode("utf-8", "backslashreplace").strip(), message
             continue
-        if not text:
-            continue
-        try:
-            if mode == "count":
-                data = opened.facets(text, options["facets"], filters=options["filters"],
-                                     words=options["words"])  # fmt: skip
-                found = found or data["total"] > 0
-                objects.append(data)
-                if fmt == "jsonl":
-                    _emit_line(data)
-                elif fmt == "text":
-                    _print_count(data, "text")
-                continue
-            if mode != "hits":
-                found = _answer(opened, text, options, fmt, color, mode) or found
-                continue
-            result = opened.search(text, **options)
-        except ReportSearchError as error:
-            failed = True
-            _say(f"error: query {text!r}: {error}")
-            objects.append({"query": text, "error": str(error)})
-            if fmt == "jsonl":
-                _emit_line(objects[-1])
-            continue
-        found = found or result.total > 0
-        if fmt == "jsonl":
-            _emit_line(result.as_dict())
-        elif fmt == "json":
-            objects.append(result.as_dict())
-        elif fmt == "csv":
-            objects.append(result)
-        else:
-            _print_search(result, fmt, color)
-            click.echo()
-    if mode == "count" and fmt == "csv":
-        _emit([_count_row(o) for o in objects], "csv", columns=COUNT_COLUMNS)
-    elif fmt == "json" and mode in ("hits", "count"):
-        click.echo(render.to_json(objects))
-    elif fmt == "csv" and mode == "hits":
-        _search_csv([r for r in objects if not isinstance(r, dict)], with_query=True)
-    sys.exit(ERROR if failed else FOUND if found else NOT_FOUND)
+        if text:
+            yield text, None
 
 
 # A --batch line is read at most this long (the longest query, 4 bytes a character, and a
@@ -633,24 +585,6 @@ def _batch_lines(file):
                       f"{MAX_QUERY_CHARACTERS} characters)")  # fmt: skip
 
 
-def _print_search(result, fmt, color):
-    if fmt == "xlsx":
-        _emit(render.hit_rows([result], False), "xlsx", columns=render.hit_columns(False))
-    elif fmt == "json":
-        click.echo(render.to_json(result.as_dict()))
-    elif fmt == "jsonl":
-        for hit in result.hits:
-            _emit_line({"query": result.query, **hit.as_dict()})
-    elif fmt == "csv":
-        _search_csv([result], with_query=False)
-    else:
-        click.echo(render.search_text(result, color), nl=False, color=color)
-
-
-def _search_csv(results, with_query):
-    _emit(render.hit_rows(results, with_query), "csv", columns=render.hit_columns(with_query))
-
-
 # ---- facets -------------------------------------------------------------------------------
 
 
@@ -677,12 +611,7 @@ def facets(store: IndexStore, query, by, words, fmt, **kwargs):
     _ensure_index(store)
     with open_index(store.directory) as opened:
         data = opened.facets(query, names, filters=filters, words=words)
-    if fmt == "json":
-        click.echo(render.to_json(data))
-    elif fmt in ("jsonl", "csv"):
-        _emit(render.facet_rows(data), fmt, columns=render.FACET_COLUMNS)
-    else:
-        click.echo(render.count_text(data), nl=False)
+    _print(render.facets_answer(data), fmt)
     sys.exit(FOUND if data["total"] else NOT_FOUND)
 
 
@@ -715,36 +644,12 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
     with open_index(store.directory) as opened:
         if name is None and not all_facts:
             rows = opened.indicators()
-            if fmt == "text":
-                _table(rows, INDICATOR_COLUMNS)
-            elif fmt == "json":
-                click.echo(render.to_json({"indicators": rows}))
-            else:
-                _emit(rows, fmt, columns=INDICATOR_COLUMNS)
+            _print(render.indicators_answer(rows), fmt)
             sys.exit(FOUND if rows else NOT_FOUND)
         data = opened.metrics(name, filters=filters, minimum=minimum, maximum=maximum)
-    place = pivot.split(",")[0] if pivot else "city"
-    unknown = render.unknown_counts(data["rows"], ("year", place))
-    if pivot:
-        # facts with no year go in the column "no year", with no place in the row of None
-        rows, columns = render.pivot(data["rows"], place, "year", "value", unknown="no year")
-        if fmt == "json":
-            click.echo(render.to_json({"indicator": name, "pivot": pivot, "rows": rows,
-                                       "unknown": unknown}))  # fmt: skip
-        elif fmt == "text":
-            _table(rows, columns)
-            click.echo(render.unknown_text(unknown, len(data["rows"]), "facts"), nl=False)
-        else:
-            _emit(rows, fmt, columns=columns)
-        sys.exit(FOUND if rows else NOT_FOUND)
-    if fmt == "json":
-        click.echo(render.to_json(data))
-    elif fmt == "text":
-        _table(data["rows"], METRIC_COLUMNS)
-        click.echo(render.unknown_text(unknown, len(data["rows"]), "facts"), nl=False)
-    else:
-        _emit(data["rows"], fmt, columns=METRIC_COLUMNS)
-    sys.exit(FOUND if data["rows"] else NOT_FOUND)
+    answer = render.metrics_answer(name, data, by_place=pivot)
+    _print(answer, fmt)
+    sys.exit(FOUND if answer.rows else NOT_FOUND)
 
 
 # ---- trend --------------------------------------------------------------------------------
@@ -778,14 +683,8 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
     _ensure_index(store)
     with open_index(store.directory) as opened:
         data = opened.trend(query, by.split(","), filters=filters, words=words, first=first)
-    rows = data["rows"]
-    if fmt == "json":
-        click.echo(render.to_json(data))
-    elif fmt == "text":
-        click.echo(render.trend_text(data), nl=False)
-    else:
-        _emit(rows, fmt, columns=tuple(rows[0]) if rows else None)
-    sys.exit(FOUND if any(row.get("reports") for row in rows) else NOT_FOUND)
+    _print(render.trend_answer(data), fmt)
+    sys.exit(FOUND if any(row.get("reports") for row in data["rows"]) else NOT_FOUND)
 
 
 # ---- show ---------------------------------------------------------------------------------
@@ -822,11 +721,8 @@ def show(store: IndexStore, target, query, words, color, fmt):
             raise ReportNotFoundError(f"report {data['report']['report']} has no passage "
                                       f"#{position}")
         data["matches"] = data["passages"][0]["matches"]
-    if fmt != "text":
-        _emit([data], fmt, single=True) if fmt == "json" else _emit([data], fmt)
-        sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
-    click.echo(render.report_text(data, color, outline=not position), nl=False, color=color)
-    if query.strip():
+    _print(render.report_answer(data, outline=not position), fmt, color)
+    if query.strip() and fmt == "text":  # the count for a person, on stderr
         plural = "match" if data["matches"] == 1 else "matches"
         click.echo(f"\n{data['matches']} {plural} of {query}", err=True)
     sys.exit(NOT_FOUND if query.strip() and not data["matches"] else FOUND)
@@ -888,30 +784,24 @@ def _say(message: str) -> None:
     click.echo("reportsearch: " + render.terminal_safe(message, one_line=True), err=True)
 
 
-def _emit_line(obj):
-    click.echo(render.to_json_line(obj))
-
-
-def _emit(rows, fmt, columns=None, single=False):
-    if fmt == "json" and single:
-        click.echo(render.to_json(rows[0]))
-    elif fmt == "xlsx":
+def _print(answer, fmt: str, color: bool = False) -> None:
+    """``answer`` on stdout in format ``fmt``, by its writer in ``render.WRITERS``: the one
+    way every command prints records. ``--bom`` reaches it through the click context."""
+    writer = render.writer_for(fmt)
+    context = click.get_current_context(silent=True)
+    bom = bool(context is not None and context.meta.get("reportsearch.bom"))
+    written = writer.write(answer, color=color, bom=bom)
+    if writer.binary:
         sys.stdout.flush()
         stdout = sys.stdout.buffer
         if stdout.isatty():
-            raise UsageError("xlsx is a binary file: send it to a file, e.g. > out.xlsx")
-        stdout.write(render.xlsx(rows, columns))
+            raise UsageError(f"{fmt} is a binary file: send it to a file, e.g. > out.{fmt}")
+        stdout.write(written)
         stdout.flush()
     else:
-        text = render.rows_as(fmt, rows, columns)
-        context = click.get_current_context(silent=True)
-        if fmt == "csv" and context is not None and context.meta.get("reportsearch.bom"):
-            text = "\ufeff" + text
-        click.echo(text, nl=False)
-
-
-def _table(rows, columns):
-    click.echo(render.table(rows, columns), nl=False)
+        # click strips ANSI codes from what is not a terminal unless told the output is
+        # styled: only the text writer's colour is asked for; the rest is as it always was.
+        click.echo(written, nl=False, color=color if writer.styled else None)
 
 
 def main():

@@ -1,12 +1,14 @@
-"""Render: the API's records -> what a front end sends: JSON, JSON lines, CSV, xlsx, tables,
-pivots, and the text people read on a terminal (hits, counts, concordances, a report).
+"""Render: an API answer and a format -> what a front end sends: text for people, JSON,
+JSON lines, CSV or xlsx.
 
-Input: plain records (``SearchResult``, report rows, metric rows, facet dicts). Output:
-strings (bytes for xlsx). The CLI prints them and the web app returns them, so an export
-from the page is byte for byte what ``reportsearch ... --format csv`` prints; the CLI only
-chooses which one to print.
+Input: an ``Answer``, which every kind of API answer becomes by one of the ``*_answer``
+functions here (its JSON object, its rows and columns, its text for people), and a format
+name. Output: a string (bytes for xlsx) from the writer registered under that name in
+``WRITERS`` (datasette's renderers are the model). The CLI prints what the writer gives and
+the page sends it, so an export from the page is byte for byte what ``reportsearch ...
+--format csv`` prints; neither front end knows any format but by looking it up here.
 
-The column lists here are the documented CSV schemas (README, "Output for scripts").
+The column lists here are the documented CSV schemas (docs/json.md).
 """
 
 from __future__ import annotations
@@ -14,11 +16,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from indexer.errors import UsageError
 
-FORMATS = ("text", "json", "jsonl", "csv")
+from .terminal import (
+    copies_text,
+    count_text,
+    index_summary_text,
+    kwic_text,
+    pivot,
+    report_text,
+    search_text,
+    table,
+    terminal_safe,
+    trend_text,
+    unknown_counts,
+    unknown_text,
+)
 
 HIT_COLUMNS = ("report", "passage", "province", "city", "district", "year", "category",
                "section", "matches", "score", "snippet")  # fmt: skip
@@ -35,6 +51,126 @@ KWIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "le
                 "right")  # fmt: skip
 
 
+COUNT_COLUMNS = ("query", "total", "reports")
+FILE_COLUMNS = ("report", "file")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer, ready for every format. ``data``: the JSON object; ``rows`` in
+    ``columns``: what CSV and xlsx write (and the text table, when there is no ``text``;
+    no ``columns``: the first row's keys); ``lines``: what JSON lines write, one object a
+    line (``rows`` unless given); ``text(color)``: what a person reads; ``name``: the file
+    name of a download."""
+
+    data: object
+    rows: list
+    columns: tuple | None = None
+    lines: list | None = None
+    text: Callable[[bool], str] | None = None
+    name: str = "rows"
+
+    def row_columns(self) -> tuple:
+        if self.columns:
+            return tuple(self.columns)
+        return tuple(self.rows[0]) if self.rows else ()
+
+    def json_lines(self) -> list:
+        return self.rows if self.lines is None else self.lines
+
+
+# ---- the writers: format -> how an answer is written ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format. ``write(answer, color=, bom=)`` gives a string, bytes when
+    ``binary``; ``media_type`` is what the page sends it as, a download when ``attachment``.
+    ``streams``: several answers written one after another are one valid output (text,
+    JSON lines), so a batch prints each as it comes; the others write a batch at its end.
+    ``styled``: it may hold ANSI colour, which the terminal is to show."""
+
+    name: str
+    write: Callable[..., str | bytes]
+    media_type: str
+    binary: bool = False
+    streams: bool = False
+    attachment: bool = True
+    styled: bool = False
+
+
+WRITERS: dict[str, Writer] = {}
+
+
+def writer(name: str, media_type: str, **kinds):
+    """Register the decorated function as the writer of format ``name``."""
+
+    def register(write):
+        WRITERS[name] = Writer(name, write, media_type, **kinds)
+        return write
+
+    return register
+
+
+@writer("text", "text/plain", streams=True, attachment=False, styled=True)
+def write_text(answer: Answer, color: bool = False, bom: bool = False) -> str:
+    if answer.text is not None:
+        return answer.text(color)
+    return table(answer.rows, answer.row_columns())
+
+
+@writer("json", "application/json", attachment=False)
+def write_json(answer: Answer, color: bool = False, bom: bool = False) -> str:
+    return to_json(answer.data) + "\n"
+
+
+@writer("jsonl", "application/x-ndjson", streams=True)
+def write_json_lines(answer: Answer, color: bool = False, bom: bool = False) -> str:
+    """One JSON object a line; no objects, no lines (an empty output)."""
+    return "".join(to_json_line(line) + "\n" for line in answer.json_lines())
+
+
+@writer("csv", "text/csv")
+def write_csv(answer: Answer, color: bool = False, bom: bool = False) -> str:
+    """A header of the columns, then a row per row (None as blank); ``bom`` starts it with
+    a byte-order mark, so Excel reads it as UTF-8."""
+    columns = answer.row_columns()
+    buffer = io.StringIO()
+    out = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    out.writeheader()
+    for row in answer.rows:
+        out.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+@writer("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        binary=True)  # fmt: skip
+def write_xlsx(answer: Answer, color: bool = False, bom: bool = False) -> bytes:
+    return xlsx(answer.rows, answer.row_columns())
+
+
+# What every command prints; a command that makes tables may offer the binary ones too.
+FORMATS = tuple(name for name, kind in WRITERS.items() if not kind.binary)
+
+
+def writer_for(fmt: str) -> Writer:
+    """The writer of format ``fmt``; an unknown format is a usage error."""
+    if fmt not in WRITERS:
+        raise UsageError(f"unknown format {fmt!r}; formats are: {', '.join(WRITERS)}")
+    return WRITERS[fmt]
+
+
+def write(fmt: str, answer: Answer, *, color: bool = False, bom: bool = False) -> str | bytes:
+    """``answer`` in format ``fmt``."""
+    return writer_for(fmt).write(answer, color=color, bom=bom)
+
+
+def rows_as(fmt: str, rows: list[dict], columns=None) -> str | bytes:
+    """Plain ``rows`` in format ``fmt`` (CSV, xlsx and text in ``columns``, in that order),
+    ending with a line break (an empty JSON-lines output is empty)."""
+    return write(fmt, Answer(rows, rows, columns))
+
+
 def to_json(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
@@ -43,24 +179,123 @@ def to_json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def rows_as(fmt: str, rows: list[dict], columns=None) -> str:
-    """``rows`` as a JSON array, JSON lines or CSV (with ``columns``, in that order), ending
-    with a line break (an empty JSON-lines output is empty)."""
-    if fmt == "json":
-        return to_json(rows) + "\n"
-    if fmt == "jsonl":
-        return "".join(to_json_line(row) + "\n" for row in rows)
-    if fmt == "csv":
-        columns = columns or (tuple(rows[0]) if rows else ())
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-        return buffer.getvalue()
-    if fmt == "text":
-        return table(rows, columns or (tuple(rows[0]) if rows else ()))
-    raise UsageError(f"unknown format {fmt!r}; formats are: {', '.join(FORMATS)}")
+# ---- each kind of API answer as an Answer ------------------------------------------------
+
+
+def search_answer(result) -> Answer:
+    """A ``SearchResult``: JSON the whole result, JSON lines one hit a line (with its
+    query), CSV one row a hit."""
+    lines = [{"query": result.query, **hit.as_dict()} for hit in result.hits]
+    return Answer(result.as_dict(), hit_rows([result], False), hit_columns(False), lines,
+                  lambda color: search_text(result, color), "hits")  # fmt: skip
+
+
+def batch_search_answer(result) -> Answer:
+    """One query's ``SearchResult`` in a ``--batch``: JSON lines the whole result a line,
+    CSV rows carrying the query, text followed by a blank line."""
+    return Answer(result.as_dict(), hit_rows([result], True), hit_columns(True),
+                  [result.as_dict()], lambda color: search_text(result, color) + "\n",
+                  "hits")  # fmt: skip
+
+
+def count_answer(data: dict, batch: bool = False) -> Answer:
+    """The totals of a ``facets`` answer (``search -c``): CSV one row (query, total,
+    reports); JSON lines that row, or in a ``--batch`` the whole answer."""
+    rows = [count_row(data)]
+    return Answer(data, rows, COUNT_COLUMNS, [data] if batch else rows,
+                  lambda color: count_text(data), "counts")  # fmt: skip
+
+
+def count_row(data: dict) -> dict:
+    """The -c row of one query (a malformed one has no totals)."""
+    return {name: data.get(name, "") for name in COUNT_COLUMNS}
+
+
+def error_answer(query: str, message: str, counted: bool) -> Answer:
+    """A query of a ``--batch`` that could not be answered: in JSON and JSON lines
+    ``{"query", "error"}``, nothing in text (the error goes to stderr); a CSV row with no
+    totals where the batch counts (``counted``), none among hits."""
+    data = {"query": query, "error": message}
+    return Answer(data, [count_row(data)] if counted else [], None, [data], lambda color: "")
+
+
+def batch_answer(answers: list[Answer], columns: tuple) -> Answer:
+    """The answers of a ``--batch`` as one: a JSON array, the CSV rows one after another."""
+    return Answer([a.data for a in answers], [row for a in answers for row in a.rows], columns,
+                  [line for a in answers for line in a.json_lines()],
+                  lambda color: "".join(write_text(a, color) for a in answers))  # fmt: skip
+
+
+def files_answer(result) -> Answer:
+    """``search -l``: the reports that match and their files, by report id; text is one
+    file name a line."""
+    rows = [{"report": hit.report, "file": hit.file}
+            for hit in sorted(result.hits, key=lambda hit: hit.report)]  # fmt: skip
+    text = "".join(terminal_safe(row["file"], one_line=True) + "\n" for row in rows)
+    return Answer(rows, rows, FILE_COLUMNS, text=lambda color: text, name="files")
+
+
+def kwic_answer(data: dict) -> Answer:
+    """A concordance: one row a line."""
+    return Answer(data, data["lines"], KWIC_COLUMNS, text=lambda color: kwic_text(data, color),
+                  name="concordance")  # fmt: skip
+
+
+def facets_answer(data: dict) -> Answer:
+    """A ``facets`` answer: one row per facet value."""
+    return Answer(data, facet_rows(data), FACET_COLUMNS, text=lambda color: count_text(data),
+                  name="facets")  # fmt: skip
+
+
+def indicators_answer(rows: list[dict]) -> Answer:
+    """The known indicators, by how many reports state them."""
+    return Answer({"indicators": rows}, rows, INDICATOR_COLUMNS, name="indicators")
+
+
+def metrics_answer(name: str | None, data: dict, by_place: str | None = None) -> Answer:
+    """One indicator's facts (``data["rows"]``), or with ``by_place`` ("city,year") one row
+    per place and one column per year; text ends with what has no year or place."""
+    place = by_place.split(",")[0] if by_place else "city"
+    unknown = unknown_counts(data["rows"], ("year", place))
+    note = unknown_text(unknown, len(data["rows"]), "facts")
+    if by_place:
+        # facts with no year go in the column "no year", with no place in the row of None
+        rows, columns = pivot(data["rows"], place, "year", "value", unknown="no year")
+        data = {"indicator": name, "pivot": by_place, "rows": rows, "unknown": unknown}
+    else:
+        rows, columns = data["rows"], METRIC_COLUMNS
+    return Answer(data, rows, columns, text=lambda color: table(rows, columns) + note,
+                  name="metrics")  # fmt: skip
+
+
+def trend_answer(data: dict) -> Answer:
+    rows = data["rows"]
+    return Answer(data, rows, tuple(rows[0]) if rows else None,
+                  text=lambda color: trend_text(data), name="trend")  # fmt: skip
+
+
+def report_answer(data: dict, outline: bool = True) -> Answer:
+    """A report (``ReportIndex.report``): CSV and JSON lines one row, the report."""
+    return Answer(data, [data], text=lambda color: report_text(data, color, outline),
+                  name="report")  # fmt: skip
+
+
+def reports_answer(rows: list[dict]) -> Answer:
+    """The reports list: text a table of the main columns and the copies not indexed; the
+    exports every column."""
+    return Answer(rows, rows, REPORT_EXPORT_COLUMNS,
+                  text=lambda color: table(rows, REPORT_COLUMNS) + copies_text(rows),
+                  name="reports")  # fmt: skip
+
+
+def index_answer(directory, summary) -> Answer:
+    """What an ``index`` run did."""
+    data = summary.as_dict()
+    return Answer(data, [data], text=lambda color: index_summary_text(directory, summary),
+                  name="index")  # fmt: skip
+
+
+# ---- rows -------------------------------------------------------------------------------------
 
 
 def hit_rows(results, with_query: bool) -> list[dict]:
@@ -91,73 +326,6 @@ def facet_rows(data: dict) -> list[dict]:
     ]  # fmt: skip
 
 
-def table(rows: list[dict], columns) -> str:
-    """An aligned text table for a terminal (CJK characters take two columns)."""
-    if not rows:
-        return "(none)\n"
-    cells = [[terminal_safe(row.get(c)) for c in columns] for row in rows]
-    widths = [max(text_width(c), *(text_width(r[i]) for r in cells))
-              for i, c in enumerate(columns)]  # fmt: skip
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    for row in cells:
-        lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (CJK characters take two), by rich's tables."""
-    from rich.cells import cell_len  # imported here: only text output needs it
-
-    return cell_len(text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - text_width(text))
-
-
-def pivot(rows: list[dict], row_key: str, column_key: str, value_key: str,
-          unknown: str | None = None):  # fmt: skip
-    """Long rows -> one row per ``row_key`` value and one column per ``column_key`` value
-    (years as plain numbers, so pandas reads them back with ``astype(int)``). Where several
-    rows fall in one cell, the first one's value is kept (rows come in report order).
-    Rows with no ``row_key`` or ``column_key`` value are left out, unless ``unknown`` names
-    a last column for those with no column value (``"no year"``); those with no row value
-    then make a last row whose ``row_key`` is None. Returns (rows, columns)."""
-    cells: dict = {}
-    column_values = sorted({row[column_key] for row in rows if row.get(column_key)})
-    blank = False
-    for row in rows:
-        name, column = row.get(row_key) or None, row.get(column_key)
-        if unknown is None and (name is None or not column):
-            continue
-        blank = blank or not column
-        cells.setdefault(name, {}).setdefault(str(column) if column else unknown,
-                                              row[value_key])  # fmt: skip
-    columns = (row_key, *(str(value) for value in column_values), *([unknown] if blank else []))
-    out = [{row_key: name, **values} for name, values in cells.items()]
-    from query.engine import pinyin_key  # the one order of place names
-
-    out.sort(key=lambda row: (row[row_key] is None, pinyin_key(row[row_key] or "")))
-    return out, columns
-
-
-def unknown_counts(rows: list[dict], names) -> dict[str, int]:
-    """How many ``rows`` have no value for each of ``names`` (for ``unknown_text``)."""
-    return {name: sum(1 for row in rows if not row.get(name)) for name in names}
-
-
-def unknown_text(unknown: dict, total: int, noun: str) -> str:
-    """The line saying what a table by place and year could not place, so no count goes
-    missing without a word: ``1 of 4 reports that mention it has no year; 2 have no city``
-    ("" when all have their values). ``unknown``: {field: how many of ``total`` lack it}."""
-    parts = []
-    for name, count in unknown.items():
-        if count:
-            subject = f"{count} of {total} {noun}" if not parts else str(count)
-            parts.append(f"{subject} {'has' if count == 1 else 'have'} no {name}")
-    return "; ".join(parts) + "\n" if parts else ""
-
-
 def xlsx(rows: list[dict], columns=None) -> bytes:
     """``rows`` as an Excel workbook (one sheet, a header row, numbers as numbers)."""
     import openpyxl  # imported here: only --format xlsx needs it
@@ -179,192 +347,3 @@ def _cell(value):
     return json.dumps(value, ensure_ascii=False)  # lists and dicts (a section path)
 
 
-# ---- text for people (the CLI prints these; colour is ANSI, only when asked) ----------------
-
-_BOLD, _MATCH, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
-
-# What a report must not send to a terminal: C0 and C1 controls (ESC starts the sequences
-# that retitle a window, clear the screen or hide text; CR overwrites a line) and the
-# bidirectional overrides that reorder what is shown. Tab and line feed are text.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-_UNSAFE_IN_A_LINE = re.compile(_UNSAFE.pattern[:-1] + "\t\n]")
-
-
-def terminal_safe(text, one_line: bool = False) -> str:
-    """``text`` with every control character shown as its escape (``\\x1b``), for text
-    output; JSON and CSV keep the characters (JSON escapes them itself). ``one_line``
-    escapes tab and line feed too, for what must stay one line (a file name in ``-l``)."""
-    text = "" if text is None else str(text)
-    unsafe = _UNSAFE_IN_A_LINE if one_line else _UNSAFE
-    return unsafe.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
-def count_phrase(number: int, noun: str) -> str:
-    """``4 passages``, ``1 report``."""
-    return f"{number} {noun}{'' if number == 1 else 'es' if noun.endswith('ch') else 's'}"
-
-
-def marked_text(text: str, highlights, color: bool) -> str:
-    """``text`` with its highlights in red (``color``) or between « »."""
-    out, last = [], 0
-    before, after = (_MATCH, _RESET) if color else ("«", "»")
-    for start, end in highlights:
-        out += [terminal_safe(text[last:start]), before, terminal_safe(text[start:end]), after]
-        last = end
-    out.append(terminal_safe(text[last:]))
-    return "".join(out)
-
-
-def facets_text(facets: dict) -> str:
-    """A heading, then one line per facet, reports first and passages in brackets (people
-    read "四川省 4" as four reports): ``city: 盘锦市 1 (3), 遂宁市 1 (1)``."""
-    lines = []
-    for name, rows in facets.items():
-        none = "(no year)" if name == "year" else "(none)"
-        values = ", ".join(
-            f"{terminal_safe(row['value']) if row['value'] is not None else none} "
-            f"{row['reports']} ({row['count']})"
-            for row in rows
-        )
-        lines.append(f"{name}: {values or '-'}\n")
-    return "facets: reports (passages)\n" + "".join(lines) if lines else ""
-
-
-def count_text(data: dict) -> str:
-    """The totals of a ``facets`` answer, then its facets."""
-    head = (f"{count_phrase(data['total'], 'passage')} in "
-            f"{count_phrase(data['reports'], 'report')} match {data['query'] or 'everything'}\n")
-    return head + facets_text(data.get("facets") or {})  # fmt: skip
-
-
-def search_text(result, color: bool) -> str:
-    """A search result for a terminal: a heading per hit, its section path and details, the
-    passage with its matches marked (and its context passages), then the facets."""
-    if not result.total:
-        return f"No passage matches {result.query}.\n"
-    unit = "report" if result.group else "passage"
-    shown, available = len(result.hits), (result.reports if result.group else result.total)
-    more = f" (showing {count_phrase(shown, unit)})" if shown < available else ""
-    lines = [f"{count_phrase(result.total, 'passage')} in {count_phrase(result.reports, 'report')} "
-             f"match {result.query}{more}"]  # fmt: skip
-    for hit in result.hits:
-        place = place_text(hit.province, hit.city, hit.district)
-        heading = terminal_safe(f"{place} · {hit.year or 'no year'} · {hit.title}")
-        lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading)
-                  + f"  [{terminal_safe(hit.report)}]"]  # fmt: skip
-        details = [terminal_safe(" > ".join(hit.section)) or "(no section)"]
-        if hit.category:
-            details.append(terminal_safe(hit.category))
-        details.append(count_phrase(hit.matches, "match"))
-        if hit.passages is not None:
-            details.append(f"{hit.passages} passages")
-        lines.append("  " + " · ".join(details))
-        context = hit.context or {}
-        lines += ["  │ " + terminal_safe(text) for text in context.get("before", [])]
-        lines.append(("  > " if context else "  ") + marked_text(hit.snippet, hit.highlights,
-                                                                  color))  # fmt: skip
-        lines += ["  │ " + terminal_safe(text) for text in context.get("after", [])]
-    text = "\n".join(lines) + "\n"
-    if result.facets:
-        text += "\n" + facets_text(result.facets)
-    return text
-
-
-def place_text(province: str, city: str, district: str) -> str:
-    """``四川省 自贡市``, ``重庆市 巴南区``: a place as people name it (a municipality once)."""
-    return " ".join(p for p in (province, city if city != province else "", district) if p)
-
-
-def kwic_text(data: dict, color: bool) -> str:
-    """Concordance lines, the matches in one column: ``left | match | right  [place year]``,
-    after a heading that says how many occurrences there are and how many are shown."""
-    lines = [{key: terminal_safe(value) if isinstance(value, str) else value
-              for key, value in line.items()} for line in data["lines"]]  # fmt: skip
-    width = max((text_width(line["left"]) for line in lines), default=0)
-    occurrences = data.get("occurrences", len(lines))
-    shown = (f" (showing {len(lines)} of {occurrences}; --limit 0 for all)"
-             if len(lines) < occurrences else "")  # fmt: skip
-    out = [f"{count_phrase(occurrences, 'occurrence')} in "
-           f"{count_phrase(data['total'], 'passage')} of {count_phrase(data['reports'], 'report')}"
-           f" match {terminal_safe(data['query'])}{shown}\n"]  # fmt: skip
-    for line in lines:
-        match = f"{_MATCH}{line['match']}{_RESET}" if color else line["match"]
-        place = place_text(line.get("province", ""), line["city"], line["district"])
-        label = f"{place} {line['year'] or 'no year'}".strip()
-        left = " " * (width - text_width(line["left"])) + line["left"]
-        out.append(f"{left} | {match} | {line['right']}  [{label}]\n")
-    return "".join(out)
-
-
-def trend_text(data: dict) -> str:
-    """A ``trend`` answer for a terminal: places by years, ``mentioning/all`` in each cell
-    (reports with no year under "no year", with no place in the row "(no city)"), or with
-    ``first`` the first and last year per place; then the line saying how many reports
-    have no year or place, so the cells visibly add up."""
-    rows, by = data["rows"], data["by"]
-    place = by[0] if len(by) > 1 or "year" not in by else None
-    mentioning = sum(row["reports"] for row in rows)
-    if "first_year" in (rows[0] if rows else {}) or "year" not in by:
-        shown = [{**row, by[0]: row[by[0]] or f"(no {by[0]})"} for row in rows]
-        text = table(shown, tuple(rows[0]) if rows else (by[0],))
-    else:
-        cells = [{**row, "cell": f"{row['reports']}/{row['all_reports']}",
-                  place or "place": row.get(place) or (f"(no {place})" if place
-                                                       else "all reports")}
-                 for row in rows]  # fmt: skip
-        grid, columns = pivot(cells, place or "place", "year", "cell", unknown="no year")
-        text = table(grid, columns) + "(reports that mention it / all reports in that cell)\n"
-    return text + unknown_text(data.get("unknown") or {}, mentioning,
-                               "reports that mention it")  # fmt: skip
-
-
-REPORT_FIELDS = ("province", "city", "district", "level", "year", "published", "doc_number",
-                 "issuer", "kind", "script", "format", "file")  # fmt: skip
-
-
-def report_text(data: dict, color: bool, outline: bool = True) -> str:
-    """A report (``ReportIndex.report``) for a terminal: title, metadata with where each
-    field was read, the outline, and the passages with their matches marked."""
-    summary = data["report"]
-    title = terminal_safe(summary.get("title") or summary["report"])
-    lines = [(f"{_BOLD}{title}{_RESET}" if color else title)
-             + f"  [{terminal_safe(summary['report'])}]"]  # fmt: skip
-    sources = summary.get("sources") or {}
-    for name in REPORT_FIELDS:
-        value = summary.get(name)
-        if value not in (None, ""):
-            where = f"  ({sources[name]})" if name in sources else ""
-            lines.append(terminal_safe(f"  {name}: {value}{where}"))
-    if outline:
-        lines += ["", "outline:"]
-        lines += ["  " + "  " * entry["depth"] + terminal_safe(entry["heading"])
-                  for entry in data["outline"]]  # fmt: skip
-        lines.append("")
-    for passage in data["passages"]:
-        number = passage["passage"].rsplit("#", 1)[-1]
-        lines.append(f"[{number}] " + marked_text(passage["text"], passage["highlights"], color))
-    return "\n".join(lines) + "\n"
-
-
-def index_summary_text(directory, summary) -> str:
-    """What an ``index`` run did, and the copies it indexed once."""
-    verb = "rebuilt" if summary.rebuilt else "updated"
-    text = (f"{verb} {directory}: {summary.reports} reports, {summary.passages} passages "
-            f"({len(summary.added)} added, {len(summary.updated)} updated, "
-            f"{len(summary.removed)} removed, {len(summary.unchanged)} unchanged)\n")  # fmt: skip
-    if summary.duplicates:
-        text += f"indexed once: {len(summary.duplicates)} file(s) are copies of a report:\n"
-        text += "".join(f"  {copy['file']} = {copy['same_as']}\n" for copy in summary.duplicates)
-    return terminal_safe(text)
-
-
-def copies_text(rows: list[dict]) -> str:
-    """The files ``reports`` lists as copies of an indexed report ("" when there are none)."""
-    copies = [(copy["file"], row["report"]) for row in rows for copy in row.get("duplicates", [])]
-    if not copies:
-        return ""
-    return (f"\n{len(copies)} file(s) not indexed, copies of a report:\n"
-            + "".join(terminal_safe(f"  {file} = {report}") + "\n"
-                      for file, report in copies))  # fmt: skip

@@ -437,7 +437,7 @@ def test_kwic_aligns_the_matches(run):
     heading, *lines = result.stdout.splitlines()
     assert heading == "15 occurrences in 4 passages of 2 reports match 柔性执法"
     assert len(lines) == 15  # every occurrence, one line each
-    from query.render import text_width
+    from query.terminal import text_width
 
     columns = {text_width(line.split(" | ")[0]) for line in lines}
     assert len(columns) == 1  # the matches start in one column
