@@ -124,6 +124,13 @@ def test_api_search_is_the_cli_json(client, hostile_index):
         ("/api/metrics", {"name": "出庭应诉率", "format": "csv"},
          ["metrics", "出庭应诉率", "--format", "csv"]),
         ("/api/reports", {"format": "csv"}, ["reports", "--format", "csv"]),
+        # one output path: JSON, concordances and indicators are the CLI's bytes too
+        ("/api/search", {"q": "柔性执法", "limit": "0"},
+         ["search", "柔性执法", "--limit", "0", "--format", "json"]),
+        ("/api/kwic", {"q": "柔性执法", "format": "csv", "limit": "10000"},
+         ["search", "柔性执法", "--kwic", "--limit", "0", "--format", "csv"]),
+        ("/api/metrics", {"format": "jsonl"}, ["metrics", "--format", "jsonl"]),
+        ("/api/reports", {}, ["reports", "--format", "json"]),
     ],
 )  # fmt: skip
 def test_api_exports_are_the_cli_bytes(client, hostile_index, url, params, command):

@@ -1,0 +1,138 @@
+"""The HTML pages: a request -> the ``query`` API -> a page rendered from ``templates/``.
+
+Input: GET requests with the parameters of ``web.params``. Output: ``/`` (search: passages,
+concordance, where & when), ``/report/{id}`` (the reader) and ``/metrics`` (indicators and
+one indicator's figures). One plain function per page; none holds search logic.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from indexer.fields import facet_names
+from query import render
+from query.api import CONCORDANCE_ORDERS, SORTS
+from query.snippets import Snippet, excerpt
+from web.params import Param, filter_params, filters_of, page_params, parse_params
+from web.requests import opened_index, report_id, templates
+
+PAGE_SIZE = 20
+KWIC_PAGE_SIZE = 50
+
+
+def environment() -> Environment:
+    """The pages' templates, with ``marked`` (highlights as ``<mark>``) and ``page_url``."""
+    env = Environment(
+        loader=PackageLoader("web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["marked"] = lambda item: marked(item["text"], item["highlights"])
+    env.globals["page_url"] = page_url
+    return env
+
+
+def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    html = templates(request).get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status)
+
+
+def search_page(request: Request):
+    spec = page_params()
+    params = parse_params(request, spec)
+    # The page's state as its address holds it: what differs from the defaults.
+    state = {k: v for k, v in params.items()
+             if v not in (None, "", False) and v != spec[k].default}  # fmt: skip
+    filters = filters_of(params)
+    query = params["q"].strip()
+    context = dict(state=state, params=params, filters=filters, query=query,
+                   facet_names=facet_names(), sorts=SORTS, orders=CONCORDANCE_ORDERS)  # fmt: skip
+    with opened_index(request) as index:
+        if not query and not filters:
+            data = index.facets("", facet_names())
+            return page(request, "search.html", **context, landing=True, facets=data["facets"],
+                        total=data["total"], reports=data["reports"])  # fmt: skip
+        options = dict(filters=filters, words=params["words"])
+        if params["view"] == "kwic":
+            offset = (params["page"] - 1) * KWIC_PAGE_SIZE
+            kwic = index.concordance(query, limit=KWIC_PAGE_SIZE, offset=offset,
+                                     sort=params["sort"], order=params["order"],
+                                     facets=facet_names(), **options)  # fmt: skip
+            return page(request, "search.html", **context, kwic=kwic["lines"],
+                        facets=kwic["facets"], total=kwic["total"], reports=kwic["reports"],
+                        pages=_pages(kwic["total"], KWIC_PAGE_SIZE))  # fmt: skip
+        offset = (params["page"] - 1) * PAGE_SIZE
+        result = index.search(query, limit=PAGE_SIZE, offset=offset, sort=params["sort"],
+                              **options)  # fmt: skip
+    hits = []
+    for hit in result.hits:
+        cut = excerpt(Snippet(hit.snippet, [tuple(h) for h in hit.highlights], hit.matches))
+        hits.append({"hit": hit, "text": cut.text, "highlights": cut.highlights,
+                     "anchor": _anchor(hit.passage)})  # fmt: skip
+    return page(request, "search.html", **context, hits=hits, facets=result.facets,
+                total=result.total, reports=result.reports,
+                pages=_pages(result.total, PAGE_SIZE))  # fmt: skip
+
+
+def report_page(request: Request):
+    wanted = report_id(request)
+    params = parse_params(request, {"q": Param(default=""), "words": Param("flag", False)})
+    with opened_index(request) as index:
+        data = index.report(wanted, params["q"], words=params["words"])
+    for passage in data["passages"]:
+        passage["anchor"] = _anchor(passage["passage"])
+    for entry in data["outline"]:
+        entry["anchor"] = _anchor(entry["passage"])
+    return page(request, "report.html", data=data, params=params, summary=data["report"])
+
+
+def metrics_page(request: Request):
+    params = parse_params(request, {"name": Param(default=""), **filter_params()})
+    filters = filters_of(params)
+    with opened_index(request) as index:
+        if not params["name"]:
+            return page(request, "metrics.html", params=params, indicators=index.indicators())
+        data = index.metrics(params["name"], filters=filters)
+    state = {k: v for k, v in params.items() if v}
+    return page(request, "metrics.html", params=params, rows=data["rows"], state=state,
+                columns=render.METRIC_COLUMNS)  # fmt: skip
+
+
+# ---- helpers of the templates ---------------------------------------------------------------
+
+
+def marked(text: str, highlights) -> Markup:
+    """``text`` escaped, with ``<mark>`` around each highlight span."""
+    out, last = [], 0
+    for start, end in highlights:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def page_url(path: str, state: dict, **changes) -> str:
+    """``path`` with the page state, changed by ``changes`` (None removes a parameter).
+    Any change but the page's own goes back to page 1."""
+    merged = {**state, **changes}
+    if "page" not in changes:
+        merged.pop("page", None)
+    query = {k: v for k, v in merged.items() if v not in (None, "", False)}
+    query = {k: ("1" if v is True else v) for k, v in query.items()}
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def _anchor(passage_id: str) -> str:
+    """The reader's anchor of a passage id "<report>#<position>": "p<position>"."""
+    return "p" + passage_id.rsplit("#", 1)[-1]
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
