@@ -101,7 +101,7 @@ class ReportSearchGroup(click.Group):
 
 class QueryCommand(FieldCommand):
     """A command whose QUERY may start with a minus: ``search -试点`` is the query's NOT
-    (as the README's query language says), not an unknown option ``-试``. An argument that
+    (as docs/query-language.md says), not an unknown option ``-试``. An argument that
     is a minus before a non-ASCII character, and is not an option's value, joins QUERY."""
 
     def parse_args(self, ctx, args):

@@ -1,7 +1,7 @@
 """The Python API: open an index, search it, count facets. The CLI is built on this.
 
 Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
-``as_dict()`` is exactly the JSON the CLI prints (documented in the README)::
+``as_dict()`` is exactly the JSON the CLI prints (documented in docs/json.md)::
 
     from query import open_index
     with open_index("index_data") as index:
@@ -17,17 +17,16 @@ so a batch of queries pays for opening the index once and sees one consistent st
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer.errors import IndexEmptyError, ReportNotFoundError, ReportSearchError, UsageError
 from indexer.fields import METRIC, YEAR, facet_names, named
-from indexer.gazetteer import default_gazetteer
 from indexer.normalizing import normalize_for_search
 from indexer.store import IndexStore
 
-from .engine import SORTS, Engine, metric_name, pinyin_key
+from . import trends
+from .engine import SORTS, Engine, metric_name
 from .facets import count_facets
 from .parsing import (
     Field,
@@ -341,36 +340,7 @@ class ReportIndex:
         """
         query_text, _, matches = self._match(query, filters, words)
         found = self._engine.report_columns(matches)
-        years = _cell_rows(found, self._every_report(), ("year",), unknown=False)
-        places: dict[tuple[str, str], dict] = {}
-        for province, city, year, passages in zip(found["province"], found["city"],
-                                                  found["year"], found["passages"],
-                                                  strict=True):  # fmt: skip
-            if not (province or city):
-                continue  # a report whose place is unknown cannot be put on the map
-            place = places.get((province, city))
-            if place is None:
-                place = places[(province, city)] = {
-                    "province": province, "city": city, "place": city or province,
-                    "reports": 0, "passages": 0, "years": set(),
-                }  # fmt: skip
-            place["reports"] += 1
-            place["passages"] += passages
-            if year:
-                place["years"].add(year)
-        gazetteer = default_gazetteer()
-        rows = []
-        for place in places.values():
-            used = sorted(place.pop("years"))
-            seat = gazetteer.locate(place["province"], place["city"])
-            place.update(first_year=used[0] if used else None,
-                         last_year=used[-1] if used else None, years=used,
-                         longitude=seat.longitude if seat else None,
-                         latitude=seat.latitude if seat else None)  # fmt: skip
-            rows.append(place)
-        rows.sort(key=lambda r: (r["first_year"] is None, r["first_year"] or 0, r["place"]))
-        return {"query": query_text, "total": matches.total, "reports": len(found["report"]),
-                "years": years, "places": rows}  # fmt: skip
+        return trends.spread(found, self._every_report(), query_text, matches.total)
 
     def trend(self, query: str, by=("year",), *, filters=None, words: bool = False,
               first: bool = False) -> dict:
@@ -383,35 +353,12 @@ class ReportIndex:
         city, unless ``by`` names the province; None for reports with no place) with the
         first and last year its reports mention the query:
         ``{<place>, "first_year", "last_year", "reports"}``."""
-        by = tuple(dict.fromkeys(by))
-        places = [name for name in by if name != "year"]
-        if any(name not in ("year", "province", "city") for name in by) or len(places) > 1:
-            raise UsageError("--by takes year, optionally with province or city: "
-                             "year, year,province or year,city")  # fmt: skip
-        if "year" not in by and not first:
-            raise UsageError("--by needs year (year, year,province or year,city)")
-        query_text, _, matches = self._match(query, filters, words)
-        found = self._engine.report_columns(matches)
-        if first:
-            place = places[0] if places else "city"
-            spans: dict = {}
-            for name, year in zip(found[place], found["year"], strict=True):
-                # a report with no place is in the row of place None, one with no year
-                # counts in its place's reports without moving its first or last year
-                span = spans.setdefault(name or None, [None, None, 0])
-                if year:
-                    span[0], span[1] = min(span[0] or year, year), max(span[1] or year, year)
-                span[2] += 1
-            rows = [{place: name, "first_year": low, "last_year": high, "reports": count}
-                    for name, (low, high, count) in spans.items()]  # fmt: skip
-            rows.sort(key=lambda row: (row[place] is None, row["first_year"] is None,
-                                       row["first_year"] or 0, pinyin_key(row[place] or "")))
-            return {"query": query_text, "by": [place], "rows": rows,
-                    "unknown": _unknown(found, ("year", place))}  # fmt: skip
-        by = (*places, "year")
-        rows = _cell_rows(found, self._every_report(), by)
-        return {"query": query_text, "by": list(by), "rows": rows,
-                "unknown": _unknown(found, by)}  # fmt: skip
+        query_text = build_query_text(query, filters)
+
+        def found() -> dict:
+            return self._engine.report_columns(self._match(query, filters, words)[2])
+
+        return trends.trend(found, self._every_report, query_text, by, first)
 
     def _every_report(self) -> dict[str, list]:
         """``report_columns`` of every live report: the same for every query on this open
@@ -539,38 +486,6 @@ def _metric_row(stored: dict, fact: dict) -> dict:
         "quote": fact["quote"],
         "start": fact["start"],
     }
-
-
-def _cell_rows(found: dict, everything: dict, by: tuple[str, ...],
-               unknown: bool = True) -> list[dict]:  # fmt: skip
-    """Per cell of ``by`` (places, then year) that has reports: the reports ``found`` in it,
-    all of its reports, and the share; places in pinyin order, then years. Reports with no
-    year or no place make cells whose value is None (last), so every report is counted
-    somewhere; ``unknown=False`` leaves them out (a chart that has no place for them)."""
-
-    def cells(columns):
-        keys = (tuple(value or None for value in key)
-                for key in zip(*(columns[name] for name in by), strict=True))  # fmt: skip
-        return Counter(key for key in keys if unknown or all(key))
-
-    def order(key):
-        places = [(name is None, pinyin_key(name or "")) for name in key[:-1]]
-        return (*places, key[-1] is None, key[-1] or 0)
-
-    hits, totals = cells(found), cells(everything)
-    rows = []
-    for key in sorted(totals, key=order):
-        row = dict(zip(by, key, strict=True))
-        row.update(reports=hits[key], all_reports=totals[key],
-                   share=round(hits[key] / totals[key], 4))  # fmt: skip
-        rows.append(row)
-    return rows
-
-
-def _unknown(found: dict, names) -> dict[str, int]:
-    """How many of the reports ``found`` have no value for each of ``names`` (no year, no
-    city): what a table by those fields cannot place."""
-    return {name: sum(1 for value in found[name] if not value) for name in names}
 
 
 def _highlighted(tree, words: bool) -> list[str]:
