@@ -22,15 +22,14 @@ def _interrupted_while_starting():
 
 try:
     import click
-
-    from indexer import fields
-    from indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
-    from indexer.pipeline import MAX_FILE_SIZE, ingest_paths
-    from indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
-    from query import render
-    from query.api import SORTS, open_index
-    from query.parsing import MAX_QUERY_CHARACTERS
-    from query.render import FORMATS
+    from reportsearch.indexer import fields
+    from reportsearch.indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
+    from reportsearch.indexer.pipeline import MAX_FILE_SIZE, ingest_paths
+    from reportsearch.indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
+    from reportsearch.query import render
+    from reportsearch.query.api import SORTS, open_index
+    from reportsearch.query.parsing import MAX_QUERY_CHARACTERS
+    from reportsearch.query.render import FORMATS
 except KeyboardInterrupt:
     _interrupted_while_starting()
 
@@ -94,8 +93,10 @@ class ReportSearchGroup(click.Group):
         except Exception as error:  # a bug: say so in one line, keep tracebacks for debugging
             if os.environ.get("REPORTSEARCH_DEBUG"):
                 raise
-            _say(f"internal error: {type(error).__name__}: {error} "
-                 "(set REPORTSEARCH_DEBUG=1 for details)")
+            _say(
+                f"internal error: {type(error).__name__}: {error} "
+                "(set REPORTSEARCH_DEBUG=1 for details)"
+            )
             ctx.exit(ERROR)
 
 
@@ -132,12 +133,21 @@ def output_options(command=None, *, spreadsheet: bool = False):
     def decorate(command):
         formats = FORMATS + (("xlsx",) if spreadsheet else ())
 
-        @click.option("--format", "fmt", type=click.Choice(formats), default="text",
-                      show_default=True,
-                      help="text for people; json, jsonl, csv"
-                           + (" or xlsx" if spreadsheet else "") + " for scripts and Excel.")
-        @click.option("--bom", is_flag=True,
-                      help="Start CSV with a byte-order mark, so Excel reads it as UTF-8.")
+        @click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default="text",
+            show_default=True,
+            help="text for people; json, jsonl, csv"
+            + (" or xlsx" if spreadsheet else "")
+            + " for scripts and Excel.",
+        )
+        @click.option(
+            "--bom",
+            is_flag=True,
+            help="Start CSV with a byte-order mark, so Excel reads it as UTF-8.",
+        )
         @functools.wraps(command)
         def wrapper(*args, bom=False, **kwargs):
             click.get_current_context().meta["reportsearch.bom"] = bom
@@ -152,9 +162,14 @@ def color_options(command):
     """``--color auto|always|never`` (auto: on a terminal, unless NO_COLOR is set) and
     ``--no-color``; the command gets ``color`` as True or False."""
 
-    @click.option("--color", "color_when", type=click.Choice(["auto", "always", "never"]),
-                  default="auto", show_default=True,
-                  help="Highlight matches: auto is on a terminal unless NO_COLOR is set.")
+    @click.option(
+        "--color",
+        "color_when",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Highlight matches: auto is on a terminal unless NO_COLOR is set.",
+    )
     @click.option("--no-color", is_flag=True, help="Same as --color never.")
     @functools.wraps(command)
     def wrapper(*args, color_when="auto", no_color=False, **kwargs):
@@ -172,9 +187,15 @@ def color_options(command):
 def max_file_size_option(command):
     """``--max-file-size MB``: the command gets ``max_file_size`` in bytes (None: no limit)."""
 
-    @click.option("--max-file-size", "max_file_size_mb", type=click.FloatRange(min=0),
-                  default=MAX_FILE_SIZE / 1048576, show_default=True, metavar="MB",
-                  help="Skip files larger than this, with a reason (0: no limit).")
+    @click.option(
+        "--max-file-size",
+        "max_file_size_mb",
+        type=click.FloatRange(min=0),
+        default=MAX_FILE_SIZE / 1048576,
+        show_default=True,
+        metavar="MB",
+        help="Skip files larger than this, with a reason (0: no limit).",
+    )
     @functools.wraps(command)
     def wrapper(*args, max_file_size_mb=0, **kwargs):
         limit = round(max_file_size_mb * 1048576) if max_file_size_mb else None
@@ -187,9 +208,14 @@ def index_dir_option(command):
     """``--index-dir`` after the command too (``reportsearch search x --index-dir DIR``);
     put below ``click.pass_obj``: it replaces the store the group made."""
 
-    @click.option("--index-dir", "local_index_dir", default=None, metavar="DIR",
-                  type=click.Path(file_okay=False, path_type=Path),
-                  help=f"Where the index lives (or set ${INDEX_DIR_ENV}).")
+    @click.option(
+        "--index-dir",
+        "local_index_dir",
+        default=None,
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Where the index lives (or set ${INDEX_DIR_ENV}).",
+    )
     @functools.wraps(command)
     def wrapper(store, *args, local_index_dir=None, **kwargs):
         if local_index_dir is not None:
@@ -274,8 +300,11 @@ def cli(ctx, index_dir):
 )  # fmt: skip
 @click.option("--force", is_flag=True,
               help="Update or rebuild even if it leaves fewer than half the reports.")  # fmt: skip
-@click.option("--follow-links", is_flag=True,
-              help="Read links that lead out of the folders given (skipped by default).")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Read links that lead out of the folders given (skipped by default).",
+)
 @max_file_size_option
 @output_options
 @click.pass_obj
@@ -298,9 +327,11 @@ def index(store: IndexStore, paths, rebuild, wait, jobs, force, follow_links, ma
         remembered = store.sources()
         if not remembered and not Path(DEFAULT_SOURCE).is_dir():
             # Building from a folder that is not there would only make an empty index.
-            raise UsageError(f"the index at {store.directory} was built from no folder, and "
-                             f"there is no {DEFAULT_SOURCE}/ here: give the folder of reports, "
-                             "e.g. reportsearch index path/to/reports")
+            raise UsageError(
+                f"the index at {store.directory} was built from no folder, and "
+                f"there is no {DEFAULT_SOURCE}/ here: give the folder of reports, "
+                "e.g. reportsearch index path/to/reports"
+            )
         sources = remembered or [DEFAULT_SOURCE]
         if remembered:
             _say(f"updating from {', '.join(sources)}")
@@ -395,10 +426,20 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
 @click.argument("query", required=False, default="")
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
-@click.option("--limit", type=int, default=10, show_default=True,
-              help="Hits to show (with --kwic: lines); 0 = all.")
-@click.option("--offset", type=int, default=0, show_default=True,
-              help="Hits (with --kwic: lines) to skip first.")
+@click.option(
+    "--limit",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Hits to show (with --kwic: lines); 0 = all.",
+)
+@click.option(
+    "--offset",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Hits (with --kwic: lines) to skip first.",
+)
 @click.option(
     "--sort",
     type=click.Choice(SORTS),
@@ -418,8 +459,11 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
 @click.option("-C", "--context", type=click.IntRange(min=0), default=0, metavar="N",
               help="Show N passages before and after each hit.")  # fmt: skip
-@click.option("--kwic", is_flag=True,
-              help="One aligned line per occurrence: left context | match | right context.")
+@click.option(
+    "--kwic",
+    is_flag=True,
+    help="One aligned line per occurrence: left context | match | right context.",
+)
 @color_options
 @output_options(spreadsheet=True)
 @click.pass_obj
@@ -449,19 +493,34 @@ def search(store: IndexStore, query, words, limit, offset, sort, group, facet_na
                    facets=facets, group=group, context=context)  # fmt: skip
     if batch is None and not query.strip() and not filters:
         raise click.UsageError("give a QUERY, a filter option, or --batch FILE")
-    mode = "quiet" if quiet else "count" if count_only else "files" if files_only else (
-        "kwic" if kwic else "hits")
+    mode = (
+        "quiet"
+        if quiet
+        else "count"
+        if count_only
+        else "files"
+        if files_only
+        else ("kwic" if kwic else "hits")
+    )
     _ensure_index(store)
     with open_index(store.directory) as opened:
         if batch is not None:
             _search_batch(opened, batch, options, fmt, color, mode)
-        found = _answer(opened, query, options, fmt, color, mode,
-                        hint=fmt == "text" and mode in ("hits", "kwic"))
+        found = _answer(
+            opened,
+            query,
+            options,
+            fmt,
+            color,
+            mode,
+            hint=fmt == "text" and mode in ("hits", "kwic"),
+        )
     sys.exit(FOUND if found else NOT_FOUND)
 
 
-def _answer(opened, query: str, options: dict, fmt: str, color: bool, mode: str,
-            hint: bool = False) -> bool:
+def _answer(
+    opened, query: str, options: dict, fmt: str, color: bool, mode: str, hint: bool = False
+) -> bool:
     """Answer one query in ``mode`` (hits, count, files, kwic, quiet); True if it found any.
     ``hint``: when it found nothing, say on stderr what to try."""
     if mode in ("quiet", "count"):
@@ -588,8 +647,9 @@ def _batch_lines(file):
 # ---- facets -------------------------------------------------------------------------------
 
 
-@cli.command(cls=QueryCommand,
-             short_help="Count matching passages and reports by year, place and more.")
+@cli.command(
+    cls=QueryCommand, short_help="Count matching passages and reports by year, place and more."
+)
 @click.argument("query", required=False, default="")
 @registry_options("by", _by_facet_option)
 @filter_options
@@ -660,8 +720,11 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
 @click.option("--by", default="year", show_default=True,
               type=click.Choice(["year", "year,province", "year,city"]),
               help="The cells to count in.")  # fmt: skip
-@click.option("--first", is_flag=True,
-              help="The first year each place (city, or province) mentions the query.")
+@click.option(
+    "--first",
+    is_flag=True,
+    help="The first year each place (city, or province) mentions the query.",
+)
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
 @output_options(spreadsheet=True)
@@ -718,8 +781,9 @@ def show(store: IndexStore, target, query, words, color, fmt):
         data["passages"] = [p for p in data["passages"]
                             if p["passage"].rsplit("#", 1)[1].lstrip("0") == wanted]  # fmt: skip
         if not data["passages"]:
-            raise ReportNotFoundError(f"report {data['report']['report']} has no passage "
-                                      f"#{position}")
+            raise ReportNotFoundError(
+                f"report {data['report']['report']} has no passage #{position}"
+            )
         data["matches"] = data["passages"][0]["matches"]
     _print(render.report_answer(data, outline=not position), fmt, color)
     if query.strip() and fmt == "text":  # the count for a person, on stderr
@@ -749,8 +813,8 @@ def serve(store: IndexStore, host, port, open_browser):
     import threading
     import webbrowser
 
-    from web import server
-    from web.app import LOOPBACK_HOSTS, create_app
+    from reportsearch.web import server
+    from reportsearch.web.app import LOOPBACK_HOSTS, create_app
 
     _ensure_index(store)
     with open_index(store.directory):
@@ -764,8 +828,9 @@ def serve(store: IndexStore, host, port, open_browser):
     url = f"http://{shown}:{port}/"
     _say(f"serving {store.directory} at {url} (Ctrl-C to stop)")
     if not loopback:
-        _say(f"listening beyond this machine; anyone who can reach {host}:{port} can read "
-             "the index")
+        _say(
+            f"listening beyond this machine; anyone who can reach {host}:{port} can read the index"
+        )
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     try:

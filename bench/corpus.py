@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.gazetteer import short_name
+from reportsearch.indexer.gazetteer import short_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PLACES = ("自贡", "盘锦", "遂宁", "巴南", "嘉陵", "南充", "重庆", "辽宁", "四川")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 
-from indexer.formats.html import html_to_text
+from reportsearch.indexer.formats.html import html_to_text
 
 from .results_file import print_table, save
 
@@ -70,7 +70,8 @@ LAYOUTS = {
     ),
     "report split by <br>": _page(
         f"<div class='article'><h1>{TITLE}</h1><div class='content'>"
-        + "<br>".join(REPORT) + f"</div></div>{TOOLS}{SIDEBAR}"
+        + "<br>".join(REPORT)
+        + f"</div></div>{TOOLS}{SIDEBAR}"
     ),
     "文件解读 wrapper": _page(
         f"<div class='article'><h1>《{TITLE}》解读</h1><p>为便于公众理解,现对报告解读如下。</p>"
@@ -109,7 +110,7 @@ def justext_text(markup: str) -> str:
 
 
 def reportsearch_text(markup: str) -> str:
-    from indexer.formats.html import read_html
+    from reportsearch.indexer.formats.html import read_html
 
     return read_html(markup.encode("utf-8"), "page.html").text
 
@@ -145,6 +146,7 @@ def main() -> None:
     print_table(["extractor", "paragraphs kept", "furniture leaked", "ms/page"],
                 [[r["extractor"], f"{r['recall']:.0%}", f"{r['leak']:.0%}", r["ms_per_page"]]
                  for r in rows])  # fmt: skip
+
 
 if __name__ == "__main__":
     main()

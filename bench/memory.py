@@ -50,7 +50,7 @@ def run_index(folder: Path, index: Path, *options: str) -> dict:
     resident memory (MB; ``wait4`` gives the child's own, or its largest reader
     process's), and the JSON summary."""
     shutil.rmtree(index, ignore_errors=True)
-    command = [sys.executable, str(ROOT / "cli.py"), "index", str(folder), "--index-dir",
+    command = [sys.executable, "-m", "reportsearch.cli", "index", str(folder), "--index-dir",
                str(index), "--format", "json", *options]  # fmt: skip
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()

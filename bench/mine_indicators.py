@@ -16,9 +16,9 @@ import argparse
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from indexer.errors import ReadError
-from indexer.normalizing import normalize_for_search
-from indexer.pipeline import ingest_paths
+from reportsearch.indexer.errors import ReadError
+from reportsearch.indexer.normalizing import normalize_for_search
+from reportsearch.indexer.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 

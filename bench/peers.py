@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.normalizing import normalize_for_search
+from reportsearch.indexer.normalizing import normalize_for_search
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def _rss_mb() -> dict:
 
 
 def child_ours_build(corpus: str, index: str) -> dict:
-    from indexer.store import IndexStore
+    from reportsearch.indexer.store import IndexStore
 
     started = time.perf_counter()
     summary = IndexStore(index).update([corpus], rebuild=True)
@@ -56,7 +56,7 @@ def child_ours_build(corpus: str, index: str) -> dict:
 
 
 def child_ours_add(corpus: str, extra: str, index: str) -> dict:
-    from indexer.store import IndexStore
+    from reportsearch.indexer.store import IndexStore
 
     started = time.perf_counter()
     summary = IndexStore(index).update([corpus, extra])
@@ -65,9 +65,10 @@ def child_ours_add(corpus: str, extra: str, index: str) -> dict:
 
 def child_export(index: str, out: str) -> dict:
     """The index's live passages as ``bench.peers.Passage`` records, in passage-id order."""
+    from reportsearch.indexer.segment import rows_of
+    from reportsearch.indexer.store import IndexStore
+
     from bench.peers import Passage
-    from indexer.segment import rows_of
-    from indexer.store import IndexStore
 
     opened = IndexStore(index).open()
     passages = []
@@ -105,8 +106,9 @@ def _timed(function, repeat: int) -> list[float]:
 
 
 def child_ours_query(index: str, passages_file: str, repeat: int) -> dict:
+    from reportsearch.query import open_index
+
     from bench.peers import MIX
-    from query import open_index
 
     out = {}
     with open_index(index) as opened:
@@ -170,7 +172,7 @@ def _fresh_process_ms(index: Path, repeat: int) -> dict:
     """Wall time of one ``reportsearch search`` process per query (start-up included)."""
     from bench.peers import MIX
 
-    base = [sys.executable, str(ROOT / "cli.py")]  # what `reportsearch` runs
+    base = [sys.executable, "-m", "reportsearch.cli"]  # what `reportsearch` runs
     out = {}
     for spec in MIX:
         command = [*base, "--index-dir", str(index), "search", spec.ours, "--limit", "10",

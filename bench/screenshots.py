@@ -88,10 +88,9 @@ def main(argv=None) -> int:
               "REPORTSEARCH_CHROMIUM", file=sys.stderr)  # fmt: skip
         return 2
     from playwright.sync_api import sync_playwright
-
-    from indexer.store import IndexStore
-    from web.app import create_app
-    from web.server import serving
+    from reportsearch.indexer.store import IndexStore
+    from reportsearch.web.app import create_app
+    from reportsearch.web.server import serving
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reportsearch-shots-") as folder:

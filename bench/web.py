@@ -38,7 +38,8 @@ def free_port() -> int:
 
 def start_server(index: Path, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "--index-dir", str(index), "serve", "--port", str(port)],
+        [sys.executable, "-m", "reportsearch.cli", "--index-dir", str(index), "serve",
+         "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     deadline = time.monotonic() + 120
@@ -140,6 +141,7 @@ def main(argv=None) -> None:
     print_table(["page", "requests", "p50 ms", "p95 ms", "max ms"],
                 [[r["page"], r["requests"], r["p50_ms"], r["p95_ms"], r["max_ms"]]
                  for r in rows])  # fmt: skip
+
 
 if __name__ == "__main__":
     main()

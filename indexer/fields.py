@@ -51,14 +51,24 @@ class FieldSpec:
 # The order is the order of facets, options and error messages: places from large to small.
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("province", PLACE, REPORT, "Province, e.g. 四川.", facet=True),
-    FieldSpec("city", PLACE, REPORT, "Prefecture-level city, e.g. 盘锦 (Traditional works too).",
-              facet=True),  # fmt: skip
+    FieldSpec(
+        "city",
+        PLACE,
+        REPORT,
+        "Prefecture-level city, e.g. 盘锦 (Traditional works too).",
+        facet=True,
+    ),  # fmt: skip
     FieldSpec("district", PLACE, REPORT, "District or county, e.g. 巴南.", facet=True),
     FieldSpec("year", YEAR, REPORT, "Year the report is about: 2021 or 2019..2021.", facet=True),
     FieldSpec("section", SECTION, PASSAGE, "Text in the section headings."),
     FieldSpec("category", VALUE, PASSAGE, "Section category, e.g. 行政执法.", facet=True),
-    FieldSpec("metric", METRIC, PASSAGE, "Indicator stated, e.g. 出庭应诉率 or 出庭应诉率>=95.",
-              facet=True),  # fmt: skip
+    FieldSpec(
+        "metric",
+        METRIC,
+        PASSAGE,
+        "Indicator stated, e.g. 出庭应诉率 or 出庭应诉率>=95.",
+        facet=True,
+    ),  # fmt: skip
     FieldSpec("report", REPORT_ID, REPORT, "Report id.", filter=False),
     FieldSpec("level", VALUE, REPORT, "province, city, district or department.", filter=False),
     FieldSpec("kind", VALUE, REPORT, "report or news.", filter=False),

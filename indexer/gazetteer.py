@@ -104,7 +104,8 @@ class Gazetteer:
         for division in self.by_code.values():
             if division.level == "city" or (division.level == "province" and division.city):
                 self._cities_by_short_name.setdefault(short_name(division.name), []).append(
-                    division)
+                    division
+                )
         # At each place the longest name wins, so "南充市嘉陵区" is read as 南充市 + 嘉陵区.
         self._pattern = longest_name_pattern(self.by_name)
 
@@ -117,8 +118,9 @@ class Gazetteer:
         for match in self._pattern.finditer(text):
             start, name = match.start(), match.group()
             if len(name) == 2 and start and is_han(text[start - 1]):
-                if text[start - 1] not in _PREPOSITIONS and not self._after_parent(text, start,
-                                                                                   name):
+                if text[start - 1] not in _PREPOSITIONS and not self._after_parent(
+                    text, start, name
+                ):
                     continue
             found.append((start, name))
         return found

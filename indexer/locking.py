@@ -107,4 +107,3 @@ def _processes_holding(path: Path) -> list[int]:
             if any(os.path.realpath(fd) == target for fd in fd_folder.iterdir()):
                 holders.append(int(fd_folder.parent.name))
     return [pid for pid in holders if pid != os.getpid()]
-

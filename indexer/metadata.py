@@ -288,7 +288,8 @@ def _year(
     if published and _PAST_YEAR.search(opening):
         year, month = int(published[:4]), int(published[5:7])
         return (year if month >= 7 else year - 1), (
-            "一年来 in the opening, read against the publication date")
+            "一年来 in the opening, read against the publication date"
+        )
     match = _URL_DATE.search(url)
     if match:
         # An annual report is posted in the first half of the year after the one it is about.
@@ -354,7 +355,7 @@ def _issuer(lines: list[Line], title_text: str, text: str) -> tuple[str | None, 
 
 
 def _script(original: str, normalized: NormalizedText) -> tuple[str, float]:
-    """"traditional" when at least 5% of the Han characters changed on normalizing, and
+    """ "traditional" when at least 5% of the Han characters changed on normalizing, and
     that share."""
     import numpy as np  # imported here: only indexing needs it
 
@@ -466,7 +467,8 @@ def _valid_date(text: str) -> bool:
 
     try:
         return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(
-            datetime.date.fromisoformat(text))
+            datetime.date.fromisoformat(text)
+        )
     except ValueError:
         return False
 

@@ -316,12 +316,12 @@ def _after_unit(text: str, match: re.Match) -> str:
     after_end = after_start
     while (
         after_end < len(text)
-        and (text[after_end] not in _DELIMITERS or text[after_end] in "“”\"")
+        and (text[after_end] not in _DELIMITERS or text[after_end] in '“”"')
         and not text[after_end].isdigit()  # the next figure starts its own fact
         and after_end - after_start < 16
     ):
         after_end += 1
-    words = re.sub("[“”\"]", "", text[after_start:after_end])
+    words = re.sub('[“”"]', "", text[after_start:after_end])
     if words.startswith(("有", "在")):
         return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
     return re.split("均|在|进行|参加|用于|组成|实现", words, maxsplit=1)[0]

@@ -312,7 +312,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _kind_of(path: Path) -> str:
-    """"file", "folder", or why ``path`` cannot be a report (following symbolic links)."""
+    """ "file", "folder", or why ``path`` cannot be a report (following symbolic links)."""
     try:
         mode = path.stat().st_mode
     except OSError as error:
@@ -398,9 +398,11 @@ def _walk(root: Path, found: list, errors: list, rules: _Walk) -> None:
 
 def _holds_an_index(names: list[str], folder: Path) -> bool:
     """Whether a folder's listing is a reportsearch index's (CURRENT and a generation)."""
-    return "CURRENT" in names and any(name.startswith("gen-") for name in names) and (
-        folder / "CURRENT"
-    ).is_file()
+    return (
+        "CURRENT" in names
+        and any(name.startswith("gen-") for name in names)
+        and (folder / "CURRENT").is_file()
+    )
 
 
 def ingest_paths(paths: Iterable[str | Path], max_file_size: int | None = MAX_FILE_SIZE

@@ -29,8 +29,20 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from . import fields
 from .fields import FieldSpec, facet_names, filter_names, named, query_names
 
-__all__ = ["DUPLICATE", "FORMAT_VERSION", "PASSAGE", "REPORT", "FieldSpec", "build_schema",
-           "facet_names", "fields", "filter_names", "named", "query_names", "word_tokens"]
+__all__ = [
+    "DUPLICATE",
+    "FORMAT_VERSION",
+    "PASSAGE",
+    "REPORT",
+    "FieldSpec",
+    "build_schema",
+    "facet_names",
+    "fields",
+    "filter_names",
+    "named",
+    "query_names",
+    "word_tokens",
+]
 
 # 10: checksums of every index file; 9: pinyin readings dropped from search forms.
 FORMAT_VERSION = 10

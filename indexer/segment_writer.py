@@ -140,12 +140,17 @@ class SegmentWriter:
             (entry, segment or files.load_segment(self.generation_dir, entry), live)
             for entry, segment, live in entries
         ]
-        names = set(self.merge_policy(
-            [(entry["name"], segment.meta["characters"]) for entry, segment, _ in loaded]))
+        names = set(
+            self.merge_policy(
+                [(entry["name"], segment.meta["characters"]) for entry, segment, _ in loaded]
+            )
+        )
         if len(names) < 2:
             return loaded
-        take = sorted((item for item in loaded if item[0]["name"] in names),
-                      key=lambda item: (item[1].meta["characters"], item[0]["name"]))
+        take = sorted(
+            (item for item in loaded if item[0]["name"] in names),
+            key=lambda item: (item[1].meta["characters"], item[0]["name"]),
+        )
         rows = [row for _, segment, live in take for row in rows_of(segment, live)]
         rows.sort(key=lambda row: row.uid)
         merged = self._write(rows)

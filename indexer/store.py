@@ -72,8 +72,6 @@ def default_index_dir() -> Path:
     return Path(os.environ.get(INDEX_DIR_ENV) or DEFAULT_INDEX_DIR)
 
 
-
-
 @dataclass
 class OpenIndex:
     """One commit of an index, open for reading: the Whoosh searcher of record and the
@@ -160,8 +158,9 @@ class IndexStore:
             )
         generation_dir = self.directory / pointer["generation"]
         if not generation_dir.is_dir():
-            raise files.damaged(generation_dir,
-                                f"CURRENT names {pointer['generation']}, which is gone")
+            raise files.damaged(
+                generation_dir, f"CURRENT names {pointer['generation']}, which is gone"
+            )
         return generation_dir
 
     def _whoosh(self, generation_dir: Path) -> whoosh_index.Index:
@@ -237,7 +236,6 @@ class IndexStore:
         generation_dir = self._generation_dir()
         return files.read_manifest(generation_dir, files.latest_commit(generation_dir))
 
-
     def writer(self, *, rebuild: bool = False, wait: float = 30.0,
                break_stale_locks: bool = False) -> IndexWriter:  # fmt: skip
         """An ``IndexWriter`` for one update (``rebuild``: of a new, empty generation),
@@ -312,24 +310,4 @@ class IndexStore:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-
-
 # ---- the steps of an update -----------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -26,8 +26,9 @@ from .pipeline import MAX_FILE_SIZE, unexpected_reason
 PARALLEL_MIN_FILES = 16
 
 
-def prepared(files: list[tuple[Path, str]], workers: int,
-              max_file_size: int | None = MAX_FILE_SIZE) -> Iterator[tuple[Path, object]]:
+def prepared(
+    files: list[tuple[Path, str]], workers: int, max_file_size: int | None = MAX_FILE_SIZE
+) -> Iterator[tuple[Path, object]]:
     """(path, prepare_report(path, report id)) in input order, computed by ``workers``
     processes with a bounded number in flight, so memory stays flat however many files
     there are. If a reading process dies (out of memory, killed), the files it might have
@@ -89,4 +90,3 @@ def _end_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
-

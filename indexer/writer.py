@@ -273,8 +273,10 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
                 else:
                     summary.updated.append(report_id)
                     if known[report_id][1] != shown_path(path):
-                        summary.notes.append(f"{report_id}: now read from {shown_path(path)} "
-                                             f"(its file {known[report_id][1]} is gone)")
+                        summary.notes.append(
+                            f"{report_id}: now read from {shown_path(path)} "
+                            f"(its file {known[report_id][1]} is gone)"
+                        )
             # Whoosh has them now: a big report's documents must not stay alive (in these
             # names) while the segments are built.
             result = documents = rows = None
@@ -288,7 +290,8 @@ def _record_copies(writer: IndexWriter, summary: IndexSummary, copies: list) -> 
         if report_id in writer.known:
             summary.removed.append(report_id)
         summary.duplicates.append(
-            writer.record_copy(shown_path(path), report_id, same_as, content_hash))
+            writer.record_copy(shown_path(path), report_id, same_as, content_hash)
+        )
 
 
 def _drop_gone(writer: IndexWriter, summary: IndexSummary, present: set[str]) -> None:
@@ -343,8 +346,11 @@ def _indexed_reports(index) -> dict[str, tuple[str, str, str]]:
     """report id -> (content hash, file, text hash) for every report in the index."""
     with index.searcher() as searcher:
         return {
-            fields["report"]: (fields["content_hash"], fields["file"],
-                               fields.get("text_hash", ""))  # fmt: skip
+            fields["report"]: (
+                fields["content_hash"],
+                fields["file"],
+                fields.get("text_hash", ""),
+            )  # fmt: skip
             for fields in searcher.documents(doctype=REPORT)
         }
 

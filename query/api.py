@@ -3,7 +3,7 @@
 Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
 ``as_dict()`` is exactly the JSON the CLI prints (documented in docs/json.md)::
 
-    from query import open_index
+    from reportsearch.query import open_index
     with open_index("index_data") as index:
         result = index.search("柔性执法 year:2021", limit=0)
         for hit in result.hits:
@@ -20,10 +20,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import IndexEmptyError, ReportNotFoundError, ReportSearchError, UsageError
-from indexer.fields import METRIC, YEAR, facet_names, named
-from indexer.normalizing import normalize_for_search
-from indexer.store import IndexStore
+from reportsearch.indexer.errors import (
+    IndexEmptyError,
+    ReportNotFoundError,
+    ReportSearchError,
+    UsageError,
+)
+from reportsearch.indexer.fields import METRIC, YEAR, facet_names, named
+from reportsearch.indexer.normalizing import normalize_for_search
+from reportsearch.indexer.store import IndexStore
 
 from . import trends
 from .engine import SORTS, Engine, metric_name
@@ -256,8 +261,10 @@ class ReportIndex:
         except ReportSearchError:
             return hints
         if apart:
-            hints.append(f"{apart} passage{'' if apart == 1 else 's'} hold these words in "
-                         "another order or apart; add --words to see them")
+            hints.append(
+                f"{apart} passage{'' if apart == 1 else 's'} hold these words in "
+                "another order or apart; add --words to see them"
+            )
         return hints
 
     def facets(self, query: str, by=None, *, filters=None, words=False) -> dict:
@@ -342,8 +349,9 @@ class ReportIndex:
         found = self._engine.report_columns(matches)
         return trends.spread(found, self._every_report(), query_text, matches.total)
 
-    def trend(self, query: str, by=("year",), *, filters=None, words: bool = False,
-              first: bool = False) -> dict:
+    def trend(
+        self, query: str, by=("year",), *, filters=None, words: bool = False, first: bool = False
+    ) -> dict:
         """How many reports mention ``query``, per cell of ``by`` (``year``, optionally with
         ``province`` or ``city``), beside all the reports of that cell and the share:
         ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}], "unknown"}``,

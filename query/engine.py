@@ -33,13 +33,21 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
-from indexer.fields import METRIC, PLACE, REPORT_ID, SECTION, VALUE, YEAR, FieldSpec, named
-from indexer.gazetteer import short_name
-from indexer.metrics import canonical_indicator
-from indexer.schema import word_tokens
-from indexer.segment import Segment, word_postings
-from indexer.suffix_array import find
+from reportsearch.indexer.fields import (
+    METRIC,
+    PLACE,
+    REPORT_ID,
+    SECTION,
+    VALUE,
+    YEAR,
+    FieldSpec,
+    named,
+)
+from reportsearch.indexer.gazetteer import short_name
+from reportsearch.indexer.metrics import canonical_indicator
+from reportsearch.indexer.schema import word_tokens
+from reportsearch.indexer.segment import Segment, word_postings
+from reportsearch.indexer.suffix_array import find
 
 from .collation import pinyin_key  # the one order of place names (api.py imports it here)
 from .parsing import And, Field, Not, Or, Text, Words

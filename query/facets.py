@@ -13,9 +13,8 @@ counted per passage; a metric is counted per indicator a passage states.
 from __future__ import annotations
 
 import numpy as np
-
-from indexer.fields import METRIC, REPORT, YEAR, FieldSpec
-from indexer.segment import Segment
+from reportsearch.indexer.fields import METRIC, REPORT, YEAR, FieldSpec
+from reportsearch.indexer.segment import Segment
 
 from .engine import Engine, Matches, field_spec
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.errors import QuerySyntaxError, UsageError
-from indexer.fields import METRIC, YEAR, named, query_names
-from indexer.normalizing import normalize_for_search
-from indexer.schema import word_tokens
+from reportsearch.indexer.errors import QuerySyntaxError, UsageError
+from reportsearch.indexer.fields import METRIC, YEAR, named, query_names
+from reportsearch.indexer.normalizing import normalize_for_search
+from reportsearch.indexer.schema import word_tokens
 
 _QUOTES = {'"': '"', "“": "”", "「": "」"}
 _COMPARISON = re.compile(r"^(.*?)(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)%?$")
@@ -240,7 +240,7 @@ def _lucene_range(query: str, i: int, name: str, start: int) -> tuple[str, int]:
     match = re.fullmatch(r"\s*(\d{4}|\*)\s+TO\s+(\d{4}|\*)\s*", query[i + 1 : closing])
     if named(name).kind != YEAR or not match:
         raise QuerySyntaxError(
-            f"{name}:{query[i:closing + 1]} is not a range like year:[2019 TO 2021] "
+            f"{name}:{query[i : closing + 1]} is not a range like year:[2019 TO 2021] "
             f"(column {start + 1})"
         )
     low = 1000 if match.group(1) == "*" else int(match.group(1)) + (query[i] == "{")
@@ -364,20 +364,29 @@ def _field(token: _Token) -> Field:
 
 
 _OTHER_SYNTAX = (
-    (re.compile(r"(?:^|\s)(and|or|not)(?=\s|$)"),
-     "{0!r} was searched as text; write {1} in capitals to combine strings"),
-    (re.compile(r"(?:^|\s)\+(?=\S)"),
-     "'+' was searched as text; strings side by side must all occur already"),
-    (re.compile(r"&&|\|\|"),
-     "'&&' and '||' were searched as text; write AND or OR"),
-    (re.compile(r"'"),
-     "ASCII quotes ' were searched as text; keep a phrase in double quotes \"…\" or none"),
-    (re.compile(r"[*?](?=\s|$|\))"),
-     "'*' and '?' were searched as text: there are no wildcards, a string already matches "
-     "inside longer text (柔性 finds 柔性执法); drop them"),
-    (re.compile(r"(?:^|\s)-(?=\s|$)"),
-     "a '-' with nothing after it was searched as text; write -WORD, without a space, to "
-     "leave out passages holding WORD"),
+    (
+        re.compile(r"(?:^|\s)(and|or|not)(?=\s|$)"),
+        "{0!r} was searched as text; write {1} in capitals to combine strings",
+    ),
+    (
+        re.compile(r"(?:^|\s)\+(?=\S)"),
+        "'+' was searched as text; strings side by side must all occur already",
+    ),
+    (re.compile(r"&&|\|\|"), "'&&' and '||' were searched as text; write AND or OR"),
+    (
+        re.compile(r"'"),
+        'ASCII quotes \' were searched as text; keep a phrase in double quotes "…" or none',
+    ),
+    (
+        re.compile(r"[*?](?=\s|$|\))"),
+        "'*' and '?' were searched as text: there are no wildcards, a string already matches "
+        "inside longer text (柔性 finds 柔性执法); drop them",
+    ),
+    (
+        re.compile(r"(?:^|\s)-(?=\s|$)"),
+        "a '-' with nothing after it was searched as text; write -WORD, without a space, to "
+        "leave out passages holding WORD",
+    ),
 )
 
 

@@ -8,7 +8,7 @@ Matching never comes here: see ``query.engine``.
 
 from __future__ import annotations
 
-from indexer.schema import DUPLICATE, REPORT
+from reportsearch.indexer.schema import DUPLICATE, REPORT
 
 
 class Record:
@@ -30,7 +30,8 @@ class Record:
         for fields in self.searcher.documents(doctype=DUPLICATE):
             copy = fields["summary"]
             copies.setdefault(copy["same_as"], []).append(
-                {"report": copy["report"], "file": copy["file"]})
+                {"report": copy["report"], "file": copy["file"]}
+            )
         for row in rows:
             row["duplicates"] = sorted(copies.get(row["report"], []), key=lambda c: c["file"])
         return sorted(rows, key=lambda row: row["report"])

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.errors import UsageError
+from reportsearch.indexer.errors import UsageError
 
 from .terminal import (
     copies_text,
@@ -345,5 +345,3 @@ def _cell(value):
     if value is None or isinstance(value, (int, float, str)):
         return value
     return json.dumps(value, ensure_ascii=False)  # lists and dicts (a section path)
-
-

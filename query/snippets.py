@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.normalizing import normalize_with_offsets
-from indexer.schema import word_tokens
+from reportsearch.indexer.normalizing import normalize_with_offsets
+from reportsearch.indexer.schema import word_tokens
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ def concordance(snippet: Snippet, width: int) -> list[ConcordanceLine]:
     line is one line)."""
     text = snippet.text.replace("\n", " ")
     return [
-        ConcordanceLine(text[max(0, start - width) : start], text[start:end],
-                        text[end : end + width])
+        ConcordanceLine(
+            text[max(0, start - width) : start], text[start:end], text[end : end + width]
+        )
         for start, end in snippet.occurrences
     ]
 

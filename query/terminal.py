@@ -66,8 +66,10 @@ def facets_text(facets: dict) -> str:
 
 def count_text(data: dict) -> str:
     """The totals of a ``facets`` answer, then its facets."""
-    head = (f"{count_phrase(data['total'], 'passage')} in "
-            f"{count_phrase(data['reports'], 'report')} match {data['query'] or 'everything'}\n")
+    head = (
+        f"{count_phrase(data['total'], 'passage')} in "
+        f"{count_phrase(data['reports'], 'report')} match {data['query'] or 'everything'}\n"
+    )
     return head + facets_text(data.get("facets") or {})  # fmt: skip
 
 

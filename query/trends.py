@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from indexer.errors import UsageError
-from indexer.gazetteer import default_gazetteer
+from reportsearch.indexer.errors import UsageError
+from reportsearch.indexer.gazetteer import default_gazetteer
 
 from .collation import pinyin_key
 
@@ -60,8 +60,13 @@ def spread(found: dict, every: dict, query_text: str, total: int) -> dict:
             "years": years, "places": rows}  # fmt: skip
 
 
-def trend(found_of: Callable[[], dict], every_report: Callable[[], dict], query_text: str,
-          by=("year",), first: bool = False) -> dict:
+def trend(
+    found_of: Callable[[], dict],
+    every_report: Callable[[], dict],
+    query_text: str,
+    by=("year",),
+    first: bool = False,
+) -> dict:
     """How many reports mention ``query``, per cell of ``by`` (``year``, optionally with
     ``province`` or ``city``), beside all the reports of that cell and the share:
     ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}], "unknown"}``,
@@ -91,8 +96,14 @@ def trend(found_of: Callable[[], dict], every_report: Callable[[], dict], query_
             span[2] += 1
         rows = [{place: name, "first_year": low, "last_year": high, "reports": count}
                 for name, (low, high, count) in spans.items()]  # fmt: skip
-        rows.sort(key=lambda row: (row[place] is None, row["first_year"] is None,
-                                   row["first_year"] or 0, pinyin_key(row[place] or "")))
+        rows.sort(
+            key=lambda row: (
+                row[place] is None,
+                row["first_year"] is None,
+                row["first_year"] or 0,
+                pinyin_key(row[place] or ""),
+            )
+        )
         return {"query": query_text, "by": [place], "rows": rows,
                 "unknown": unknown_of(found, ("year", place))}  # fmt: skip
     by = (*places, "year")
@@ -131,4 +142,3 @@ def unknown_of(found: dict, names) -> dict[str, int]:
     """How many of the reports ``found`` have no value for each of ``names`` (no year, no
     city): what a table by those fields cannot place."""
     return {name: sum(1 for value in found[name] if not value) for name in names}
-

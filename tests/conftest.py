@@ -1,4 +1,11 @@
-"""Shared fixtures: the seed corpus, ingested once per test session."""
+"""Shared fixtures (the seed corpus, ingested once per test session) and the kinds of test.
+
+Tests live in folders by kind, and each test is marked with its folder's name:
+``unit`` (one module, no index on disk, or a small one), ``integration`` (indexes, the CLI,
+the web app, processes), ``browser`` (the page in headless Chromium), ``benchmark`` (the
+quick benchmark, a step of its own in CI: ``pytest -m benchmark``). Every hypothesis test is
+also marked ``property``. The default run leaves the benchmark out (pyproject's addopts).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,9 @@ import sys
 import time
 
 import pytest
+from helpers import RUN_REPORT, SEED_FILES, SEEDS
 from hypothesis import settings
-
-from indexer.pipeline import ingest_file
-
-from .helpers import ROOT, RUN_REPORT, SEED_FILES, SEEDS
+from reportsearch.indexer.pipeline import ingest_file
 
 # Every property test draws the same examples on every run, so a red CI run can be
 # repeated exactly (and a green one is not luck). No example database is written.
@@ -28,7 +33,7 @@ def seed_reports():
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory):
     """An index of the five seeds, built once in a temporary folder."""
-    from indexer.store import IndexStore
+    from reportsearch.indexer.store import IndexStore
 
     directory = tmp_path_factory.mktemp("seed-index")
     IndexStore(directory).update([SEEDS])
@@ -37,17 +42,43 @@ def seed_index_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_index(seed_index_dir):
-    from query import open_index
+    from reportsearch.query import open_index
 
     with open_index(seed_index_dir) as index:
         yield index
+
+
+KINDS = ("unit", "integration", "browser", "benchmark")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        kind = item.path.parent.name
+        if kind in KINDS:
+            item.add_marker(getattr(pytest.mark, kind))
+        if getattr(item.obj, "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
 
 
 def pytest_sessionstart(session):
     session.config.stash[_STARTED] = _start_time(os.getpid())
 
 
+# The folders at the repository's root are importable in a test run (bench/ is), but the
+# project must be imported only as the installed reportsearch.*: a plain ``indexer`` or
+# ``cli`` would load a second copy of a module, and would fail where only the package is.
+UNINSTALLED_NAMES = ("indexer", "query", "web", "cli")
+
+
 def pytest_sessionfinish(session, exitstatus):
+    stray = sorted(name for name in sys.modules if name.split(".")[0] in UNINSTALLED_NAMES)
+    if stray:
+        print(f"\nimported outside the reportsearch package: {', '.join(stray)}", file=sys.stderr)
+        session.exitstatus = 1
+    _check_no_process_left(session)
+
+
+def _check_no_process_left(session):
     """Fail the run if a reportsearch process started during it is still alive (a killed
     writer's readers, a server a test forgot): the suite must leave nothing behind."""
     started = session.config.stash.get(_STARTED, None)
@@ -100,7 +131,7 @@ def _reportsearch_processes(since: int) -> list[tuple[int, str]]:
         try:
             argv = open(f"/proc/{name}/cmdline", "rb").read().decode().split("\0")
             fields = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
-            ours = any(arg == str(ROOT / "cli.py") or arg.rsplit("/", 1)[-1] == "reportsearch"
+            ours = any(arg == "reportsearch.cli" or arg.rsplit("/", 1)[-1] == "reportsearch"
                        for arg in argv) or int(fields[1]) == os.getpid()  # fmt: skip
             left_by_us = int(fields[1]) in (os.getpid(), 1) or _started_here(int(name), since)
             if ours and left_by_us and fields[0] != "Z" and _start_time(int(name)) >= since:

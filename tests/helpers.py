@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+DATA_DIR = ROOT / "tests" / "data"  # labelled real report texts and facts
 
 # Seed file -> the city it is about; tests name seeds by city, not by hash.
 SEED_FILES = {

@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .helpers import SEED_FILES, SEEDS
+from helpers import SEED_FILES, SEEDS
 
 CITIES = list(SEED_FILES)
 
@@ -41,7 +41,7 @@ def report_text(number: int) -> str:
     on, and a sentence naming this report's number."""
     city = CITIES[number % len(CITIES)]
     lines = seed_lines(city)
-    body = lines[: 6] + [lines[6 + (number * 7) % (len(lines) - 6)]]
+    body = lines[:6] + [lines[6 + (number * 7) % (len(lines) - 6)]]
     own = f"本年度共办理第{number + 1}批行政复议案件，依法纠错{number + 3}件，群众满意度持续提升。"
     return "\n".join(body + [own]) + "\n"
 
@@ -72,11 +72,14 @@ def make_messy_folder(root: Path, reports: int = 40) -> MessyFolder:
         "old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(600),
         "data.bin": rng.randbytes(4000),
         "table.csv": "城市,年份,出庭应诉率\n盘锦市,2021,95%\n遂宁市,2023,98%\n".encode(),
-        "crawler.log": b"".join(b"2024-01-0%d 12:00:0%d INFO fetched http://example.org/%d\n"
-                                % (i % 9 + 1, i % 9, i) for i in range(50)),
+        "crawler.log": b"".join(
+            b"2024-01-0%d 12:00:0%d INFO fetched http://example.org/%d\n" % (i % 9 + 1, i % 9, i)
+            for i in range(50)
+        ),
         "hits.json": _own_search_output(),
-        "hits.jsonl": "\n".join(json.dumps(hit, ensure_ascii=False)
-                                for hit in json.loads(_own_search_output())["hits"]).encode(),
+        "hits.jsonl": "\n".join(
+            json.dumps(hit, ensure_ascii=False) for hit in json.loads(_own_search_output())["hits"]
+        ).encode(),
         "hits.csv": _own_csv_output(),
         "scraper.py": "import requests\n\n# 抓取法治政府建设年度报告\nprint('done')\n".encode(),
     }
@@ -107,8 +110,10 @@ def _utf16(stem: Path, text: str) -> Path:
 def _html(stem: Path, text: str) -> Path:
     title, *body = text.splitlines()
     paragraphs = "".join(f"<p>{line}</p>" for line in body)
-    page = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<div class='nav'>首页 | 政务公开</div><h1>{title}</h1>{paragraphs}</body></html>")
+    page = (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<div class='nav'>首页 | 政务公开</div><h1>{title}</h1>{paragraphs}</body></html>"
+    )
     return _write(stem.with_suffix(".html"), page.encode("utf-8"))
 
 
@@ -142,16 +147,28 @@ def _write(path: Path, data: bytes) -> Path:
 def _own_search_output() -> bytes:
     """What ``reportsearch search 行政复议 --format json`` prints: Chinese text inside JSON."""
     lines = seed_lines("盘锦")[5:25]
-    hits = [{"report": SEED_FILES["盘锦"], "passage": f"{SEED_FILES['盘锦']}#{i:04d}",
-             "province": "辽宁省", "city": "盘锦市", "year": 2021, "text": line}
-            for i, line in enumerate(lines)]
-    return json.dumps({"query": "行政复议", "total": len(hits), "reports": 1, "hits": hits},
-                      ensure_ascii=False, indent=2).encode("utf-8")
+    hits = [
+        {
+            "report": SEED_FILES["盘锦"],
+            "passage": f"{SEED_FILES['盘锦']}#{i:04d}",
+            "province": "辽宁省",
+            "city": "盘锦市",
+            "year": 2021,
+            "text": line,
+        }
+        for i, line in enumerate(lines)
+    ]
+    return json.dumps(
+        {"query": "行政复议", "total": len(hits), "reports": 1, "hits": hits},
+        ensure_ascii=False,
+        indent=2,
+    ).encode("utf-8")
 
 
 def _own_csv_output() -> bytes:
     rows = ["report,passage,province,city,year,text"]
     for i, line in enumerate(seed_lines("遂宁")[5:25]):
-        rows.append(f'{SEED_FILES["遂宁"]},{SEED_FILES["遂宁"]}#{i:04d},四川省,遂宁市,2023,'
-                    f'"{line}"')
+        rows.append(
+            f'{SEED_FILES["遂宁"]},{SEED_FILES["遂宁"]}#{i:04d},四川省,遂宁市,2023,"{line}"'
+        )
     return ("\n".join(rows) + "\n").encode("utf-8")

@@ -8,14 +8,20 @@ registers for its format, so every answer is byte for byte what the CLI prints.
 
 from __future__ import annotations
 
+from reportsearch.indexer.fields import facet_names
+from reportsearch.query import render
+from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
+from reportsearch.web.params import (
+    FORMAT,
+    Param,
+    filter_params,
+    filters_of,
+    parse_params,
+    search_params,
+)
+from reportsearch.web.requests import opened_index, report_id
 from starlette.requests import Request
 from starlette.responses import Response
-
-from indexer.fields import facet_names
-from query import render
-from query.api import CONCORDANCE_ORDERS, SORTS
-from web.params import FORMAT, Param, filter_params, filters_of, parse_params, search_params
-from web.requests import opened_index, report_id
 
 
 def answer(fmt: str, result: render.Answer) -> Response:

@@ -18,16 +18,15 @@ from pathlib import Path
 
 import anyio.to_thread
 from anyio import CapacityLimiter
+from reportsearch.web import api, errors, views
+from reportsearch.web.params import MAX_QUERY  # noqa: F401  the limit callers and tests read here
+from reportsearch.web.pool import SEARCHES, IndexPool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-
-from web import api, errors, views
-from web.params import MAX_QUERY  # noqa: F401  the limit callers and tests read here
-from web.pool import SEARCHES, IndexPool
 
 STATIC_DIR = Path(__file__).with_name("static")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -60,8 +59,10 @@ def create_app(index_dir: str | Path, *, allowed_hosts=LOOPBACK_HOSTS,
                                                  for h in allowed_hosts]  # fmt: skip
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
-                    Middleware(SecurityHeaders)],  # fmt: skip
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+            Middleware(SecurityHeaders),
+        ],  # fmt: skip
         exception_handlers=errors.HANDLERS,
         lifespan=_closing(pool),
     )

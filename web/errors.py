@@ -11,11 +11,7 @@ import os
 import sys
 import traceback
 
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from indexer.errors import (
+from reportsearch.indexer.errors import (
     IndexEmptyError,
     IndexLockedError,
     IndexMissingError,
@@ -24,7 +20,10 @@ from indexer.errors import (
     ReportSearchError,
     UsageError,
 )
-from web.views import page
+from reportsearch.web.views import page
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 STATUS = {
     UsageError: 400,
@@ -60,7 +59,8 @@ async def on_library_error(request: Request, error: ReportSearchError):
 
 async def on_http_error(request: Request, error: HTTPException):
     message = {404: "no such page", 405: "only GET is answered here"}.get(
-        error.status_code, str(error.detail))
+        error.status_code, str(error.detail)
+    )
     return problem(request, error.status_code, message)
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from reportsearch.indexer.errors import UsageError
+from reportsearch.indexer.fields import filter_names
+from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
 from starlette.requests import Request
-
-from indexer.errors import UsageError
-from indexer.fields import filter_names
-from query.api import CONCORDANCE_ORDERS, SORTS
 
 MAX_QUERY = 500  # characters; a longer query is refused
 MAX_PAGE = 10_000

@@ -18,8 +18,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.errors import ReportSearchError, UsageError
-from query.api import open_index
+from reportsearch.indexer.errors import ReportSearchError, UsageError
+from reportsearch.query.api import open_index
 
 SEARCHES = 8  # at once; more than the clients a researcher's page and scripts run together
 

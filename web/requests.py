@@ -7,9 +7,8 @@ Input: a Starlette request of the app ``web.app.create_app`` made. Output: an op
 
 from __future__ import annotations
 
+from reportsearch.indexer.errors import UsageError
 from starlette.requests import Request
-
-from indexer.errors import UsageError
 
 MAX_REPORT_ID = 4096  # characters: a deep path of escaped names
 

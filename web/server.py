@@ -31,9 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from reportsearch.indexer.errors import ListenError
 from uvicorn.protocols.http.h11_impl import H11Protocol
-
-from indexer.errors import ListenError
 
 # Descriptors kept for the process itself: index files, threads, the terminal.
 RESERVED_DESCRIPTORS = 128

@@ -11,15 +11,14 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
+from reportsearch.indexer.fields import facet_names
+from reportsearch.query import render
+from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
+from reportsearch.query.snippets import Snippet, excerpt
+from reportsearch.web.params import Param, filter_params, filters_of, page_params, parse_params
+from reportsearch.web.requests import opened_index, report_id, templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-
-from indexer.fields import facet_names
-from query import render
-from query.api import CONCORDANCE_ORDERS, SORTS
-from query.snippets import Snippet, excerpt
-from web.params import Param, filter_params, filters_of, page_params, parse_params
-from web.requests import opened_index, report_id, templates
 
 PAGE_SIZE = 20
 KWIC_PAGE_SIZE = 50
@@ -28,7 +27,7 @@ KWIC_PAGE_SIZE = 50
 def environment() -> Environment:
     """The pages' templates, with ``marked`` (highlights as ``<mark>``) and ``page_url``."""
     env = Environment(
-        loader=PackageLoader("web", "templates"),
+        loader=PackageLoader(__package__, "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -31,8 +31,15 @@ _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 _DATE = re.compile(r"((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _SITE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|-{1}\s)\s*")
 # <meta name=...> holding the publication date on Chinese government sites (and elsewhere).
-_DATE_METAS = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
-               "dc.date", "date", "lastmodifiedtime")
+_DATE_METAS = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "article:published_time",
+    "dc.date",
+    "date",
+    "lastmodifiedtime",
+)
 _MIN_SHARE = 0.25  # trafilatura must keep this share of the visible text, else keep all
 
 
@@ -101,7 +108,7 @@ def page_hints(markup: str) -> dict:
 
 
 def _without_site_name(title: str) -> str:
-    """"关于…的报告_某市人民政府" -> "关于…的报告": the longest piece that reads like a
+    """ "关于…的报告_某市人民政府" -> "关于…的报告": the longest piece that reads like a
     report title, else the first piece."""
     pieces = [p for p in _SITE_SEPARATORS.split(title) if p.strip()]
     if len(pieces) < 2:

@@ -86,7 +86,7 @@ def _is_json(text: str) -> bool:
 
 
 def _table(lines: list[str]) -> str | None:
-    """"a table (…)" if the lines are comma- or tab-separated rows of one width."""
+    """ "a table (…)" if the lines are comma- or tab-separated rows of one width."""
     for delimiter, name in ((",", "comma"), ("\t", "tab")):
         try:
             widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]

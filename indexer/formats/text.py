@@ -262,7 +262,9 @@ def chinese_share(text: str) -> float:
     good = sum(
         1
         for char in others
-        if char in common or 0x3000 <= ord(char) <= 0x303F or 0xFF00 <= ord(char) <= 0xFFEF
+        if char in common
+        or 0x3000 <= ord(char) <= 0x303F
+        or 0xFF00 <= ord(char) <= 0xFFEF
         or char in "“”‘’—…·"
     )
     return good / len(others)
@@ -292,5 +294,3 @@ def _describe(error: UnicodeDecodeError, codec: str, data: bytes) -> str:
             f"decoding as {codec})"
         )
     return f"not valid {codec} at byte {error.start} ({error.reason})"
-
-

@@ -52,11 +52,24 @@ MAX_ELEMENTS = 5_000_000
 # Inside a paragraph, what is not its own text: drawings and text boxes (their paragraphs
 # are counted apart, and Word stores each twice, as a choice and a fallback), deleted text,
 # field instructions and properties.
-_NOT_TEXT = {_W + "drawing", _W + "pict", _W + "object", _W + "del", _W + "pPr", _W + "rPr",
-             _W + "txbxContent", _W + "instrText",
-             "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
-_TEXT_OF = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n",
-            _W + "noBreakHyphen": "-"}
+_NOT_TEXT = {
+    _W + "drawing",
+    _W + "pict",
+    _W + "object",
+    _W + "del",
+    _W + "pPr",
+    _W + "rPr",
+    _W + "txbxContent",
+    _W + "instrText",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+}
+_TEXT_OF = {
+    _W + "tab": "\t",
+    _W + "ptab": "\t",
+    _W + "br": "\n",
+    _W + "cr": "\n",
+    _W + "noBreakHyphen": "-",
+}
 
 
 def looks_like_docx(data: bytes) -> bool:
@@ -142,8 +155,14 @@ def _parser():
     from lxml import etree  # imported here: only Word files need it
 
     # No entities, no DTDs, no network (XXE); lxml's default limits on depth and text size.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def _parse(archive: zipfile.ZipFile, name: str | None):
@@ -282,7 +301,8 @@ class Numbering:
         properties = paragraph.find(_W + "pPr")
         style = properties.find(_W + "pStyle") if properties is not None else None
         found = _numbering_in(properties) or styles.get(
-            style.get(_W + "val") if style is not None else None)
+            style.get(_W + "val") if style is not None else None
+        )
         if found is None or found not in self.levels:
             return ""
         num_id, level = found

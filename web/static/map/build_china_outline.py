@@ -47,11 +47,13 @@ def main(source: str) -> None:
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         coordinates = [[ring(arcs, r) for r in polygon] for polygon in polygons]
-        features.append({
-            "type": "Feature",
-            "properties": {"name": WANTED[geometry["id"]]},
-            "geometry": {"type": "MultiPolygon", "coordinates": coordinates},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": WANTED[geometry["id"]]},
+                "geometry": {"type": "MultiPolygon", "coordinates": coordinates},
+            }
+        )
     out = Path(__file__).with_name("china.json")
     out.write_text(json.dumps({"type": "FeatureCollection", "features": features},
                               separators=(",", ":")), "utf-8")  # fmt: skip

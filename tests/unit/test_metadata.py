@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import DATA_DIR, RUN_REPORT, SEED_FILES, SEEDS
+from reportsearch.indexer.errors import SidecarError
+from reportsearch.indexer.pipeline import ingest_bytes, ingest_file
 
-from indexer.errors import SidecarError
-from indexer.pipeline import ingest_bytes, ingest_file
-
-from .helpers import RUN_REPORT, SEED_FILES, SEEDS
-
-DATA = Path(__file__).parent / "data"
+DATA = DATA_DIR
 
 EXPECTED = {
     "自贡": dict(

@@ -11,12 +11,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
-from cli import cli
-from indexer import fields, segment
-from indexer.errors import QuerySyntaxError, UsageError
-from indexer.fields import FIELDS, FieldSpec
-from query.parsing import Field, parse_query
+from reportsearch.cli import cli
+from reportsearch.indexer import fields, segment
+from reportsearch.indexer.errors import QuerySyntaxError, UsageError
+from reportsearch.indexer.fields import FIELDS, FieldSpec
+from reportsearch.query.parsing import Field, parse_query
 
 TIER = FieldSpec("tier", fields.VALUE, fields.REPORT, "Level of government, e.g. city.",
                  facet=True, column="level")  # fmt: skip
@@ -116,9 +115,8 @@ def test_an_unknown_facet_names_the_new_one(tier, seed_index):
 
 
 def test_a_new_field_is_a_parameter_of_the_page(tier, seed_index_dir):
+    from reportsearch.web.app import create_app
     from starlette.testclient import TestClient
-
-    from web.app import create_app
 
     with TestClient(create_app(seed_index_dir), base_url="http://localhost") as client:
         value = client.get("/api/facets", params={"by": "tier"}).json()["facets"]["tier"][0]

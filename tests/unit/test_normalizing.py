@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from indexer import normalizing
-from indexer.normalizing import normalize_for_search, normalize_with_offsets
+from reportsearch.indexer import normalizing
+from reportsearch.indexer.normalizing import normalize_for_search, normalize_with_offsets
 
 # Report-like text: Simplified and Traditional Han, full-width forms, odd spaces, line breaks,
 # combining marks, zero-width characters, and a few expanding compatibility characters.
@@ -74,7 +73,7 @@ def test_traditional_and_simplified_meet():
 def test_the_fast_path_for_plain_lines_changes_nothing(text):
     """Lines of one-to-one characters are translated in one call; the result is the one
     the character-by-character path gives."""
-    from indexer.normalizing import _normalize_line
+    from reportsearch.indexer.normalizing import _normalize_line
 
     outputs = []
     for fast in (True, False):
@@ -99,9 +98,10 @@ def test_pinyin_readings_left_by_converters_are_dropped_and_offsets_still_map():
 # Sentences: runs of Han (phrases OpenCC converts as a whole among them) between sentence
 # ends, spaces, letters, digits, combining marks and pinyin readings.
 SENTENCES = st.lists(
-    st.tuples(st.text(alphabet=st.sampled_from(list("法治政府乾燥頭髮領會")), max_size=6),
-              st.sampled_from(["。", "；", "！", " ", "　 ", "a", "1", "Ａ", "e\u0301", "(lǐng)",
-                               "\t"])),
+    st.tuples(
+        st.text(alphabet=st.sampled_from(list("法治政府乾燥頭髮領會")), max_size=6),
+        st.sampled_from(["。", "；", "！", " ", "　 ", "a", "1", "Ａ", "e\u0301", "(lǐng)", "\t"]),
+    ),
     max_size=40,
 ).map(lambda parts: "".join(run + end for run, end in parts))
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-
-from indexer.segment import PassageRow, build_segment, rows_of, word_postings
+from reportsearch.indexer.segment import PassageRow, build_segment, rows_of, word_postings
 
 
 def rows():

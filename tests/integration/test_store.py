@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from indexer import documents, pipeline
-from indexer.errors import (
+from helpers import SEED_FILES, SEEDS, children_of, kill_and_check_readers
+from messy import make_messy_folder
+from reportsearch.indexer import documents, pipeline
+from reportsearch.indexer.errors import (
     IndexEmptyError,
     IndexLockedError,
     IndexMissingError,
@@ -22,12 +23,9 @@ from indexer.errors import (
     IndexVersionError,
     UpdateInterrupted,
 )
-from indexer.segment_writer import merge_smallest
-from indexer.store import IndexStore
-from query import open_index
-
-from .helpers import ROOT, SEED_FILES, SEEDS, children_of, kill_and_check_readers
-from .messy import make_messy_folder
+from reportsearch.indexer.segment_writer import merge_smallest
+from reportsearch.indexer.store import IndexStore
+from reportsearch.query import open_index
 
 
 @pytest.fixture
@@ -85,8 +83,9 @@ def test_rebuild_starts_over_in_a_new_generation(tmp_path, reports_dir):
     store = IndexStore(tmp_path / "index")
     store.update([reports_dir])
     before = json.loads((store.directory / "CURRENT").read_text())["generation"]
-    summary = store.update([reports_dir / f"{SEED_FILES['盘锦']}.txt"], rebuild=True,
-                           force=True)  # 1 of 5 reports: only with force
+    summary = store.update(
+        [reports_dir / f"{SEED_FILES['盘锦']}.txt"], rebuild=True, force=True
+    )  # 1 of 5 reports: only with force
     after = json.loads((store.directory / "CURRENT").read_text())["generation"]
     assert summary.rebuilt and summary.reports == 1 and before != after
     assert not (store.directory / before).exists()
@@ -105,7 +104,8 @@ def test_an_update_that_would_empty_the_index_is_refused(tmp_path, reports_dir):
     with pytest.raises(IndexShrinkError, match="3 reports whose files are gone"):
         store.update([reports_dir])
     assert city_hits(store.directory, "执法") == sorted(
-        ["自贡市", "盘锦市", "遂宁市", "重庆市", "南充市"])  # nothing changed
+        ["自贡市", "盘锦市", "遂宁市", "重庆市", "南充市"]
+    )  # nothing changed
     assert store.update([reports_dir], force=True).reports == 2
 
 
@@ -134,7 +134,7 @@ def test_interrupted_update_changes_nothing(tmp_path, reports_dir, monkeypatch):
             raise KeyboardInterrupt
         return real(path, *args)
 
-    monkeypatch.setattr("indexer.documents.ingest_file", interrupted)
+    monkeypatch.setattr("reportsearch.indexer.documents.ingest_file", interrupted)
     for rebuild in (False, True):
         with pytest.raises(UpdateInterrupted) as caught:
             store.update([reports_dir], rebuild=rebuild)
@@ -157,7 +157,7 @@ def test_killing_an_index_run_leaves_the_old_index_answering_and_no_process(tmp_
     index_dir = tmp_path / "index"
     IndexStore(index_dir).update([SEEDS])
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "--index-dir", str(index_dir), "index",
+        [sys.executable, "-m", "reportsearch.cli", "--index-dir", str(index_dir), "index",
          *(["--rebuild"] if rebuild else ["--force"]), str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -254,8 +254,11 @@ def test_answers_do_not_depend_on_segments_or_merges(tmp_path, monkeypatch):
     small.update([SEEDS])
     with open_index(small.directory) as index:
         assert len(index._opened.segments) > 2
-    merged = IndexStore(tmp_path / "merged", segment_characters=10**9,
-                        merge_policy=functools.partial(merge_smallest, max_segments=2))
+    merged = IndexStore(
+        tmp_path / "merged",
+        segment_characters=10**9,
+        merge_policy=functools.partial(merge_smallest, max_segments=2),
+    )
     for path in sorted(SEEDS.glob("*.txt")):  # one report per update: merges on the way
         merged.update([path])
     with open_index(merged.directory) as index:
@@ -317,12 +320,16 @@ def test_copies_are_indexed_once_and_listed(tmp_path, reports_dir):
     summary = IndexStore(index_dir).update([reports_dir])
     assert summary.reports == 5
     assert sorted((d["report"], d["same_as"]) for d in summary.duplicates) == [
-        ("mirror/byte-copy", SEED_FILES["遂宁"]), ("mirror/gbk-copy", SEED_FILES["遂宁"])]
+        ("mirror/byte-copy", SEED_FILES["遂宁"]),
+        ("mirror/gbk-copy", SEED_FILES["遂宁"]),
+    ]
     with open_index(index_dir) as index:
         assert index.search("柔性执法", limit=0).reports == 2  # 盘锦 and 遂宁, once each
         rows = {row["report"]: row for row in index.reports()}
     assert [c["report"] for c in rows[SEED_FILES["遂宁"]]["duplicates"]] == [
-        "mirror/byte-copy", "mirror/gbk-copy"]
+        "mirror/byte-copy",
+        "mirror/gbk-copy",
+    ]
     assert rows[SEED_FILES["盘锦"]]["duplicates"] == []
     # an update keeps them as copies; when the original goes, a copy becomes the report
     again = IndexStore(index_dir).update([reports_dir])
@@ -389,8 +396,12 @@ def test_two_folders_with_the_same_file_names_keep_both_reports(tmp_path):
 def test_a_reading_process_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     corpus = tmp_path / "reports"
     for number in range(20):
-        shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", corpus / f"{number:02d}.txt"
-                    if corpus.exists() else _mkdir(corpus) / f"{number:02d}.txt")
+        shutil.copy(
+            SEEDS / f"{SEED_FILES['遂宁']}.txt",
+            corpus / f"{number:02d}.txt"
+            if corpus.exists()
+            else _mkdir(corpus) / f"{number:02d}.txt",
+        )
         with open(corpus / f"{number:02d}.txt", "a", encoding="utf-8") as out:
             out.write(f"\n第{number}号：依法行政工作取得新进展。\n")
     real = documents.ingest_file
@@ -403,7 +414,8 @@ def test_a_reading_process_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "ingest_file", ingest)  # reaches forked readers
     summary = IndexStore(tmp_path / "index").update([corpus], workers=2)
     assert [(error.path, error.reason) for error in summary.skipped] == [
-        (str(corpus / "07.txt"), "its reading process died (out of memory, or killed)")]
+        (str(corpus / "07.txt"), "its reading process died (out of memory, or killed)")
+    ]
     assert summary.reports == 19
 
 
@@ -455,6 +467,7 @@ def test_another_index_inside_the_folder_is_not_read(tmp_path, seed_index_dir):
     summary = IndexStore(tmp_path / "index").update([corpus])
     assert summary.reports == 1
     assert [(Path(e.path).name, e.reason) for e in summary.skipped] == [
-        ("old-index", "a reportsearch index folder, not reports")]
+        ("old-index", "a reportsearch index folder, not reports")
+    ]
     refused = IndexStore(corpus / "old-index").update([corpus / "old-index" / "CURRENT"])
     assert [e.reason for e in refused.skipped] == ["the index folder itself, not reports"]

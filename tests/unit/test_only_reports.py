@@ -10,17 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import DATA_DIR, SEED_FILES, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reportsearch.indexer.errors import ReadError
+from reportsearch.indexer.formats.prose import MIN_HAN_SHARE, han_share
+from reportsearch.indexer.normalizing import is_han
+from reportsearch.indexer.reading import read_bytes
 
-from indexer.errors import ReadError
-from indexer.formats.prose import MIN_HAN_SHARE, han_share
-from indexer.normalizing import is_han
-from indexer.reading import read_bytes
-
-from .helpers import SEED_FILES, SEEDS
-
-DATA = Path(__file__).parent / "data"
+DATA = DATA_DIR
 
 
 def _refused(data: bytes, name: str) -> str:
@@ -32,7 +30,7 @@ def _refused(data: bytes, name: str) -> str:
 
 def _cli() -> list[str]:
     script = Path(sys.executable).with_name("reportsearch")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reportsearch.cli"]
 
 
 OUTPUTS = [
@@ -61,40 +59,70 @@ def test_the_tools_own_outputs_are_never_read_as_reports(seed_index_dir, command
         assert "not a report" in _refused(run.stdout, name), name
 
 
-@pytest.mark.parametrize("name, advice", [
-    ("table.json", "data"), ("hits.jsonl", "data"), ("x.ndjson", "data"),
-    ("t.tsv", "a table"), ("t.xlsx", "spreadsheet"), ("t.csv", "a table"),
-    ("d.parquet", "data"), ("scraper.py", "source code"), ("a.js", "source code"),
-    ("run.sh", "source code"), ("q.sql", "source code"), ("Main.java", "source code"),
-    ("crawl.log", "a log"), ("setup.ini", "settings"), ("c.yaml", "settings"),
-    ("pyproject.toml", "settings"),
-])
+@pytest.mark.parametrize(
+    "name, advice",
+    [
+        ("table.json", "data"),
+        ("hits.jsonl", "data"),
+        ("x.ndjson", "data"),
+        ("t.tsv", "a table"),
+        ("t.xlsx", "spreadsheet"),
+        ("t.csv", "a table"),
+        ("d.parquet", "data"),
+        ("scraper.py", "source code"),
+        ("a.js", "source code"),
+        ("run.sh", "source code"),
+        ("q.sql", "source code"),
+        ("Main.java", "source code"),
+        ("crawl.log", "a log"),
+        ("setup.ini", "settings"),
+        ("c.yaml", "settings"),
+        ("pyproject.toml", "settings"),
+    ],
+)
 def test_known_non_report_types_are_refused_by_suffix(name, advice):
     report = "某市人民政府关于2023年法治政府建设情况的报告\n全面推进依法行政。\n".encode()
     assert advice in _refused(report, name)
 
 
-_LOG = "".join(f"2024-01-0{i % 9 + 1} 12:00:0{i % 9} INFO 抓取遂宁市人民政府关于法治政府建设的报告"
-               f"第{i}页\n" for i in range(30))
+_LOG = "".join(
+    f"2024-01-0{i % 9 + 1} 12:00:0{i % 9} INFO 抓取遂宁市人民政府关于法治政府建设的报告第{i}页\n"
+    for i in range(30)
+)
 _CSV = "城市,年份,出庭应诉率\n盘锦市,2021,95%\n遂宁市,2023,98%\n自贡市,2020,100%\n"
-_PASSWD = "".join(f"user{i}:x:{1000 + i}:{1000 + i}:User {i}:/home/user{i}:/bin/bash\n"
-                  for i in range(20))
+_PASSWD = "".join(
+    f"user{i}:x:{1000 + i}:{1000 + i}:User {i}:/home/user{i}:/bin/bash\n" for i in range(20)
+)
 _CODE = "import requests\n\n# 抓取法治政府建设年度报告\nfor page in range(10):\n    print(page)\n"
 
 
-@pytest.mark.parametrize("text, reason", [
-    (_PASSWD, "not Chinese prose (0% of its characters are Chinese)"),
-    (json.dumps({"title": "法治政府建设年度报告", "passages": ["全面推进依法行政。"] * 50},
-                ensure_ascii=False, indent=2), "JSON data"),
-    ("\n".join(json.dumps({"passage": "全面推进依法行政,推行柔性执法。" * 3}, ensure_ascii=False)
-               for _ in range(10)), "JSON data"),
-    (_CSV, "a table (comma-separated, 3 columns)"),
-    (_CSV.replace(",", "\t"), "a table (tab-separated, 3 columns)"),
-    (_LOG, "a log"),
-    (_CODE, "not Chinese prose"),
-    ("Résumé of the year: all good. " * 40, "not Chinese prose"),
-    ("[" * 100_000, "JSON data"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (_PASSWD, "not Chinese prose (0% of its characters are Chinese)"),
+        (
+            json.dumps(
+                {"title": "法治政府建设年度报告", "passages": ["全面推进依法行政。"] * 50},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            "JSON data",
+        ),
+        (
+            "\n".join(
+                json.dumps({"passage": "全面推进依法行政,推行柔性执法。" * 3}, ensure_ascii=False)
+                for _ in range(10)
+            ),
+            "JSON data",
+        ),
+        (_CSV, "a table (comma-separated, 3 columns)"),
+        (_CSV.replace(",", "\t"), "a table (tab-separated, 3 columns)"),
+        (_LOG, "a log"),
+        (_CODE, "not Chinese prose"),
+        ("Résumé of the year: all good. " * 40, "not Chinese prose"),
+        ("[" * 100_000, "JSON data"),
+    ],
+)
 @pytest.mark.parametrize("name", ["notes.txt", "notes", "notes.md"])
 def test_text_that_is_not_chinese_prose_is_refused_by_content(text, reason, name):
     refused = _refused(text.encode("utf-8"), name)
@@ -125,7 +153,8 @@ def test_every_seed_reads_in_every_encoding_and_with_ascii_furniture(city):
     lines = text.splitlines()
     furnished = "\n".join(
         f"{line}\nhttp://www.example.gov.cn/zwgk/2024/t2024{n:04d}.html  Page {n} of 40"
-        for n, line in enumerate(lines))
+        for n, line in enumerate(lines)
+    )
     assert read_bytes(furnished.encode(), f"{city}.txt").text == furnished
 
 
@@ -147,9 +176,12 @@ _SEED_LINES = sorted({line.strip() for stem in SEED_FILES.values()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(_SEED_LINES), min_size=1, max_size=30, unique=True),
-       st.lists(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30),
-                max_size=30))
+@given(
+    st.lists(st.sampled_from(_SEED_LINES), min_size=1, max_size=30, unique=True),
+    st.lists(
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30), max_size=30
+    ),
+)
 def test_report_lines_with_some_ascii_lines_still_read(lines, furniture):
     furniture = (furniture + [""] * len(lines))[: len(lines)]
     mixed = [part for pair in zip(lines, furniture, strict=True) for part in pair]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from indexer.errors import QuerySyntaxError, ReportNotFoundError, UsageError
-from indexer.normalizing import normalize_for_search
-from query.engine import pinyin_key
+from reportsearch.indexer.errors import QuerySyntaxError, ReportNotFoundError, UsageError
+from reportsearch.indexer.normalizing import normalize_for_search
+from reportsearch.query.engine import pinyin_key
 
 
 def cities(result):
@@ -191,8 +190,9 @@ def test_concordance_lines_are_the_highlights_in_context(seed_index):
     by_right = seed_index.concordance("柔性执法", limit=0, width=8, order="right")["lines"]
     assert [line["right"] for line in by_right] == sorted(line["right"] for line in by_right)
     by_left = seed_index.concordance("柔性执法", limit=0, width=8, order="left")["lines"]
-    assert [line["left"][::-1] for line in by_left] == sorted(line["left"][::-1]
-                                                              for line in by_left)
+    assert [line["left"][::-1] for line in by_left] == sorted(
+        line["left"][::-1] for line in by_left
+    )
     with pytest.raises(UsageError):
         seed_index.concordance("柔性执法", order="middle")
 
@@ -212,11 +212,14 @@ def test_report_reads_whole_report_with_outline_and_highlights(seed_index):
             assert normalize_for_search(passage["text"][start:end]) == "柔性执法"
     # the outline: each heading once, in reading order, pointing at a passage of the report
     ids = [p["passage"] for p in data["passages"]]
-    assert [e["heading"] for e in data["outline"]][:2] == ["一、主要工作成效",
-                                                           "(一)全面加大法治政府建設統籌推進力度"]
+    assert [e["heading"] for e in data["outline"]][:2] == [
+        "一、主要工作成效",
+        "(一)全面加大法治政府建設統籌推進力度",
+    ]
     assert all(e["passage"] in ids for e in data["outline"])
     assert [ids.index(e["passage"]) for e in data["outline"]] == sorted(
-        ids.index(e["passage"]) for e in data["outline"])
+        ids.index(e["passage"]) for e in data["outline"]
+    )
     assert any(p["heading"] for p in data["passages"])
     assert seed_index.report(report_id)["matches"] == 0
 
@@ -227,8 +230,8 @@ def test_report_that_is_not_indexed(seed_index):
 
 
 def test_pinyin_left_by_a_converter_does_not_hide_a_match(tmp_path):
-    from indexer.store import IndexStore
-    from query import open_index
+    from reportsearch.indexer.store import IndexStore
+    from reportsearch.query import open_index
 
     (tmp_path / "pinyin.txt").write_text(
         "某市关于2021年法治政府建设情况的报告\n一、总体情况\n认真領(lǐng)會國務(wù)院精神。\n",

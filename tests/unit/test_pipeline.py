@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from helpers import SEED_FILES, SEEDS
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer.pipeline import discover_files, ingest_paths
-
-from .helpers import SEED_FILES, SEEDS
+from reportsearch.indexer.pipeline import discover_files, ingest_paths
 
 
 def test_discovery_skips_hidden_files_and_sidecars(tmp_path):
@@ -20,7 +18,9 @@ def test_discovery_skips_hidden_files_and_sidecars(tmp_path):
     (tmp_path / "sub" / "b.html").write_text("<p>报告</p>", "utf-8")
     files, errors = discover_files([tmp_path, tmp_path / "a.txt", tmp_path / "missing"])
     assert [(f.relative_to(tmp_path).as_posix(), i) for f, i in files] == [
-        ("a.txt", "a"), ("sub/b.html", "sub/b")]
+        ("a.txt", "a"),
+        ("sub/b.html", "sub/b"),
+    ]
     assert [str(e) for e in errors] == [f"{tmp_path / 'missing'}: no such file or folder"]
 
 
@@ -30,7 +30,9 @@ def test_a_clashing_report_id_gets_its_folder_name_in_front(tmp_path):
         (tmp_path / folder / "same.txt").write_text("依法行政。" * 30, "utf-8")
     results = list(ingest_paths([tmp_path / "x", tmp_path / "y"]))
     assert [(r.id, r.file) for r in results] == [
-        ("same", str(tmp_path / "x" / "same.txt")), ("y/same", str(tmp_path / "y" / "same.txt"))]
+        ("same", str(tmp_path / "x" / "same.txt")),
+        ("y/same", str(tmp_path / "y" / "same.txt")),
+    ]
 
 
 def test_known_files_keep_their_ids_whatever_the_order(tmp_path):
@@ -43,9 +45,15 @@ def test_known_files_keep_their_ids_whatever_the_order(tmp_path):
     assert [(f.parent.name, i) for f, i in files] == [("a", "a/001"), ("b", "001")]
 
 
-@given(st.lists(st.sampled_from(["001.txt", "001.pdf", "s/001.txt", "s/002.txt", "x.html"]),
-                min_size=1, max_size=5, unique=True),
-       st.lists(st.sampled_from(["a", "b", "a/s", "c/a"]), min_size=1, max_size=4, unique=True))
+@given(
+    st.lists(
+        st.sampled_from(["001.txt", "001.pdf", "s/001.txt", "s/002.txt", "x.html"]),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+    st.lists(st.sampled_from(["a", "b", "a/s", "c/a"]), min_size=1, max_size=4, unique=True),
+)
 def test_ids_are_unique_for_every_layout_of_folders(tmp_path_factory, names, folders):
     root = tmp_path_factory.mktemp("layout")
     for folder in folders:
@@ -56,8 +64,9 @@ def test_ids_are_unique_for_every_layout_of_folders(tmp_path_factory, names, fol
     ids = [report_id for _, report_id in files]
     assert len(ids) == len(set(ids)) == len({path for path, _ in files})
     # and a second run that knows them gives each file the same id
-    again, _ = discover_files([root / folder for folder in folders],
-                              {str(path): report_id for path, report_id in files})
+    again, _ = discover_files(
+        [root / folder for folder in folders], {str(path): report_id for path, report_id in files}
+    )
     assert again == files
 
 
@@ -71,7 +80,8 @@ def test_report_ids_are_unique_across_sub_folders_and_suffixes(tmp_path):
                                            "y"]  # fmt: skip
     # a file named directly keeps its plain name
     assert discover_files([tmp_path / "a" / "index.html"])[0] == [
-        (tmp_path / "a" / "index.html", "index")]
+        (tmp_path / "a" / "index.html", "index")
+    ]
 
 
 def test_summary_row(seed_reports):

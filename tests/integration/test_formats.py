@@ -8,12 +8,11 @@ import io
 from pathlib import Path
 
 import pytest
-
-from indexer.errors import ReadError
-from indexer.pipeline import ingest_bytes
-from indexer.reading import read_bytes
-from indexer.store import IndexStore
-from query import open_index
+from reportsearch.indexer.errors import ReadError
+from reportsearch.indexer.pipeline import ingest_bytes
+from reportsearch.indexer.reading import read_bytes
+from reportsearch.indexer.store import IndexStore
+from reportsearch.query import open_index
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
@@ -192,21 +191,28 @@ def numbered_docx() -> bytes:
     document = docx.Document()
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     numbering = document.part.numbering_part.element
-    numbering.append(parse_xml(
-        f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
-        '<w:lvlText w:val="%1、"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
-        '<w:lvlText w:val="(%2)"/></w:lvl>'
-        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
-        '<w:lvlText w:val="•"/></w:lvl></w:abstractNum>'))
-    numbering.append(parse_xml(
-        f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="(%2)"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+            '<w:lvlText w:val="•"/></w:lvl></w:abstractNum>'
+        )
+    )
+    numbering.append(
+        parse_xml(f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
 
     def numbered(text: str, level: int):
         paragraph = document.add_paragraph(text)
-        paragraph._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
 
     document.add_paragraph(TITLE)
     numbered("主要举措和成效", 0)
@@ -228,13 +234,16 @@ def test_docx_numbering_drawn_by_word_is_kept():
         "(二)健全依法决策机制", "一个要点", "二、存在的问题", "(一)执法队伍建设",
     ]  # fmt: skip
     report = ingest_bytes(numbered_docx(), "numbered.docx", "numbered")
-    assert [h.text for h in report.headings][:3] == ["一、主要举措和成效", "(一)坚持公正文明执法",
-                                                     "(二)健全依法决策机制"]
+    assert [h.text for h in report.headings][:3] == [
+        "一、主要举措和成效",
+        "(一)坚持公正文明执法",
+        "(二)健全依法决策机制",
+    ]
 
 
 def test_pdf_font_switch_spaces_are_removed():
     # LibreOffice sets digits in a Latin font; pypdf then reads "2023 年" and "128 件".
-    from indexer.formats.pdf import join_pages
+    from reportsearch.indexer.formats.pdf import join_pages
 
     text = join_pages(["关于2023 年度法治政府建设情况的报告\n办理案件128 件,占比 95%。\nWord 文档"])
     for written in ("关于2023年度法治政府", "办理案件128件,占比95%。", "Word文档"):

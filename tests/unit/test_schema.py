@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.schema import build_schema, word_tokens
+from reportsearch.indexer.schema import build_schema, word_tokens
 
 
 def test_the_record_has_city_year_section_and_metric_fields():

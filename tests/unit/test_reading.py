@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from indexer.errors import ReadError
-from indexer.pipeline import ingest_bytes, ingest_paths
-from indexer.reading import decode_bytes, html_to_text
-
-from .helpers import SEED_FILES, SEEDS
+from helpers import SEED_FILES, SEEDS
+from reportsearch.indexer.errors import ReadError
+from reportsearch.indexer.pipeline import ingest_bytes, ingest_paths
+from reportsearch.indexer.reading import decode_bytes, html_to_text
 
 
 def _encodable(text: str, codec: str) -> str:

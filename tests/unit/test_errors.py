@@ -6,14 +6,12 @@ from __future__ import annotations
 import inspect
 import pickle
 
+from helpers import SEED_FILES, SEEDS
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer import errors
-from indexer.documents import prepare_report
-from indexer.pipeline import ingest_file
-
-from .helpers import SEED_FILES, SEEDS
+from reportsearch.indexer import errors
+from reportsearch.indexer.documents import prepare_report
+from reportsearch.indexer.pipeline import ingest_file
 
 ERROR_CLASSES = sorted(
     (value for value in vars(errors).values()

@@ -8,13 +8,11 @@ import functools
 
 import opencc
 import pytest
+from helpers import RUN_REPORT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from indexer.errors import QuerySyntaxError
-from indexer.normalizing import normalize_for_search
-
-from .helpers import RUN_REPORT
+from reportsearch.indexer.errors import QuerySyntaxError
+from reportsearch.indexer.normalizing import normalize_for_search
 
 _S2T = opencc.OpenCC("s2t")
 
@@ -30,11 +28,10 @@ def corpus(seed_reports):
 def increments_index(tmp_path_factory, monkeypatch_module):
     """The seeds indexed in four updates (two seeds, one, one, then one more and a changed
     file): four segments, one with the changed report's old passages masked out."""
-    from indexer.segment_writer import merge_smallest
-    from indexer.store import IndexStore
-    from query import open_index
-
-    from .helpers import SEEDS
+    from helpers import SEEDS
+    from reportsearch.indexer.segment_writer import merge_smallest
+    from reportsearch.indexer.store import IndexStore
+    from reportsearch.query import open_index
 
     folder = tmp_path_factory.mktemp("increments")
     directory = folder / "index"
@@ -205,8 +202,8 @@ def test_stock_recipe_failure_cases(seed_index):
 
 def test_all_bigrams_present_is_not_enough(tmp_path):
     """Passages holding every bigram of the string, but in another order, do not match."""
-    from indexer.store import IndexStore
-    from query import open_index
+    from reportsearch.indexer.store import IndexStore
+    from reportsearch.query import open_index
 
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -234,8 +231,7 @@ def test_all_bigrams_present_is_not_enough(tmp_path):
 def test_a_page_is_the_head_of_the_full_order(scores, k):
     """Partitioning for one page gives the same hits, in the same order, as sorting all."""
     import numpy as np
-
-    from query.engine import _lexsorted, _smallest
+    from reportsearch.query.engine import _lexsorted, _smallest
 
     n = len(scores)
     keys = [-np.array(scores), np.arange(n)[::-1] % 3, np.arange(n)]  # last key unique

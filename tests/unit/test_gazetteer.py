@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer.gazetteer import default_gazetteer, short_name
+from reportsearch.indexer.gazetteer import default_gazetteer, short_name
 
 
 def test_gazetteer_covers_every_province_and_city():
@@ -48,7 +47,7 @@ def test_mentions_read_longest_names_first():
 def test_the_name_trie_finds_what_an_alternation_longest_first_finds(names, text):
     import re
 
-    from indexer.gazetteer import longest_name_pattern
+    from reportsearch.indexer.gazetteer import longest_name_pattern
 
     alternation = re.compile(
         "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.cleaning import boilerplate_category, clean_lines, parse_patterns
+from reportsearch.indexer.cleaning import boilerplate_category, clean_lines, parse_patterns
 
 FURNITURE = [
     "扫一扫在手机打开当前页",

@@ -12,12 +12,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
-from cli import cli
-from indexer.normalizing import normalize_for_search as normalize
-from query.render import HIT_COLUMNS
-
-from .helpers import ROOT, SEED_FILES, SEEDS
+from helpers import ROOT, SEED_FILES, SEEDS
+from reportsearch.cli import cli
+from reportsearch.indexer.normalizing import normalize_for_search as normalize
+from reportsearch.query.render import HIT_COLUMNS
 
 HIT_KEYS = {"report", "title", "province", "city", "district", "year", "section", "category",
             "snippet", "matches", "score"}  # fmt: skip
@@ -248,7 +246,7 @@ def test_an_empty_index_answers_nothing_found(run, tmp_path):
 @pytest.fixture
 def served(monkeypatch):
     """Captures what ``serve`` would run instead of listening (and the port stays free)."""
-    from web import server
+    from reportsearch.web import server
 
     class Listening:  # what server.bind gives, without taking the port
         def __init__(self, host, port):
@@ -262,6 +260,7 @@ def served(monkeypatch):
 
     calls = []
     monkeypatch.setattr(server, "bind", lambda host, port: [Listening(host, port)])
+
     def run(built, sockets):
         host, port = sockets[0].address
         calls.append((built.config.app, {"host": host, "port": port}))
@@ -403,7 +402,10 @@ def test_count_in_batch_keeps_zero_hit_rows(run):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["query"], r["total"]) for r in rows] == [
-        ("柔性执法", "4"), ("没有这个词", "0"), ("行政复议", rows[2]["total"])]
+        ("柔性执法", "4"),
+        ("没有这个词", "0"),
+        ("行政复议", rows[2]["total"]),
+    ]
     assert int(rows[2]["total"]) > 0
 
 
@@ -437,7 +439,7 @@ def test_kwic_aligns_the_matches(run):
     heading, *lines = result.stdout.splitlines()
     assert heading == "15 occurrences in 4 passages of 2 reports match 柔性执法"
     assert len(lines) == 15  # every occurrence, one line each
-    from query.terminal import text_width
+    from reportsearch.query.terminal import text_width
 
     columns = {text_width(line.split(" | ")[0]) for line in lines}
     assert len(columns) == 1  # the matches start in one column
@@ -464,7 +466,7 @@ def test_no_color_is_honoured_on_a_terminal(seed_index_dir):
         leader, follower = pty.openpty()
         env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env_extra
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "--index-dir", str(seed_index_dir), "search",
+            [sys.executable, "-m", "reportsearch.cli", "--index-dir", str(seed_index_dir), "search",
              "柔性执法", "--facets", ""], stdout=follower, stderr=follower, env=env,
         )  # fmt: skip
         os.close(follower)
@@ -503,10 +505,16 @@ def test_trend_by_year_and_place_loads_into_pandas_with_integer_years(run):
 def test_trend_shares_and_first_mentions(run):
     data = json.loads(run("trend", "柔性执法", "--format", "json").stdout)
     assert [(r["year"], r["reports"], r["all_reports"], r["share"]) for r in data["rows"]] == [
-        (2020, 0, 2, 0.0), (2021, 1, 1, 1.0), (2023, 1, 1, 1.0), (None, 0, 1, 0.0)]
+        (2020, 0, 2, 0.0),
+        (2021, 1, 1, 1.0),
+        (2023, 1, 1, 1.0),
+        (None, 0, 1, 0.0),
+    ]
     first = json.loads(run("trend", "柔性执法", "--first", "--format", "json").stdout)
-    assert [(r["city"], r["first_year"]) for r in first["rows"]] == [("盘锦市", 2021),
-                                                                     ("遂宁市", 2023)]
+    assert [(r["city"], r["first_year"]) for r in first["rows"]] == [
+        ("盘锦市", 2021),
+        ("遂宁市", 2023),
+    ]
     text = run("trend", "柔性执法").stdout
     assert "all reports  0/2   1/1   1/1" in text
     assert run("trend", "没有这个词").exit_code == 1
@@ -540,30 +548,46 @@ def test_csv_with_a_bom_for_excel(run):
 
 
 def test_sort_by_place_in_pinyin_and_oldest_first(run):
-    cities = [h["city"] for h in json.loads(run("search", "执法", "--group", "report", "--sort",
-                                                "city", "--format", "json").stdout)["hits"]]
+    cities = [
+        h["city"]
+        for h in json.loads(
+            run("search", "执法", "--group", "report", "--sort", "city", "--format", "json").stdout
+        )["hits"]
+    ]
     assert cities == ["重庆市", "南充市", "盘锦市", "遂宁市", "自贡市"]  # chongqing, nanchong, …
-    years = [h["year"] for h in json.loads(run("search", "执法", "--group", "report", "--sort",
-                                               "oldest", "--format", "json").stdout)["hits"]]
+    years = [
+        h["year"]
+        for h in json.loads(
+            run(
+                "search", "执法", "--group", "report", "--sort", "oldest", "--format", "json"
+            ).stdout
+        )["hits"]
+    ]
     assert years == [2020, 2020, 2021, 2023, None]
 
 
 def test_no_hint_in_scripts_and_jieba_is_not_loaded(run, monkeypatch):
     """Issue 17 row 7: a script that finds nothing never pays for jieba's dictionary."""
-    import indexer.schema
+    from reportsearch.indexer import schema
 
     def no_jieba():
         raise AssertionError("jieba's dictionary was loaded")
 
-    monkeypatch.setattr(indexer.schema, "_jieba", no_jieba)
+    monkeypatch.setattr(schema, "_jieba", no_jieba)
     for options in (["-c"], ["--format", "json"], ["--format", "csv"], ["-l"]):
         result = run("search", "出庭负责人行政机关", *options)
         assert result.exit_code == 1, (options, result.output)
         assert "hint" not in result.stderr
 
 
-@pytest.mark.parametrize("query, cause", [("'柔性执法'", "ASCII quotes"), ("柔性*", "wildcards"),
-                                          ("柔性执法 -", "'-' with nothing after it")])
+@pytest.mark.parametrize(
+    "query, cause",
+    [
+        ("'柔性执法'", "ASCII quotes"),
+        ("柔性*", "wildcards"),
+        ("柔性执法 -", "'-' with nothing after it"),
+    ],
+)
 def test_hints_name_the_real_cause(run, query, cause):
     """Issue 17 row 8: not "add --words" when the cause is syntax."""
     result = run("search", query)
@@ -582,8 +606,12 @@ def test_a_query_may_start_with_a_minus(run):
     assert run("facets", "-柔性执法", "--by", "year").exit_code == 0
     assert run("trend", "-柔性执法").exit_code == 0
     # an option's value stays the option's
-    assert json.loads(run("search", "执法", "--city", "-盘锦", "-c", "--format",
-                          "json").stdout)["total"] == 0
+    assert (
+        json.loads(run("search", "执法", "--city", "-盘锦", "-c", "--format", "json").stdout)[
+            "total"
+        ]
+        == 0
+    )
 
 
 # Runs the console script's two lines (``from cli import main; sys.exit(main())``) with a
@@ -592,21 +620,26 @@ CTRL_C_DURING_IMPORTS = """
 import builtins, os, signal, sys
 real_import = builtins.__import__
 def importing(name, *args, **kwargs):
-    if name == "indexer.pipeline":
+    if name == "reportsearch.indexer.pipeline":
         os.kill(os.getpid(), signal.SIGINT)
     return real_import(name, *args, **kwargs)
 builtins.__import__ = importing
 sys.argv = ["reportsearch", "search", "柔性执法"]
-from cli import main
+from reportsearch.cli import main
 sys.exit(main())
 """
 
 
 def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path):
     """Issue 17 row 10: Ctrl-C in the first second printed a 20-line traceback."""
-    result = subprocess.run([sys.executable, "-c", CTRL_C_DURING_IMPORTS], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "REPORTSEARCH_INDEX_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_DURING_IMPORTS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "REPORTSEARCH_INDEX_DIR": str(tmp_path)},
+    )
     assert result.returncode == 130, result.stderr
     assert result.stderr == "reportsearch: interrupted\n"
     assert result.stdout == "" and not any(tmp_path.iterdir())
@@ -654,7 +687,7 @@ class _Zeros(io.RawIOBase):
 
 def test_batch_reads_lines_with_a_bound(run, monkeypatch):
     """Issue 18: ``search --batch /dev/zero`` ran out of memory."""
-    import cli as cli_module
+    from reportsearch import cli as cli_module
 
     monkeypatch.setattr(cli_module, "MAX_BATCH_SKIP", 1 << 20, raising=False)
     endless = io.BufferedReader(_Zeros(most=8 << 20))
@@ -663,8 +696,9 @@ def test_batch_reads_lines_with_a_bound(run, monkeypatch):
     assert "the rest of the batch file is not read" in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
     long_line = "柔性执法\n" + "执" * 70_000 + "\n行政复议\n"
-    result = run("search", "--batch", "-", "--format", "jsonl", "--facets", "",
-                 input=long_line.encode())
+    result = run(
+        "search", "--batch", "-", "--format", "jsonl", "--facets", "", input=long_line.encode()
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row.get("total", 0) > 0 for row in rows] == [True, False, True]
     assert "longer than" in rows[1]["error"] and result.exit_code == 2
@@ -701,10 +735,14 @@ def test_ids_that_lost_their_zeros_and_the_readme_dtypes(tmp_path):
 def test_facets_lead_with_reports_and_say_which_count_is_which(run):
     """Issue 17 row 5: "四川省 4" read as four reports; it is three, in four passages."""
     text = run("facets", "法治", "--by", "province").stdout
-    assert ("facets: reports (passages)\n"
-            "province: 四川省 3 (32), 重庆市 1 (18), 辽宁省 1 (16)\n") in text
-    rows = list(csv.DictReader(io.StringIO(
-        run("facets", "法治", "--by", "province", "--format", "csv").stdout)))
+    assert (
+        "facets: reports (passages)\nprovince: 四川省 3 (32), 重庆市 1 (18), 辽宁省 1 (16)\n"
+    ) in text
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("facets", "法治", "--by", "province", "--format", "csv").stdout)
+        )
+    )
     assert list(rows[0])[:4] == ["facet", "value", "reports", "passages"]
     assert (rows[0]["value"], rows[0]["reports"], rows[0]["passages"]) == ("四川省", "3", "32")
 
@@ -720,13 +758,17 @@ def test_kwic_says_how_many_occurrences_it_shows_and_where_each_is(run):
     assert any(line.endswith("[辽宁省 盘锦市 2021]") for line in text)
     every_line = run("search", "法治", "--kwic", "--no-color", "--limit", "0").stdout
     assert "  [四川省 南充市 嘉陵区 no year]\n" in every_line
-    rows = list(csv.DictReader(io.StringIO(
-        run("search", "法治", "--kwic", "--limit", "0", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("search", "法治", "--kwic", "--limit", "0", "--format", "csv").stdout)
+        )
+    )
     assert len(rows) == occurrences > 10 * 2
     assert {"province", "district"} <= set(rows[0])
     assert {row["district"] for row in rows} >= {"巴南区", "嘉陵区"}
-    data = json.loads(run("search", "法治", "--kwic", "--limit", "5", "--offset", "5",
-                          "--format", "json").stdout)
+    data = json.loads(
+        run("search", "法治", "--kwic", "--limit", "5", "--offset", "5", "--format", "json").stdout
+    )
     assert data["occurrences"] == occurrences and len(data["lines"]) == 5
 
 

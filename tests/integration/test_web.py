@@ -16,13 +16,11 @@ from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
+from helpers import SEED_FILES, SEEDS
+from reportsearch.cli import cli
+from reportsearch.indexer.store import IndexStore
+from reportsearch.web.app import MAX_QUERY, create_app
 from starlette.testclient import TestClient
-
-from cli import cli
-from indexer.store import IndexStore
-from web.app import MAX_QUERY, create_app
-
-from .helpers import SEED_FILES, SEEDS
 
 HOSTILE = "<script>alert('pwned')</script><img src=x onerror=alert(1)>"
 
@@ -233,7 +231,7 @@ def test_only_localhost_is_answered_when_bound_to_loopback(client, hostile_index
 
 
 def test_a_bug_is_one_line_and_the_server_stays_up(client, monkeypatch):
-    from query.api import ReportIndex
+    from reportsearch.query.api import ReportIndex
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
@@ -344,7 +342,7 @@ def test_every_report_the_page_links_to_opens(tmp_path):
 def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
     """One search held on purpose (it waits for the test) while another, cheap one is asked:
     the cheap one is answered while the slow one is still running. No clock is compared."""
-    from query.api import ReportIndex
+    from reportsearch.query.api import ReportIndex
 
     entered, release = threading.Event(), threading.Event()
     original = ReportIndex.search
@@ -378,7 +376,7 @@ def test_a_slow_search_does_not_hold_up_a_cheap_one(client, monkeypatch):
 def live_server(index_dir, **limits):
     """The app served by web.server on a free loopback port, with short ``limits``; always
     stopped. Yields (port, the server's one-line messages so far)."""
-    from web.server import Limits, QuietErrors, serving
+    from reportsearch.web.server import Limits, QuietErrors, serving
 
     lines = io.StringIO()
     settings = {"max_connections": 50, "request_timeout": 0.5, "keep_alive": 0.5,
@@ -407,7 +405,7 @@ def closed_by_server(sock: socket.socket, within: float, trickle: bytes = b"") -
                 return True
         if position < len(trickle):
             try:
-                sock.send(trickle[position:position + 1])
+                sock.send(trickle[position : position + 1])
             except OSError:
                 return True
             position += 1
@@ -473,7 +471,7 @@ def test_too_many_connections_are_refused_with_503_and_the_server_recovers(hosti
 
 
 def test_resource_errors_are_one_line_at_a_time_never_a_traceback():
-    from web.server import QuietErrors
+    from reportsearch.web.server import QuietErrors
 
     now = [0.0]
     out = io.StringIO()
@@ -481,11 +479,21 @@ def test_resource_errors_are_one_line_at_a_time_never_a_traceback():
     loop = asyncio.new_event_loop()
     try:
         for _ in range(1000):
-            quiet.loop_error(loop, {"message": "socket.accept() out of system resource",
-                                    "exception": OSError(errno.EMFILE, "Too many open files")})
+            quiet.loop_error(
+                loop,
+                {
+                    "message": "socket.accept() out of system resource",
+                    "exception": OSError(errno.EMFILE, "Too many open files"),
+                },
+            )
         now[0] = 11.0
-        quiet.loop_error(loop, {"message": "socket.accept() out of system resource",
-                                "exception": OSError(errno.EMFILE, "Too many open files")})
+        quiet.loop_error(
+            loop,
+            {
+                "message": "socket.accept() out of system resource",
+                "exception": OSError(errno.EMFILE, "Too many open files"),
+            },
+        )
     finally:
         loop.close()
     lines = out.getvalue().splitlines()
@@ -497,8 +505,8 @@ def test_resource_errors_are_one_line_at_a_time_never_a_traceback():
 SERVER_WITH_FEW_DESCRIPTORS = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_NOFILE, (160, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-from web import server
-from web.app import create_app
+from reportsearch.web import server
+from reportsearch.web.app import create_app
 sockets = server.bind("127.0.0.1", 0)
 print(sockets[0].getsockname()[1], flush=True)
 # No bound on connections here: the point is what the terminal shows when accept() fails.
@@ -518,7 +526,7 @@ def test_out_of_descriptors_is_one_line_and_the_server_comes_back(hostile_index)
     import subprocess
     import sys
 
-    from .helpers import ROOT
+    from helpers import ROOT
 
     process = subprocess.Popen([sys.executable, "-c", SERVER_WITH_FEW_DESCRIPTORS,
                                 str(hostile_index)], cwd=ROOT, stdout=subprocess.PIPE,

@@ -13,10 +13,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from helpers import ROOT, SEED_FILES
 
 from bench.screenshots import CHROMIUM_ARGS, chromium
-
-from .helpers import ROOT, SEED_FILES
 
 CHROMIUM = chromium()
 TRACKED_SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -40,8 +39,8 @@ def screenshots(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(seed_index_dir):
-    from web.app import create_app
-    from web.server import serving
+    from reportsearch.web.app import create_app
+    from reportsearch.web.server import serving
 
     with serving(create_app(seed_index_dir)) as url:
         yield url

@@ -10,11 +10,10 @@ import subprocess
 import sys
 import time
 
-from indexer import store as store_module
-from indexer.store import IndexStore
-from query import open_index
-
-from .helpers import ROOT, SEED_FILES, SEEDS
+from helpers import ROOT, SEED_FILES, SEEDS
+from reportsearch.indexer import store as store_module
+from reportsearch.indexer.store import IndexStore
+from reportsearch.query import open_index
 
 UPDATES = 15
 
@@ -22,7 +21,7 @@ UPDATES = 15
 WRITER = """
 import sys
 from pathlib import Path
-from indexer.store import IndexStore
+from reportsearch.indexer.store import IndexStore
 store, folder = IndexStore(sys.argv[1]), Path(sys.argv[2])
 text = (Path(sys.argv[3])).read_text("utf-8")
 for number in range(int(sys.argv[4])):
@@ -75,7 +74,7 @@ KILLER = """
 import json, os, shutil, signal, sys, threading, time
 from pathlib import Path
 import jieba
-from indexer.store import IndexStore
+from reportsearch.indexer.store import IndexStore
 jieba.initialize()
 base, folder, work = map(Path, sys.argv[1:4])
 OPERATIONS = ("replace", "rename", "remove", "unlink")
@@ -125,7 +124,8 @@ def test_a_kill_at_any_moment_of_a_commit_leaves_an_index_that_answers(tmp_path)
     with open_index(base) as index:
         old = index.search("法治", facets=()).total
     (folder / "new.txt").write_text(
-        (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8") + "\n附：新台账。\n", "utf-8")
+        (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8") + "\n附：新台账。\n", "utf-8"
+    )
     (tmp_path / "work").mkdir()
     killer = subprocess.run([sys.executable, "-c", KILLER, str(base), str(folder),
                              str(tmp_path / "work")], cwd=ROOT, capture_output=True,

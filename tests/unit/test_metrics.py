@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import DATA_DIR, RUN_REPORT
+from reportsearch.indexer.metrics import canonical_indicator, canonical_names, extract_facts
 
-from indexer.metrics import canonical_indicator, canonical_names, extract_facts
-
-from .helpers import RUN_REPORT
-
-LABELS = Path(__file__).parent / "data" / "labelled_facts.tsv"
-EXCERPTS = Path(__file__).parent / "data" / "labelled_excerpts.jsonl"
+LABELS = DATA_DIR / "labelled_facts.tsv"
+EXCERPTS = DATA_DIR / "labelled_excerpts.jsonl"
 # Floors are the issue's targets (values 0.95, canonical names 0.90). On the 306 labels
 # written when they were set, extraction measures values P 0.997 / R 0.997 and canonical
 # names P 0.964 / R 0.964 (printed at the end of every run): losing about 14 values or 20
@@ -123,8 +120,10 @@ def labelled_cases(seed_reports):
              for city, report in seed_reports.items()]  # fmt: skip
     for line in EXCERPTS.read_text("utf-8").splitlines():
         excerpt = json.loads(line)
-        labels = [(float(value), unit, qualifier, kind, year, canonical, None)
-                  for value, unit, canonical, qualifier, kind, year in excerpt["facts"]]
+        labels = [
+            (float(value), unit, qualifier, kind, year, canonical, None)
+            for value, unit, canonical, qualifier, kind, year in excerpt["facts"]
+        ]
         cases.append((extract_facts(excerpt["text"]), labels))
     return cases
 
@@ -142,7 +141,10 @@ def score(cases, with_canonical: bool) -> tuple[int, int, int]:
                 if i in used or (span and not (fact.start < span[1] and span[0] < fact.end)):
                     continue
                 if (float(fact.value), fact.unit, fact.qualifier, fact.kind) != (
-                    value, unit, qualifier, kind
+                    value,
+                    unit,
+                    qualifier,
+                    kind,
                 ) or (year is not None and fact.year != year):
                     continue
                 if with_canonical and fact.canonical != canonical:
@@ -239,16 +241,30 @@ def test_fact_rows_name_their_passage(seed_index):
 def test_from_to_sentences_give_each_figure_its_year_and_indicator():
     first, second = extract_facts("出庭应诉率由2020年的85%提高到2021年的98%。")
     assert (first.canonical, first.value, first.unit, first.kind, first.year) == (
-        "出庭应诉率", 85, "%", "level", 2020)
+        "出庭应诉率",
+        85,
+        "%",
+        "level",
+        2020,
+    )
     assert (second.canonical, second.value, second.unit, second.kind, second.year) == (
-        "出庭应诉率", 98, "%", "level", 2021)
+        "出庭应诉率",
+        98,
+        "%",
+        "level",
+        2021,
+    )
     assert second.quote == "提高到2021年的98%"
 
 
 def test_changes_are_changes_in_points_or_percent_never_levels():
     (points,) = extract_facts("行政诉讼败诉率同比下降3.5个百分点。")
     assert (points.canonical, points.value, points.unit, points.kind) == (
-        "行政诉讼败诉率", -3.5, "pp", "change")
+        "行政诉讼败诉率",
+        -3.5,
+        "pp",
+        "change",
+    )
     (percent,) = extract_facts("行政复议案件同比增长12%。")
     assert (percent.value, percent.unit, percent.kind) == (12, "%", "change")
 
@@ -274,5 +290,8 @@ def test_fragments_give_way_to_the_noun_they_count():
 def test_ordinal_issues_are_not_counts_and_a_bare_change_belongs_to_the_figure_before():
     assert extract_facts("第60、62期县处级领导干部进修班") == []
     level, change = extract_facts("行政争议实质性化解率达到65%,较上年提高10个百分点。")
-    assert (change.canonical, change.value, change.unit, change.kind) == (
-        level.canonical, 10, "pp", "change") == ("行政争议实质性化解率", 10, "pp", "change")
+    assert (
+        (change.canonical, change.value, change.unit, change.kind)
+        == (level.canonical, 10, "pp", "change")
+        == ("行政争议实质性化解率", 10, "pp", "change")
+    )

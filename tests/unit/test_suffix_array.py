@@ -6,8 +6,7 @@ from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from indexer import suffix_array
+from reportsearch.indexer import suffix_array
 
 
 def brute_force(documents: list[str], string: str) -> Counter:

@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from helpers import SEED_FILES, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import cli
-from indexer import index_files, locking
-from indexer.errors import (
+from messy import make_messy_folder
+from reportsearch import cli
+from reportsearch.indexer import index_files, locking
+from reportsearch.indexer.errors import (
     IndexDamagedError,
     IndexLockedError,
     IndexWriteError,
@@ -33,12 +34,9 @@ from indexer.errors import (
     ReportSearchError,
     UpdateInterrupted,
 )
-from indexer.pipeline import discover_files, ingest_bytes
-from indexer.store import IndexStore
-from query import open_index
-
-from .helpers import ROOT, SEED_FILES, SEEDS
-from .messy import make_messy_folder
+from reportsearch.indexer.pipeline import discover_files, ingest_bytes
+from reportsearch.indexer.store import IndexStore
+from reportsearch.query import open_index
 
 SEED_TEXT = (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8")
 
@@ -230,8 +228,13 @@ def test_row6_a_lock_held_by_a_live_writer_is_not_broken(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "query", ["(" * 250 + "法治" + ")" * 250, "NOT " * 300 + "法治", "-" * 300 + "法治",
-              " ".join(["法治"] * 3000)],  # fmt: skip
+    "query",
+    [
+        "(" * 250 + "法治" + ")" * 250,
+        "NOT " * 300 + "法治",
+        "-" * 300 + "法治",
+        " ".join(["法治"] * 3000),
+    ],  # fmt: skip
 )
 def test_row7_deep_or_huge_queries_are_errors_not_crashes(seed_index_dir, query):
     code, _, err = run("search", "--index-dir", str(seed_index_dir), "--", query)
@@ -591,9 +594,9 @@ def test_indexing_the_current_folder_never_reads_the_index_in_it(tmp_path):
     corpus = make_messy_folder(tmp_path / "corpus", reports=12)
     for jobs in ("1", "2"):
         result = subprocess.run(
-            [sys.executable, "-m", "cli", "index", ".", "--jobs", jobs, "--format", "json"],
+            [sys.executable, "-m", "reportsearch.cli", "index", ".", "--jobs", jobs,
+             "--format", "json"],
             cwd=corpus.root, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         assert result.returncode == 1, result.stderr
         summary = json.loads(result.stdout)

@@ -6,8 +6,7 @@ import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer.numerals import parse_chinese_number
+from reportsearch.indexer.numerals import parse_chinese_number
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer.errors import QuerySyntaxError
-from query.parsing import And, Field, Not, Or, Text, parse_query, positive_texts, query_hints
+from reportsearch.indexer.errors import QuerySyntaxError
+from reportsearch.query.parsing import (
+    And,
+    Field,
+    Not,
+    Or,
+    Text,
+    parse_query,
+    positive_texts,
+    query_hints,
+)
 
 
 def test_words_and_quotes():
@@ -84,7 +92,8 @@ def test_field_groups_are_alternatives():
     assert parse_query("city:(盘锦 OR 遂宁)") == Or((Field("city", "盘锦"), Field("city", "遂宁")))
     assert parse_query("city:(盘锦 遂宁)") == parse_query("city:(盘锦 OR 遂宁)")
     assert parse_query("city:(盘锦 OR 遂宁) 执法") == And(
-        (Or((Field("city", "盘锦"), Field("city", "遂宁"))), Text("执法")))
+        (Or((Field("city", "盘锦"), Field("city", "遂宁"))), Text("执法"))
+    )
     with pytest.raises(QuerySyntaxError, match="needs a value"):
         parse_query("city:()")
     with pytest.raises(QuerySyntaxError, match="unclosed parenthesis"):

@@ -10,9 +10,8 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from indexer.errors import UsageError
-from query import render, terminal
+from reportsearch.indexer.errors import UsageError
+from reportsearch.query import render, terminal
 
 ROWS = [
     {"city": "盘锦市", "year": 2021, "value": 100.0, "extra": "x"},
@@ -60,8 +59,9 @@ def test_people_text_marks_matches_and_counts_in_words():
     assert red == "推行\x1b[1;31m柔性執法\x1b[0m"
     data = {"query": "x", "total": 0, "reports": 0, "facets": {"year": [
         {"value": None, "count": 0, "reports": 0}]}}  # fmt: skip
-    assert terminal.count_text(data) == ("0 passages in 0 reports match x\n"
-                                         "facets: reports (passages)\nyear: (no year) 0 (0)\n")
+    assert terminal.count_text(data) == (
+        "0 passages in 0 reports match x\nfacets: reports (passages)\nyear: (no year) 0 (0)\n"
+    )
 
 
 # ---- the registry: one writer per format, every answer through it ------------------------

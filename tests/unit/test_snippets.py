@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from query.snippets import concordance, excerpt, find_all, make_snippet, mark
+from reportsearch.query.snippets import concordance, excerpt, find_all, make_snippet, mark
 
 
 def test_traditional_passage_is_highlighted_in_traditional():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from indexer.formats.text import decode_bytes
-from indexer.pipeline import ingest_bytes, ingest_text
-from indexer.sections import MAX_PASSAGE, categorize
+from reportsearch.indexer.formats.text import decode_bytes
+from reportsearch.indexer.pipeline import ingest_bytes, ingest_text
+from reportsearch.indexer.sections import MAX_PASSAGE, categorize
 
 TOP_LEVEL = {
     "自贡": [
