@@ -224,13 +224,18 @@ class IndexWriter:
 
 def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
           max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
-    """Files that need (re)reading, as (path, report id), in order; unchanged files are
-    settled here, and so are byte-for-byte copies of a file met before. Returns (files to
-    read, the set of report ids present, copies as (path, id, id of the original, hash))."""
+    """Files that need reading, as (path, report id), in order. A file the index has is
+    hashed here, to settle it if unchanged (or as a byte-for-byte copy of a file met
+    before); a file new to the index is only read once, by ``_read_and_add``, which hashes
+    it then. Returns (files to read, the set of report ids present, copies as (path, id, id
+    of the original, hash), content hash -> the report id of the first file with it)."""
     todo: list[tuple[Path, str]] = []
     copies: list[tuple[Path, str, str, str]] = []
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
     for path, report_id in files:
+        if report_id not in known:
+            todo.append((path, report_id))
+            continue
         try:
             fingerprint = file_fingerprint(path, max_file_size)
         except ReadError as error:
@@ -244,14 +249,16 @@ def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
             summary.unchanged.append(report_id)
         else:
             todo.append((path, report_id))
-    return todo, {report_id for _, report_id in files}, copies
+    return todo, {report_id for _, report_id in files}, copies, first
 
 
 def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progress,
-                  workers: int, max_file_size: int | None) -> list:  # fmt: skip
+                  workers: int, max_file_size: int | None, first: dict[str, str]
+                  ) -> list:  # fmt: skip
     """Read the files of ``todo`` (in ``workers`` processes) and add each report to
-    ``writer``; a file with the same text as a report met before (another format, another
-    encoding) is a copy, returned as (path, id, id of the original, content hash)."""
+    ``writer``. A file with the same bytes (``first``: content hash -> report id) or the
+    same text (another format, another encoding) as a report met before is a copy,
+    returned as (path, id, id of the original, content hash)."""
     known = writer.known
     copies = []
     texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
@@ -260,12 +267,13 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
             summary.skipped.append(result)  # the report keeps what the index had for it
         else:
             report_id, documents, rows = result
-            text_hash = documents[0]["text_hash"]
-            if texts.get(text_hash, report_id) != report_id:
-                copies.append((path, report_id, texts[text_hash],
-                               documents[0]["content_hash"]))  # fmt: skip
+            text_hash, content_hash = documents[0]["text_hash"], documents[0]["content_hash"]
+            original = first.setdefault(content_hash, report_id)
+            if original == report_id:
+                original = texts.setdefault(text_hash, report_id)
+            if original != report_id:
+                copies.append((path, report_id, original, content_hash))
             else:
-                texts[text_hash] = report_id
                 warnings = documents[0]["summary"]["warnings"]
                 summary.warnings.extend(ReadWarning(path, text) for text in warnings)
                 if writer.add_prepared(report_id, documents, rows) == "added":
@@ -373,9 +381,9 @@ def update_from_files(writer: IndexWriter, summary: IndexSummary, paths: list, *
     found, missing = discover_files(paths, writer.known_ids(), writer.store.directory,
                                     follow_links)  # fmt: skip
     summary.skipped.extend(missing)
-    todo, present, copies = _plan(found, writer.known, summary, max_file_size)
+    todo, present, copies, first = _plan(found, writer.known, summary, max_file_size)
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    copies += _read_and_add(writer, summary, todo, progress, workers, max_file_size)
+    copies += _read_and_add(writer, summary, todo, progress, workers, max_file_size, first)
     _record_copies(writer, summary, copies)
     _drop_gone(writer, summary, present)
     _check_shrink(writer.previous.get("reports", 0), writer.reports, rebuild, summary, force)

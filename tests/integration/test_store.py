@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -471,3 +472,27 @@ def test_another_index_inside_the_folder_is_not_read(tmp_path, seed_index_dir):
     ]
     refused = IndexStore(corpus / "old-index").update([corpus / "old-index" / "CURRENT"])
     assert [e.reason for e in refused.skipped] == ["the index folder itself, not reports"]
+
+
+def test_each_file_is_read_once_by_a_build_and_by_an_update(tmp_path, monkeypatch):
+    corpus = _mkdir(tmp_path / "reports")
+    for city in ("盘锦", "遂宁", "自贡"):
+        shutil.copy(SEEDS / f"{SEED_FILES[city]}.txt", corpus / f"{city}.txt")
+    reads = Counter()
+    real = pipeline.read_file_bytes
+
+    def counted(path, *args):
+        reads[Path(path).name] += 1
+        return real(path, *args)
+
+    monkeypatch.setattr(pipeline, "read_file_bytes", counted)
+    store = IndexStore(tmp_path / "index")
+    store.update([corpus], workers=1)
+    assert reads == {"盘锦.txt": 1, "遂宁.txt": 1, "自贡.txt": 1}  # read, hashed, indexed
+    reads.clear()
+    with open(corpus / "遂宁.txt", "a", encoding="utf-8") as out:
+        out.write("\n附：新台账。\n")
+    summary = store.update([corpus], workers=1)
+    assert summary.updated == ["遂宁"] and len(summary.unchanged) == 2
+    # unchanged files are read once to hash them; a changed one is read again to index it
+    assert reads == {"盘锦.txt": 1, "遂宁.txt": 2, "自贡.txt": 1}
