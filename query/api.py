@@ -45,7 +45,7 @@ from .parsing import (
     with_filters,
 )
 from .record import Record
-from .snippets import concordance, make_snippet, words_to_highlight
+from .snippets import Snippet, concordance, make_snippet, words_to_highlight
 
 CONCORDANCE_ORDERS = ("hits", "left", "right")
 
@@ -71,9 +71,12 @@ class Hit:
     passages: int | None = None  # with group="report": matching passages in the report
     # with context=N: the N passages before and after, as the report prints them
     context: dict | None = None
+    # every occurrence of the query's strings in the snippet, for the concordance (not JSON)
+    occurrences: tuple = ()
 
     def as_dict(self) -> dict:
         data = asdict(self)
+        del data["occurrences"]
         for optional in ("passages", "context"):
             if data[optional] is None:
                 del data[optional]
@@ -233,6 +236,7 @@ class ReportIndex:
             snippet=snippet.text,
             highlights=[list(span) for span in snippet.highlights],
             matches=snippet.matches,
+            occurrences=snippet.occurrences,
             score=round(float(score or 0.0), 4),
             passage=stored["id"],
             level=stored.get("level", ""),
@@ -316,10 +320,10 @@ class ReportIndex:
         result = self.search(query, filters=filters, words=words,
                              limit=0 if by_lines else limit, offset=0 if by_lines else offset,
                              sort=sort, facets=facets)  # fmt: skip
-        strings = _highlighted(parse_query(query) if query.strip() else None, words)
         lines = []
-        for hit in result.hits:
-            for line in concordance(make_snippet(hit.snippet, strings), width):
+        for hit in result.hits:  # each hit's own occurrences: no second parse, no re-snippet
+            snippet = Snippet(hit.snippet, hit.highlights, hit.matches, hit.occurrences)
+            for line in concordance(snippet, width):
                 lines.append({"report": hit.report, "passage": hit.passage,
                               "province": hit.province, "city": hit.city,
                               "district": hit.district, "year": hit.year, "left": line.left,

@@ -23,7 +23,9 @@ class Snippet:
     text: str
     highlights: list[tuple[int, int]]  # merged where they touch, for display
     matches: int
-    occurrences: tuple[tuple[int, int], ...] = ()  # every match on its own, in text order
+    # every occurrence of the strings on its own, in text order (not the extra spans): what a
+    # concordance shows a line for
+    occurrences: tuple[tuple[int, int], ...] = ()
 
 
 def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
@@ -39,13 +41,12 @@ def make_snippet(original: str, strings: list[str], extra: list[tuple[int, int]]
     """Highlight every occurrence of ``strings``, plus ``extra`` spans of the original (the
     quotes of facts a ``metric:`` filter selected); each counts as a match."""
     normalized = normalize_with_offsets(original)
-    spans: list[tuple[int, int]] = list(extra)
-    matches = len(spans)
+    occurrences: list[tuple[int, int]] = []
     for string in dict.fromkeys(strings):
         found = find_all(normalized.text, string)
-        matches += len(found)
-        spans.extend(normalized.to_original(a, b) for a, b in found)
-    return Snippet(original, _merge(spans), matches, tuple(sorted(spans)))
+        occurrences.extend(normalized.to_original(a, b) for a, b in found)
+    spans = [*extra, *occurrences]
+    return Snippet(original, _merge(spans), len(spans), tuple(sorted(occurrences)))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
