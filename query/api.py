@@ -451,7 +451,8 @@ class ReportIndex:
             raise UsageError("give an indicator name, or --all for every fact")
         by_name = Or((Field("metric", wanted), Text(wanted))) if wanted else None
         tree = with_filters(by_name, filters)
-        matches = self._engine.with_facts(self._engine.match(tree))
+        # the engine keeps the passages with a figure in range; their facts are read next
+        matches = self._engine.with_facts(self._engine.match(tree), minimum, maximum)
         rows = []
         for uid, _, _ in self._engine.page(matches, [], limit=0):
             stored = self._record.passage(uid)

@@ -120,12 +120,21 @@ class Engine:
             masks.append(live if tree is None else self._node(s, tree) & live)
         return Matches(masks, _has_words(tree))
 
-    def with_facts(self, matches: Matches) -> Matches:
-        """Those of ``matches`` that state at least one figure."""
+    def with_facts(self, matches: Matches, minimum: float | None = None,
+                   maximum: float | None = None) -> Matches:  # fmt: skip
+        """Those of ``matches`` that state at least one figure (between ``minimum`` and
+        ``maximum``, where given), from the fact columns: no stored passage is read."""
         masks = []
         for segment, mask in zip(self.segments, matches.masks, strict=True):
+            arrays = segment.arrays
+            keep = np.ones(len(arrays["fact_passage"]), dtype=bool)
+            with np.errstate(invalid="ignore"):  # NaN (no value) is in no range
+                if minimum is not None:
+                    keep &= arrays["fact_value"] >= minimum
+                if maximum is not None:
+                    keep &= arrays["fact_value"] <= maximum
             has = np.zeros(segment.size, dtype=bool)
-            has[segment.arrays["fact_passage"]] = True
+            has[arrays["fact_passage"][keep]] = True
             masks.append(mask & has)
         return Matches(masks, matches.words)
 

@@ -254,3 +254,19 @@ def test_facets_count_reports_beside_passages(seed_index):
                 hits = [h for h in result.hits if (getattr(h, name) or None) == row["value"]]
                 assert row["count"] == len(hits), (query, name, row)
                 assert row["reports"] == len({h.report for h in hits}), (query, name, row)
+
+
+def test_metric_ranges_are_filtered_by_the_engine_before_any_passage_is_read(
+    seed_index, monkeypatch
+):
+    from reportsearch.query.record import Record
+
+    every = seed_index.metrics(None)["rows"]
+    reads = []
+    real = Record.passage
+    monkeypatch.setattr(Record, "passage", lambda self, uid: reads.append(uid) or real(self, uid))
+    ranged = seed_index.metrics(None, minimum=90, maximum=100)["rows"]
+    assert ranged == [row for row in every if 90 <= row["value"] <= 100] != []
+    # only passages stating a figure in range were read, not every passage with a figure
+    with_figures = {row["passage"] for row in every}
+    assert len(reads) == len({row["passage"] for row in ranged}) < len(with_figures)
