@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ReadError
-from .normalizing import normalize_for_search
+from .normalizing import normalize_for_search, normalize_with_offsets, offset_changes
 from .pipeline import MAX_FILE_SIZE, Report, ingest_file, unexpected_reason
 from .schema import PASSAGE, REPORT, word_tokens
 from .segment import PassageRow
@@ -93,10 +93,18 @@ def passage_rows(report: Report) -> list[PassageRow]:
             facts=[(f.canonical, f.value) for f in passage.facts],
             # jieba runs here, in the reader processes, not in the writing one.
             words=[vocabulary.setdefault(word, word) for word in word_tokens(passage.text)],
+            offsets=_offsets(passage),
             **_place_and_kind(report),
         )
         for passage in report.passages
     ]
+
+
+def _offsets(passage) -> list[tuple[int, int, int]]:
+    """The map from the passage's search form to its original text, kept for snippets (which
+    then never normalize a hit again); [] if its original does not normalize to it."""
+    normalized = normalize_with_offsets(passage.original)
+    return offset_changes(normalized) if normalized.text == passage.text else []
 
 
 def _place_and_kind(report: Report) -> dict[str, str]:

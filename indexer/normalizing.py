@@ -59,6 +59,39 @@ class NormalizedText:
         return self.starts[start], self.ends[end - 1]
 
 
+def offset_changes(normalized: NormalizedText) -> list[tuple[int, int, int]]:
+    """``normalized``'s map, kept where it changes: (position, start shift, end shift), from
+    which search-form character ``i`` came from the original's ``i + start : i + 1 + end``.
+    Most text maps one to one, so a passage needs one or a few of these, not 8 bytes a
+    character; ``from_offset_changes`` rebuilds the map."""
+    import numpy as np  # here: the indexer and snippets need it, normalizing queries not
+
+    if not normalized.text:
+        return []
+    dtype = np.int32 if normalized.starts.typecode == "i" else np.int64
+    position = np.arange(len(normalized.text), dtype=np.int64)
+    start = np.frombuffer(normalized.starts, dtype=dtype) - position
+    end = np.frombuffer(normalized.ends, dtype=dtype) - position - 1
+    changed = np.flatnonzero((start[1:] != start[:-1]) | (end[1:] != end[:-1])) + 1
+    at = np.concatenate([[0], changed])
+    return list(zip(at.tolist(), start[at].tolist(), end[at].tolist(), strict=True))
+
+
+def from_offset_changes(text: str, changes: list[tuple[int, int, int]],
+                        original_length: int) -> NormalizedText:  # fmt: skip
+    """The ``NormalizedText`` that ``offset_changes`` was made from."""
+    import numpy as np
+
+    position = np.arange(len(text), dtype=np.int64)
+    at = np.array([change[0] for change in changes], dtype=np.int64)
+    which = np.searchsorted(at, position, side="right") - 1
+    start = np.array([change[1] for change in changes], dtype=np.int64)[which] + position
+    end = np.array([change[2] for change in changes], dtype=np.int64)[which] + position + 1
+    kind = "i" if original_length < 2**31 - 1 else "q"
+    return NormalizedText(text, array(kind, start.tolist()), array(kind, end.tolist()),
+                          original_length)  # fmt: skip
+
+
 def normalize_for_search(text: str) -> str:
     """The search form of ``text`` (see the module docstring). Queries use this too."""
     return normalize_with_offsets(text).text

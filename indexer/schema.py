@@ -44,8 +44,9 @@ __all__ = [
     "word_tokens",
 ]
 
-# 10: checksums of every index file; 9: pinyin readings dropped from search forms.
-FORMAT_VERSION = 10
+# 11: the map from each search form to its original text; 10: checksums of every index
+# file; 9: pinyin readings dropped from search forms.
+FORMAT_VERSION = 11
 
 # Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
 PASSAGE, REPORT, DUPLICATE = "p", "r", "d"

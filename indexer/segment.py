@@ -4,7 +4,8 @@ Input (``build_segment``): ``PassageRow`` records, in uid order. Output: a ``Seg
 small JSON-able ``meta`` (report ids and the values of dictionary-coded columns) and numpy
 arrays, one value per passage unless named otherwise:
 
-* ``uid`` (int64): the passage's number in the index, the key of its stored record;
+* ``uid`` (int64): the passage's number in the index, the key of its stored record (in
+  increasing order);
 * ``report`` (index into ``meta["reports"]``), ``position``, ``length`` (characters of the
   search form, for ranking), ``year`` (0 when the report does not say);
 * ``province``, ``city``, ``district``, ``level``, ``kind``, ``category``: codes into
@@ -15,6 +16,11 @@ arrays, one value per passage unless named otherwise:
   ``meta["values"]["metric"]``, the canonical indicator or "" when it has none),
   ``fact_value`` (NaN when none); and ``metric_passage``, ``metric_code``: each (passage,
   canonical indicator) pair once, for metric filters and facets;
+* ``text_start``: where the passage's search form starts in ``text.codes``; and the map from
+  it to the original text, kept where it changes: ``offset_passage``, ``offset_at`` (a
+  position in the search form), ``offset_start``/``offset_end`` (from there on, search-form
+  character ``i`` came from the original's ``i + start : i + 1 + end``); a passage with no
+  such rows has no map (snippets normalize its original again);
 * ``text.*`` and ``section.*``: the suffix arrays (``indexer.suffix_array``) over the
   passages' search forms and over the distinct section paths;
 * jieba words, for ``--words``: ``word_length`` (words in each passage), the vocabulary
@@ -40,6 +46,7 @@ CATEGORICAL = ("province", "city", "district", "level", "kind", "category")
 PASSAGE_ARRAYS = ("uid", "report", "position", "length", "year", "section", "word_length")
 PASSAGE_ARRAYS += CATEGORICAL
 FACT_ARRAYS = ("fact_passage", "fact_metric", "fact_value", "metric_passage", "metric_code")
+OFFSET_ARRAYS = ("offset_passage", "offset_at", "offset_start", "offset_end")
 TEXT_FIELDS = ("text", "section")  # the suffix arrays a segment holds
 
 
@@ -62,6 +69,9 @@ class PassageRow:
     # (canonical indicator or "", value) of every fact the passage states
     facts: list[tuple[str, float | None]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # jieba words of the search form
+    # (search-form position, start shift, end shift) where the map to the original changes
+    # (see the module docstring); [] when there is no map
+    offsets: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +130,12 @@ def build_segment(rows: list[PassageRow]) -> Segment:
     arrays["metric_passage"] = pairs[0].astype(np.int32)
     arrays["metric_code"] = pairs[1].astype(np.int32)
     arrays.update(_word_index(rows))
+    arrays["text_start"] = np.cumsum(arrays["length"].astype(np.int64) + 1) - (
+        arrays["length"].astype(np.int64) + 1
+    )
+    breaks = [(i, *change) for i, row in enumerate(rows) for change in row.offsets]
+    for k, name in enumerate(OFFSET_ARRAYS):
+        arrays[name] = np.array([b[k] for b in breaks], dtype=np.int32)
     for field_name, documents in (("text", [row.text for row in rows]), ("section", sections)):
         built = suffix_array.build(documents)
         for part in SuffixArrays.ARRAYS:
@@ -173,6 +189,20 @@ def word_postings(segment: Segment, word: str) -> tuple[np.ndarray, np.ndarray]:
     return arrays["word_doc"][first:last], arrays["word_tf"][first:last]
 
 
+def passage_offsets(segment: Segment, i: int) -> list[tuple[int, int, int]]:
+    """The map rows of passage ``i`` (see the module docstring); [] when it has none."""
+    arrays = segment.arrays
+    first, last = np.searchsorted(arrays["offset_passage"], [i, i + 1])
+    return list(zip(*(arrays[name][first:last].tolist() for name in OFFSET_ARRAYS[1:]),
+                    strict=True))  # fmt: skip
+
+
+def passage_form(segment: Segment, i: int) -> str:
+    """Passage ``i``'s search form, from the suffix array's codes."""
+    start, length = int(segment.arrays["text_start"][i]), int(segment.arrays["length"][i])
+    return suffix_array.document(segment.suffix_arrays("text"), start, length)
+
+
 def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow]:
     """The rows a segment was built from (only the ``live`` ones, if given)."""
     arrays, meta = segment.arrays, segment.meta
@@ -209,6 +239,7 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
                 year=int(arrays["year"][i]),
                 facts=facts.get(i, []),
                 words=words.get(i, []),
+                offsets=passage_offsets(segment, i),
                 **{c: names[codes[i]] for c, (names, codes) in columns.items()},
             )
         )

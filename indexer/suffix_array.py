@@ -69,6 +69,13 @@ def build(documents: list[str]) -> SuffixArrays:
     return SuffixArrays(alphabet=alphabet, codes=codes, sa=sa.astype(np.int32), doc=doc_at[sa])
 
 
+def document(arrays: SuffixArrays, start: int, length: int) -> str:
+    """The document whose codes start at ``start`` and run ``length`` codes."""
+    table = np.asarray(arrays.alphabet, np.uint32)
+    codes = np.asarray(arrays.codes[start : start + length]).astype(np.int64)
+    return table[codes - 1].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def decode(arrays: SuffixArrays) -> list[str]:
     """The documents back from their codes (used to merge segments without re-reading)."""
     table = np.concatenate([np.zeros(1, np.uint32), np.asarray(arrays.alphabet, np.uint32)])

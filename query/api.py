@@ -27,7 +27,7 @@ from reportsearch.indexer.errors import (
     UsageError,
 )
 from reportsearch.indexer.fields import METRIC, YEAR, facet_names, named
-from reportsearch.indexer.normalizing import normalize_for_search
+from reportsearch.indexer.normalizing import from_offset_changes, normalize_for_search
 from reportsearch.indexer.store import IndexStore
 
 from . import trends
@@ -223,7 +223,11 @@ class ReportIndex:
             for fact in stored.get("facts") or []
             if fact["canonical"] in metrics
         ]
-        snippet = make_snippet(stored["original"], strings, quotes)
+        # the search form and its map as the index keeps them: no hit is normalized again
+        form = self._engine.search_form(uid)
+        original = stored["original"]
+        normalized = from_offset_changes(*form, len(original)) if form else None
+        snippet = make_snippet(original, strings, quotes, normalized)
         return Hit(
             report=stored["report"],
             title=stored.get("title", ""),

@@ -46,7 +46,7 @@ from reportsearch.indexer.fields import (
 from reportsearch.indexer.gazetteer import short_name
 from reportsearch.indexer.metrics import canonical_indicator
 from reportsearch.indexer.schema import word_tokens
-from reportsearch.indexer.segment import Segment, word_postings
+from reportsearch.indexer.segment import Segment, passage_form, passage_offsets, word_postings
 from reportsearch.indexer.suffix_array import find
 
 from .collation import pinyin_key  # the one order of place names (api.py imports it here)
@@ -274,6 +274,17 @@ class Engine:
             columns["year"].extend(segment.arrays["year"][first].tolist())
             columns["passages"].extend(counts[present].tolist())
         return columns
+
+    def search_form(self, uid: int) -> tuple[str, list[tuple[int, int, int]]] | None:
+        """Passage ``uid``'s search form and the map to its original text, as the index
+        keeps them (``segment.passage_offsets``); None when it keeps no map for it."""
+        for segment in self.segments:
+            uids = segment.arrays["uid"]  # increasing in each segment
+            i = int(np.searchsorted(uids, uid))
+            if i < len(uids) and uids[i] == uid:
+                changes = passage_offsets(segment, i)
+                return (passage_form(segment, i), changes) if changes else None
+        return None
 
     def report_uids(self, report_id: str) -> list[int]:
         """The uids of a live report's passages in reading order ([] if it is not live)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportsearch.indexer.normalizing import normalize_with_offsets
+from reportsearch.indexer.normalizing import NormalizedText, normalize_with_offsets
 from reportsearch.indexer.schema import word_tokens
 
 
@@ -37,10 +37,12 @@ def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
-def make_snippet(original: str, strings: list[str], extra: list[tuple[int, int]] = ()) -> Snippet:
+def make_snippet(original: str, strings: list[str], extra: list[tuple[int, int]] = (),
+                 normalized: NormalizedText | None = None) -> Snippet:  # fmt: skip
     """Highlight every occurrence of ``strings``, plus ``extra`` spans of the original (the
-    quotes of facts a ``metric:`` filter selected); each counts as a match."""
-    normalized = normalize_with_offsets(original)
+    quotes of facts a ``metric:`` filter selected); each counts as a match. ``normalized``:
+    the original's search form and map, as the index keeps them (else it is normalized)."""
+    normalized = normalized or normalize_with_offsets(original)
     occurrences: list[tuple[int, int]] = []
     for string in dict.fromkeys(strings):
         found = find_all(normalized.text, string)

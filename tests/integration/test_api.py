@@ -270,3 +270,21 @@ def test_metric_ranges_are_filtered_by_the_engine_before_any_passage_is_read(
     # only passages stating a figure in range were read, not every passage with a figure
     with_figures = {row["passage"] for row in every}
     assert len(reads) == len({row["passage"] for row in ranged}) < len(with_figures)
+
+
+def test_hits_are_highlighted_from_the_map_the_index_keeps(seed_index, monkeypatch):
+    from reportsearch.query import snippets
+    from reportsearch.query.engine import Engine
+
+    queries = ["柔性执法", "法治 OR 政府", '"依法行政" -柔性', "出庭应诉率", "执法"]
+    kept = [seed_index.search(q, limit=0, facets=()).as_dict()["hits"] for q in queries]
+
+    def never(*args):
+        raise AssertionError("a hit was normalized again")
+
+    monkeypatch.setattr(snippets, "normalize_with_offsets", never)
+    assert [seed_index.search(q, limit=0, facets=()).as_dict()["hits"] for q in queries] == kept
+    monkeypatch.undo()
+    # and they are what normalizing each hit again gives (an index that keeps no map)
+    monkeypatch.setattr(Engine, "search_form", lambda self, uid: None)
+    assert [seed_index.search(q, limit=0, facets=()).as_dict()["hits"] for q in queries] == kept

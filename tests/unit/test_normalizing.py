@@ -117,3 +117,17 @@ def test_long_lines_normalize_in_pieces_as_they_would_whole(text):
         pieces = normalizing._normalize(text)
     assert pieces.text == whole.text
     assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)
+
+
+@given(report_text)
+def test_the_map_kept_where_it_changes_rebuilds_the_whole_map(text):
+    normalized = normalize_with_offsets(text)
+    changes = normalizing.offset_changes(normalized)
+    rebuilt = normalizing.from_offset_changes(normalized.text, changes, len(text))
+    assert (list(rebuilt.starts), list(rebuilt.ends)) == (
+        list(normalized.starts),
+        list(normalized.ends),
+    )
+    assert len(changes) <= len(normalized.text)
+    if text and normalized.text == text:  # nothing changed: one row says so
+        assert changes == [(0, 0, 0)]
