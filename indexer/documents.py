@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import ReadError
 from .normalizing import normalize_for_search, normalize_with_offsets, offset_changes
-from .pipeline import MAX_FILE_SIZE, Report, ingest_file, unexpected_reason
+from .pipeline import MAX_FILE_SIZE, Report, file_stat, ingest_file, unexpected_reason
 from .schema import PASSAGE, REPORT, word_tokens
 from .segment import PassageRow
 
@@ -26,8 +26,11 @@ def prepare_report(
     processes); the writer gives each passage its uid. Every failure is returned as the
     file's ReadError (plain and picklable), never raised: one bad file costs only itself."""
     try:
+        stat = file_stat(path)  # before reading: a change while it is read shows next time
         report = ingest_file(path, report_id, max_file_size)
-        return report.id, list(report_documents(report)), passage_rows(report)
+        documents = list(report_documents(report))
+        documents[0]["file_stat"] = stat
+        return report.id, documents, passage_rows(report)
     except ReadError as error:
         return error
     except Exception as error:  # noqa: BLE001 - a bug met on one file is that file's error

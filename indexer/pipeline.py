@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import stat
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -183,6 +184,35 @@ def read_file_bytes(path: Path, limit: int | None = MAX_FILE_SIZE) -> bytes:
         raise ReadError(path, f"too large: over the {limit / 1048576:g} MB limit "
                               "(--max-file-size)")  # fmt: skip
     return data
+
+
+# A file changed this recently may change again within the same tick of the file system's
+# clock, unseen by its stat (git's "racily clean" entries): its stat is not kept, so the next
+# update reads and hashes it.
+RACY_SECONDS = 2
+
+
+def file_stat(path: Path) -> list | None:
+    """What stat says of a report file and of its sidecar (None for no sidecar): size,
+    modification and change times, inode. The same list later means the same bytes, so an
+    update settles the file unread. None when it cannot be trusted: the file cannot be
+    stat'ed, or it changed in the last RACY_SECONDS."""
+    now = time.time_ns()
+    parts: list = []
+    for candidate in (path, sidecar_path(path)):
+        try:
+            info = os.stat(candidate)
+        except FileNotFoundError:
+            if candidate == path:
+                return None
+            parts.append(None)
+            continue
+        except OSError:
+            return None
+        if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_SECONDS * 10**9:
+            return None
+        parts.append([info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+    return parts
 
 
 def check_size(path: Path, limit: int | None = MAX_FILE_SIZE) -> None:

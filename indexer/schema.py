@@ -85,6 +85,7 @@ def build_schema() -> Schema:
         position=STORED(),
         title=STORED(),
         file=STORED(),
+        file_stat=STORED(),  # report documents: pipeline.file_stat when the file was read
         province=STORED(),
         district=STORED(),
         level=STORED(),

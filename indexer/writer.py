@@ -24,7 +24,7 @@ from . import index_files as files
 from .documents import passage_rows, report_documents
 from .errors import IndexShrinkError, IndexVersionError, ReadError, ReadWarning, shown_path
 from .locking import write_lock
-from .pipeline import MAX_FILE_SIZE, Report, discover_files, file_fingerprint
+from .pipeline import MAX_FILE_SIZE, Report, discover_files, file_fingerprint, file_stat
 from .schema import DUPLICATE, FORMAT_VERSION, REPORT, build_schema
 from .segment_writer import SegmentWriter
 from .workers import prepared
@@ -110,7 +110,7 @@ class IndexWriter:
             self.generation_dir = store._new_generation(pointer)
             ix = whoosh_index.create_in(str(self.generation_dir / "whoosh"), build_schema())
             manifest = files.empty_manifest()
-            self.known: dict[str, tuple[str, str, str]] = {}
+            self.known: dict[str, tuple[str, str, str, list | None]] = {}
             self.known_duplicates: dict[str, str] = {}
         else:
             self.generation_dir = store._generation_dir()
@@ -133,7 +133,7 @@ class IndexWriter:
 
     def known_ids(self) -> dict[str, str]:
         """File -> report id of every file the index holds (reports and copies)."""
-        ids = {file: report_id for report_id, (_, file, _) in self.known.items()}
+        ids = {entry[1]: report_id for report_id, entry in self.known.items()}
         ids.update({file: report_id for report_id, file in self.known_duplicates.items()})
         return ids
 
@@ -224,16 +224,27 @@ class IndexWriter:
 
 def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
           max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
-    """Files that need reading, as (path, report id), in order. A file the index has is
-    hashed here, to settle it if unchanged (or as a byte-for-byte copy of a file met
-    before); a file new to the index is only read once, by ``_read_and_add``, which hashes
-    it then. Returns (files to read, the set of report ids present, copies as (path, id, id
-    of the original, hash), content hash -> the report id of the first file with it)."""
+    """Files that need reading, as (path, report id), in order; each is read once, by
+    ``_read_and_add``, which hashes it then. A file the index has whose stat is the one it
+    had when it was read (``pipeline.file_stat``) is unchanged and not read at all; one
+    whose stat changed is read to index it. Only a file whose stat could not be trusted
+    (it had just changed when it was read) is hashed here first, to settle it if unchanged
+    or as a byte-for-byte copy of a file met before. Returns (files to read, the set of
+    report ids present, copies as (path, id, id of the original, hash), content hash ->
+    the report id of the first file with it)."""
     todo: list[tuple[Path, str]] = []
     copies: list[tuple[Path, str, str, str]] = []
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
     for path, report_id in files:
-        if report_id not in known:
+        entry = known.get(report_id)
+        if entry is not None and entry[3] is not None and entry[1] == shown_path(path):
+            if entry[3] == file_stat(path):
+                summary.unchanged.append(report_id)  # not written to since it was read
+                first.setdefault(entry[0], report_id)
+            else:
+                todo.append((path, report_id))
+            continue
+        if entry is None:
             todo.append((path, report_id))
             continue
         try:
@@ -276,8 +287,13 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
             else:
                 warnings = documents[0]["summary"]["warnings"]
                 summary.warnings.extend(ReadWarning(path, text) for text in warnings)
+                same = known.get(report_id, ("", "", "", None))[:2]
                 if writer.add_prepared(report_id, documents, rows) == "added":
                     summary.added.append(report_id)
+                elif same == (content_hash, shown_path(path)):
+                    # written to but the same bytes (touched): indexed again for its new
+                    # stat, and unchanged for the user
+                    summary.unchanged.append(report_id)
                 else:
                     summary.updated.append(report_id)
                     if known[report_id][1] != shown_path(path):
@@ -304,7 +320,7 @@ def _record_copies(writer: IndexWriter, summary: IndexSummary, copies: list) -> 
 
 def _drop_gone(writer: IndexWriter, summary: IndexSummary, present: set[str]) -> None:
     """Drop the reports (and records of copies) whose file is gone."""
-    for report_id, (_, file, _) in sorted(writer.known.items()):
+    for report_id, (_, file, *_) in sorted(writer.known.items()):
         if report_id not in present and not Path(file).exists():
             writer.delete_report(report_id)
             summary.removed.append(report_id)
@@ -350,15 +366,16 @@ def _ctrl_c_deferred():
         raise KeyboardInterrupt
 
 
-def _indexed_reports(index) -> dict[str, tuple[str, str, str]]:
-    """report id -> (content hash, file, text hash) for every report in the index."""
+def _indexed_reports(index) -> dict[str, tuple[str, str, str, list | None]]:
+    """report id -> (content hash, file, text hash, its stat when read) for every report."""
     with index.searcher() as searcher:
         return {
             fields["report"]: (
                 fields["content_hash"],
                 fields["file"],
                 fields.get("text_hash", ""),
-            )  # fmt: skip
+                fields.get("file_stat"),
+            )
             for fields in searcher.documents(doctype=REPORT)
         }
 
