@@ -30,6 +30,7 @@ def prepare_report(
         report = ingest_file(path, report_id, max_file_size)
         documents = list(report_documents(report))
         documents[0]["file_stat"] = stat
+        documents[0]["path"] = str(path)
         return report.id, documents, passage_rows(report)
     except ReadError as error:
         return error

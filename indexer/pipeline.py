@@ -264,26 +264,30 @@ def discover_files(
     (``x.pdf``, ``x.docx``). Names that are not UTF-8 are escaped (``shown_path``).
 
     Ids never change and never clash. A file the index already has keeps its id
-    (``known_ids``: shown file path -> id). A file whose id is taken by another file (two
-    folders both holding ``001.txt``) gets the name of the folder it was found under in
-    front (``b/001``), then that folder's parents', then ``~2``, ``~3``. Folders are taken in
-    the order given, so a rebuild from the same folders gives the same ids."""
+    (``known_ids``: its absolute path, as ``str(Path)`` gives it -> id). A file whose id
+    is taken by another file (two folders both holding ``001.txt``) gets the name of the
+    folder it was found under in front (``b/001``), then that folder's parents', then
+    ``~2``, ``~3``. Folders are taken in the order given, so a rebuild from the same
+    folders gives the same ids. Files are named by absolute paths (links kept as named)."""
     known_ids = known_ids or {}
     found: list[tuple[Path, Path | None]] = []
     errors: list[ReadError] = []
     excluded = _identity(Path(index_dir)) if index_dir is not None else None
-    given = [Path(raw) for raw in paths]
+    # Absolute (links kept as named): the index knows its files wherever it is run from.
+    given = {Path(os.path.abspath(raw)): Path(raw) for raw in paths}  # -> as the user wrote it
     allowed = [os.path.realpath(path) for path in given]
-    for path in given:
+    for path, as_given in given.items():
         kind = _kind_of(path)
         if excluded and _inside(path, Path(index_dir)):
-            errors.append(ReadError(path, "the index folder itself, not reports"))
+            errors.append(ReadError(as_given, "the index folder itself, not reports"))
+        elif kind == "folder" and _holds_an_index(_listing(path), path):
+            errors.append(ReadError(as_given, "a reportsearch index folder, not reports"))
         elif kind == "folder":
             _walk(path, found, errors, _Walk(excluded, None if follow_links else allowed))
         elif kind == "file":
             found.append((path, None))
         else:
-            errors.append(ReadError(path, kind))
+            errors.append(ReadError(as_given, kind))
     roots: dict[Path, Path | None] = {}
     for path, root in found:
         roots.setdefault(path, root)  # a file met twice keeps the first way it was met
@@ -295,12 +299,12 @@ def discover_files(
         folder = path.parent.relative_to(root).as_posix() if root else "."
         natural[path] = shown_path(name if folder == "." else f"{folder}/{name}")
     taken: dict[str, Path] = {}
-    met = {shown_path(path) for path, _ in found}
+    met = {str(path) for path, _ in found}
     for file, report_id in known_ids.items():  # the index keeps these, unread: ids taken
         if file not in met and os.path.exists(file):
             taken[report_id] = Path(file)
     for path, _ in found:  # files the index has keep their ids
-        report_id = known_ids.get(shown_path(path))
+        report_id = known_ids.get(str(path))
         if report_id is not None and report_id not in taken:
             taken[report_id] = path
     assigned = {path: report_id for report_id, path in taken.items()}
@@ -424,6 +428,13 @@ def _walk(root: Path, found: list, errors: list, rules: _Walk) -> None:
                 found.append((child, root))
         else:
             errors.append(ReadError(child, kind))
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []  # the walk says why
 
 
 def _holds_an_index(names: list[str], folder: Path) -> bool:

@@ -86,6 +86,9 @@ def build_schema() -> Schema:
         title=STORED(),
         file=STORED(),
         file_stat=STORED(),  # report documents: pipeline.file_stat when the file was read
+        # the file's absolute path as the file system knows it (``file`` is for people: a
+        # name that is not UTF-8 is escaped there)
+        path=STORED(),
         province=STORED(),
         district=STORED(),
         level=STORED(),

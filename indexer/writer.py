@@ -15,7 +15,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh import writing
@@ -110,8 +110,8 @@ class IndexWriter:
             self.generation_dir = store._new_generation(pointer)
             ix = whoosh_index.create_in(str(self.generation_dir / "whoosh"), build_schema())
             manifest = files.empty_manifest()
-            self.known: dict[str, tuple[str, str, str, list | None]] = {}
-            self.known_duplicates: dict[str, str] = {}
+            self.known: dict[str, Known] = {}
+            self.known_duplicates: dict[str, str] = {}  # report id -> path of the copy
         else:
             self.generation_dir = store._generation_dir()
             latest = files.latest_commit(self.generation_dir)
@@ -133,8 +133,8 @@ class IndexWriter:
 
     def known_ids(self) -> dict[str, str]:
         """File -> report id of every file the index holds (reports and copies)."""
-        ids = {entry[1]: report_id for report_id, entry in self.known.items()}
-        ids.update({file: report_id for report_id, file in self.known_duplicates.items()})
+        ids = {entry.path: report_id for report_id, entry in self.known.items()}
+        ids.update({path: report_id for report_id, path in self.known_duplicates.items()})
         return ids
 
     def add_report(self, report: Report) -> str:
@@ -167,14 +167,14 @@ class IndexWriter:
             self._deleted.add(report_id)
             self.reports -= 1
 
-    def record_copy(self, file: str, report_id: str, same_as: str, content_hash: str) -> dict:
+    def record_copy(self, path: Path, report_id: str, same_as: str, content_hash: str) -> dict:
         """Index a copy of report ``same_as`` once: as a record of its file, not a report
         (a report of the same id, if any, is dropped). Returns the record."""
         self.delete_report(report_id)
-        copy = {"file": file, "report": report_id, "same_as": same_as}
+        copy = {"file": shown_path(path), "report": report_id, "same_as": same_as}
         self._whoosh.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
-                                  report=report_id, file=file, content_hash=content_hash,
-                                  summary=copy)  # fmt: skip
+                                  report=report_id, file=copy["file"], path=str(path),
+                                  content_hash=content_hash, summary=copy)  # fmt: skip
         return copy
 
     def commit(self, sources: list[str] | None = None) -> None:
@@ -222,44 +222,50 @@ class IndexWriter:
         self.rollback()  # unless committed: then there is nothing left to do
 
 
-def _plan(files: list[tuple[Path, str]], known: dict, summary: IndexSummary,
+def _plan(files: list[tuple[Path, str]], writer: IndexWriter, summary: IndexSummary,
           max_file_size: int | None = MAX_FILE_SIZE):  # fmt: skip
     """Files that need reading, as (path, report id), in order; each is read once, by
-    ``_read_and_add``, which hashes it then. A file the index has whose stat is the one it
-    had when it was read (``pipeline.file_stat``) is unchanged and not read at all; one
-    whose stat changed is read to index it. Only a file whose stat could not be trusted
-    (it had just changed when it was read) is hashed here first, to settle it if unchanged
-    or as a byte-for-byte copy of a file met before. Returns (files to read, the set of
-    report ids present, copies as (path, id, id of the original, hash), content hash ->
-    the report id of the first file with it)."""
+    ``_read_and_add``, which hashes it then. A report's file whose stat is the one it had
+    when it was read (``pipeline.file_stat``) is unchanged and not read at all; one whose
+    stat changed, or that moved, is read to index it. A file whose stat could not be
+    trusted (it had just changed when it was read) and a file recorded as a copy are hashed
+    here, to settle them if unchanged, or as a byte-for-byte copy of a report. Returns
+    (files to read, the set of report ids present, copies as (path, id, id of the original,
+    hash), content hash -> the report id of the first file with it)."""
+    known = writer.known
     todo: list[tuple[Path, str]] = []
     copies: list[tuple[Path, str, str, str]] = []
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
-    for path, report_id in files:
+    hashed: list[tuple[Path, str]] = []
+    for path, report_id in files:  # settled by stat first: they are the originals of copies
         entry = known.get(report_id)
-        if entry is not None and entry[3] is not None and entry[1] == shown_path(path):
-            if entry[3] == file_stat(path):
+        if entry is not None and entry.path == str(path) and entry.stat is not None:
+            if entry.stat == file_stat(path):
                 summary.unchanged.append(report_id)  # not written to since it was read
-                first.setdefault(entry[0], report_id)
+                first.setdefault(entry.content_hash, report_id)
             else:
                 todo.append((path, report_id))
-            continue
-        if entry is None:
-            todo.append((path, report_id))
-            continue
+        elif entry is None and report_id not in writer.known_duplicates:
+            todo.append((path, report_id))  # new
+        elif entry is not None and entry.path != str(path):
+            todo.append((path, report_id))  # its file moved: indexed again, and said so
+        else:
+            hashed.append((path, report_id))
+    for path, report_id in hashed:
         try:
             fingerprint = file_fingerprint(path, max_file_size)
         except ReadError as error:
             summary.skipped.append(error)
             continue
-        if fingerprint in first:
+        if fingerprint in first and first[fingerprint] != report_id:
             copies.append((path, report_id, first[fingerprint], fingerprint))
-            continue
-        first[fingerprint] = report_id
-        if report_id in known and known[report_id][0] == fingerprint:
+        elif report_id in known and known[report_id].content_hash == fingerprint:
             summary.unchanged.append(report_id)
+            first.setdefault(fingerprint, report_id)
         else:
             todo.append((path, report_id))
+    order = {path: number for number, (path, _) in enumerate(files)}
+    todo.sort(key=lambda item: order[item[0]])  # read in the order the files were found
     return todo, {report_id for _, report_id in files}, copies, first
 
 
@@ -272,7 +278,7 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
     returned as (path, id, id of the original, content hash)."""
     known = writer.known
     copies = []
-    texts = {known[i][2]: i for i in summary.unchanged if known[i][2]}
+    texts = {known[i].text_hash: i for i in summary.unchanged if known[i].text_hash}
     for done, (path, result) in enumerate(prepared(todo, workers, max_file_size), 1):
         if isinstance(result, ReadError):
             summary.skipped.append(result)  # the report keeps what the index had for it
@@ -287,19 +293,19 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
             else:
                 warnings = documents[0]["summary"]["warnings"]
                 summary.warnings.extend(ReadWarning(path, text) for text in warnings)
-                same = known.get(report_id, ("", "", "", None))[:2]
+                entry = known.get(report_id)
                 if writer.add_prepared(report_id, documents, rows) == "added":
                     summary.added.append(report_id)
-                elif same == (content_hash, shown_path(path)):
+                elif (entry.content_hash, entry.path) == (content_hash, str(path)):
                     # written to but the same bytes (touched): indexed again for its new
                     # stat, and unchanged for the user
                     summary.unchanged.append(report_id)
                 else:
                     summary.updated.append(report_id)
-                    if known[report_id][1] != shown_path(path):
+                    if entry.path != str(path):
                         summary.notes.append(
                             f"{report_id}: now read from {shown_path(path)} "
-                            f"(its file {known[report_id][1]} is gone)"
+                            f"(its file {entry.file} is gone)"
                         )
             # Whoosh has them now: a big report's documents must not stay alive (in these
             # names) while the segments are built.
@@ -313,19 +319,17 @@ def _record_copies(writer: IndexWriter, summary: IndexSummary, copies: list) -> 
     for path, report_id, same_as, content_hash in copies:
         if report_id in writer.known:
             summary.removed.append(report_id)
-        summary.duplicates.append(
-            writer.record_copy(shown_path(path), report_id, same_as, content_hash)
-        )
+        summary.duplicates.append(writer.record_copy(path, report_id, same_as, content_hash))
 
 
 def _drop_gone(writer: IndexWriter, summary: IndexSummary, present: set[str]) -> None:
     """Drop the reports (and records of copies) whose file is gone."""
-    for report_id, (_, file, *_) in sorted(writer.known.items()):
-        if report_id not in present and not Path(file).exists():
+    for report_id, entry in sorted(writer.known.items()):
+        if report_id not in present and not os.path.exists(entry.path):
             writer.delete_report(report_id)
             summary.removed.append(report_id)
-    for report_id, file in sorted(writer.known_duplicates.items()):
-        if report_id not in present and not Path(file).exists():
+    for report_id, path in sorted(writer.known_duplicates.items()):
+        if report_id not in present and not os.path.exists(path):
             writer.delete_report(report_id)
 
 
@@ -366,25 +370,38 @@ def _ctrl_c_deferred():
         raise KeyboardInterrupt
 
 
-def _indexed_reports(index) -> dict[str, tuple[str, str, str, list | None]]:
-    """report id -> (content hash, file, text hash, its stat when read) for every report."""
+class Known(NamedTuple):
+    """What the index holds of a report's file."""
+
+    content_hash: str
+    file: str  # as people read it
+    text_hash: str
+    stat: list | None  # pipeline.file_stat when it was read
+    path: str  # as the file system knows it, absolute
+
+
+def _indexed_reports(index) -> dict[str, Known]:
+    """report id -> what the index holds of its file, for every report."""
     with index.searcher() as searcher:
         return {
-            fields["report"]: (
+            fields["report"]: Known(
                 fields["content_hash"],
                 fields["file"],
                 fields.get("text_hash", ""),
                 fields.get("file_stat"),
+                fields.get("path") or os.path.abspath(fields["file"]),
             )
             for fields in searcher.documents(doctype=REPORT)
         }
 
 
 def _indexed_duplicates(index) -> dict[str, str]:
-    """report id -> file of every file recorded as a copy of an indexed report."""
+    """report id -> path of every file recorded as a copy of an indexed report."""
     with index.searcher() as searcher:
-        return {fields["report"]: fields["file"]
-                for fields in searcher.documents(doctype=DUPLICATE)}  # fmt: skip
+        return {
+            fields["report"]: fields.get("path") or os.path.abspath(fields["file"])
+            for fields in searcher.documents(doctype=DUPLICATE)
+        }
 
 
 def update_from_files(writer: IndexWriter, summary: IndexSummary, paths: list, *,
@@ -398,7 +415,7 @@ def update_from_files(writer: IndexWriter, summary: IndexSummary, paths: list, *
     found, missing = discover_files(paths, writer.known_ids(), writer.store.directory,
                                     follow_links)  # fmt: skip
     summary.skipped.extend(missing)
-    todo, present, copies, first = _plan(found, writer.known, summary, max_file_size)
+    todo, present, copies, first = _plan(found, writer, summary, max_file_size)
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     copies += _read_and_add(writer, summary, todo, progress, workers, max_file_size, first)
     _record_copies(writer, summary, copies)

@@ -472,6 +472,10 @@ def test_another_index_inside_the_folder_is_not_read(tmp_path, seed_index_dir):
     ]
     refused = IndexStore(corpus / "old-index").update([corpus / "old-index" / "CURRENT"])
     assert [e.reason for e in refused.skipped] == ["the index folder itself, not reports"]
+    given = IndexStore(tmp_path / "other").update([corpus / "old-index"], force=True)
+    assert [(Path(e.path).name, e.reason) for e in given.skipped] == [
+        ("old-index", "a reportsearch index folder, not reports")
+    ]
 
 
 def test_each_file_is_read_once_by_a_build_and_by_an_update(tmp_path, monkeypatch):
@@ -516,3 +520,84 @@ def test_a_file_changed_as_it_was_indexed_is_hashed_again(tmp_path, monkeypatch)
     (corpus / "a.txt").write_text(text, "utf-8")
     os.utime(corpus / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same mtime
     assert store.update([corpus], workers=1).updated == ["a"]
+
+
+# ---- found by review: paths as the user gives them, names, moves, copies ---------------------
+
+
+def test_an_index_built_from_a_relative_path_is_updated_from_anywhere(tmp_path, monkeypatch):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    store = IndexStore(tmp_path / "index")
+    assert store.update(["seeds"]).reports == 5
+    again = store.update(store.sources())  # what a bare `reportsearch index` does
+    assert (again.added, again.removed, again.reports, len(again.unchanged)) == ([], [], 5, 5)
+    monkeypatch.chdir(tmp_path / "seeds")  # elsewhere: the same files
+    assert store.update([".."], force=True).added == []
+    assert sorted(r["file"] for r in _report_rows(store.directory)) == sorted(
+        str(path) for path in (tmp_path / "seeds").glob("*.txt")
+    )
+
+
+def test_a_report_with_a_name_that_is_not_utf8_stays_when_another_folder_updates(tmp_path):
+    a, b = _mkdir(tmp_path / "a"), _mkdir(tmp_path / "b")
+    shutil.copy(SEEDS / f"{SEED_FILES['盘锦']}.txt", a / "000.txt")
+    (a / os.fsdecode(b"\xb1\xa8\xb8\xe6.txt")).write_text(
+        (SEEDS / f"{SEED_FILES['遂宁']}.txt").read_text("utf-8"), "utf-8"
+    )
+    shutil.copy(SEEDS / f"{SEED_FILES['自贡']}.txt", b / "001.txt")
+    store = IndexStore(tmp_path / "index")
+    assert store.update([a, b]).reports == 3
+    only_b = store.update([b])
+    assert (only_b.removed, only_b.reports) == ([], 3)
+
+
+def test_a_moved_folder_is_read_from_where_it_is_now(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "a")
+    store = IndexStore(tmp_path / "index")
+    store.update([tmp_path / "a"])
+    (tmp_path / "a").rename(tmp_path / "b")
+    moved = store.update([tmp_path / "b"])
+    assert (moved.added, moved.removed, sorted(moved.updated)) == (
+        [],
+        [],
+        sorted(SEED_FILES.values()),
+    )
+    assert all("now read from" in note for note in moved.notes) and len(moved.notes) == 5
+    assert {Path(r["file"]).parent for r in _report_rows(store.directory)} == {tmp_path / "b"}
+
+
+def test_nothing_is_parsed_again_when_nothing_changed_copies_included(tmp_path, monkeypatch):
+    from reportsearch.indexer import workers
+
+    corpus = _mkdir(tmp_path / "reports")
+    for city in ("盘锦", "遂宁"):
+        shutil.copy(SEEDS / f"{SEED_FILES[city]}.txt", corpus / f"{city}.txt")
+    shutil.copy(corpus / "盘锦.txt", corpus / "盘锦-copy.txt")  # the same bytes
+    for path in corpus.iterdir():
+        os.utime(path, ns=(10**18, 10**18))
+    monkeypatch.setattr(pipeline, "RACY_SECONDS", 0)
+    store = IndexStore(tmp_path / "index")
+    assert len(store.update([corpus], workers=1).duplicates) == 1
+    parsed = []
+    real = workers.prepare_report
+    monkeypatch.setattr(workers, "prepare_report", lambda *a: parsed.append(a[0]) or real(*a))
+    again = store.update([corpus], workers=1)
+    assert parsed == [] and len(again.unchanged) == 2 and len(again.duplicates) == 1
+
+
+def test_reading_processes_work_whatever_the_start_method(tmp_path):
+    script = (
+        "import multiprocessing, sys\n"
+        "from pathlib import Path\n"
+        "from reportsearch.indexer import workers\n"
+        "multiprocessing.set_start_method('forkserver', force=True)\n"
+        "files = [(Path(p), Path(p).stem) for p in sys.argv[1:]]\n"
+        "results = [r for _, r in workers.prepared(files, 2)]\n"
+        "print(sum(isinstance(r, tuple) for r in results), len(results))\n"
+    )
+    seeds = sorted(str(p) for p in SEEDS.glob("*.txt")) * 4  # 20: enough to start workers
+    run = subprocess.run([sys.executable, "-c", script, *seeds], capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["20", "20"]
