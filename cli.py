@@ -24,7 +24,7 @@ try:
     import click
     from reportsearch.indexer import fields
     from reportsearch.indexer.errors import ReportNotFoundError, ReportSearchError, UsageError
-    from reportsearch.indexer.pipeline import MAX_FILE_SIZE, ingest_paths
+    from reportsearch.indexer.limits import MAX_FILE_SIZE
     from reportsearch.indexer.store import DEFAULT_INDEX_DIR, INDEX_DIR_ENV, IndexStore
     from reportsearch.query import render
     from reportsearch.query.api import SORTS, open_index
@@ -402,6 +402,8 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
     errors = []
     if paths:
         rows = []
+        from reportsearch.indexer.pipeline import ingest_paths  # only reports PATHS reads
+
         for item in ingest_paths(paths, max_file_size):
             if isinstance(item, ReportSearchError):
                 errors.append(item)

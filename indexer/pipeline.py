@@ -22,6 +22,7 @@ from .cleaning import clean_lines
 from .errors import ReadError, shown_path
 from .formats import short_error
 from .formats.text import DecodedText
+from .limits import MAX_FILE_SIZE
 from .metadata import (
     ReportMetadata,
     apply_overrides,
@@ -131,11 +132,6 @@ def ingest_text(
         sources=dict(sorted(sources.items())),
         warnings=warnings,
     )
-
-
-# Larger files are skipped: the largest real report seen is a few MB (a scanned PDF with a
-# text layer), and reading costs about 25 bytes of memory a byte of text.
-MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
 def ingest_file(path: str | Path, report_id: str | None = None,

@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -53,11 +54,13 @@ from .errors import (
     UpdateInterrupted,
 )
 from .index_files import REBUILD_HINT
-from .pipeline import MAX_FILE_SIZE
+from .limits import MAX_FILE_SIZE
 from .schema import FORMAT_VERSION
 from .segment import Segment
 from .segment_writer import SEGMENT_CHARACTERS, MergePolicy, merge_smallest
-from .writer import IndexSummary, IndexWriter, update_from_files
+
+if TYPE_CHECKING:
+    from .writer import IndexSummary, IndexWriter
 
 __all__ = ["REBUILD_HINT", "IndexStore", "IndexSummary", "IndexWriter", "OpenIndex"]
 
@@ -66,6 +69,16 @@ INDEX_DIR_ENV = "REPORTSEARCH_INDEX_DIR"
 # Opening starts again when a commit removed files under it; a writer commits far less often
 # than this many times during one open.
 OPEN_ATTEMPTS = 20
+
+
+def __getattr__(name: str):
+    # The writer (and with it the reading pipeline) loads when an update needs it, not when
+    # a search opens the index.
+    if name in ("IndexSummary", "IndexWriter"):
+        from . import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_index_dir() -> Path:
@@ -240,6 +253,8 @@ class IndexStore:
                break_stale_locks: bool = False) -> IndexWriter:  # fmt: skip
         """An ``IndexWriter`` for one update (``rebuild``: of a new, empty generation),
         holding the write lock (waiting up to ``wait`` seconds for it)."""
+        from .writer import IndexWriter  # here: a search never imports the reading pipeline
+
         return IndexWriter(self, rebuild=rebuild, wait=wait, break_stale_locks=break_stale_locks)
 
     def update(
@@ -265,6 +280,8 @@ class IndexStore:
         was indexed keeps what the index has for it. Links that lead out of the folders
         given are skipped unless ``follow_links``. A write lock held by the reading
         processes of a dead writer is broken (they are ended) only if ``break_stale_locks``."""
+        from .writer import IndexSummary, update_from_files
+
         summary = IndexSummary()
         writer = None
         try:

@@ -620,7 +620,7 @@ CTRL_C_DURING_IMPORTS = """
 import builtins, os, signal, sys
 real_import = builtins.__import__
 def importing(name, *args, **kwargs):
-    if name == "reportsearch.indexer.pipeline":
+    if name == "reportsearch.indexer.store":  # imported as the CLI starts
         os.kill(os.getpid(), signal.SIGINT)
     return real_import(name, *args, **kwargs)
 builtins.__import__ = importing

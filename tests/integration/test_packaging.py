@@ -41,3 +41,25 @@ def test_importing_the_package_loads_nothing_heavy(tmp_path):
         cwd=tmp_path,
     )
     assert result.returncode == 0 and result.stdout.strip() == "[]"
+
+
+def test_a_search_imports_no_reading_pipeline(tmp_path, seed_index_dir):
+    """A fresh search process pays for what a search uses: no writer, no reading pipeline,
+    no file-format readers, no chardet, no jieba (issue 20, step one)."""
+    code = (
+        "import sys\n"
+        "from reportsearch.cli import main\n"
+        f"sys.argv = ['reportsearch', '--index-dir', {str(seed_index_dir)!r}, "
+        "'search', '柔性执法', '-c']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('reportsearch.indexer.pipeline', 'reportsearch.indexer.reading',\n"
+        "         'reportsearch.indexer.writer', 'reportsearch.indexer.formats', 'chardet',\n"
+        "         'pypdf', 'trafilatura', 'jieba', 'reportsearch.indexer.metadata')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    result = python(code, cwd=tmp_path)
+    assert result.returncode == 0 and "2 reports" in result.stdout, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
