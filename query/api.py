@@ -291,15 +291,8 @@ class ReportIndex:
         return data
 
     def spread(self, query: str, *, filters=None, words: bool = False) -> dict:
-        """Where and when ``query`` is used, counted in reports:
-
-        * ``years``: per year, the reports that match, all reports of that year, and the
-          share (reports without a year are left out);
-        * ``places``: per city (per province for provincial reports), the reports that
-          match, the first and last year they do, every such year, and the city's
-          coordinates from the gazetteer; ordered by first year, then place;
-        * ``total`` and ``reports``: matching passages and reports, as in ``search``.
-        """
+        """Where and when ``query`` is used, counted in reports: per year, and per place
+        with its first and last year and its coordinates (see ``trends.spread``)."""
         query_text, _, matches = self._match(query, filters, words)
         found = self._engine.report_columns(matches)
         return trends.spread(found, self._every_report(), query_text, matches.total)
@@ -307,15 +300,9 @@ class ReportIndex:
     def trend(
         self, query: str, by=("year",), *, filters=None, words: bool = False, first: bool = False
     ) -> dict:
-        """How many reports mention ``query``, per cell of ``by`` (``year``, optionally with
-        ``province`` or ``city``), beside all the reports of that cell and the share:
-        ``{"query", "by", "rows": [{<by>, "reports", "all_reports", "share"}], "unknown"}``,
-        a row for every cell that has reports, ordered by place then year; reports with no
-        year or place are in cells whose value is None, and ``unknown`` counts the matching
-        reports with no value for each of ``by``. With ``first``, one row per place (the
-        city, unless ``by`` names the province; None for reports with no place) with the
-        first and last year its reports mention the query:
-        ``{<place>, "first_year", "last_year", "reports"}``."""
+        """How many reports mention ``query`` per year (and province or city), beside all
+        the reports of each cell; with ``first``, the first and last year per place. Every
+        report is counted somewhere (see ``trends.trend`` for the rows)."""
         query_text = build_query_text(query, filters)
 
         def found() -> dict:
