@@ -211,17 +211,6 @@ def file_stat(path: Path) -> list | None:
     return parts
 
 
-def check_size(path: Path, limit: int | None = MAX_FILE_SIZE) -> None:
-    """Raise ReadError if ``path`` is larger than ``limit`` bytes (None: no limit)."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ReadError(path, error.strerror or str(error)) from None
-    if limit is not None and size > limit:
-        raise ReadError(path, f"too large: {size / 1048576:.1f} MB, over the "
-                              f"{limit / 1048576:g} MB limit (--max-file-size)")  # fmt: skip
-
-
 def file_fingerprint(path: Path, limit: int | None = MAX_FILE_SIZE) -> str:
     """The content hash ``ingest_file`` would give, without parsing the report."""
     data = read_file_bytes(path, limit)
@@ -337,7 +326,11 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def _inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or lies under it (links resolved)."""
-    inner, outer = os.path.realpath(path), os.path.realpath(folder)
+    return _within(os.path.realpath(path), os.path.realpath(folder))
+
+
+def _within(inner: str, outer: str) -> bool:
+    """Whether the real path ``inner`` is the real path ``outer`` or lies under it."""
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
@@ -374,8 +367,7 @@ class _Walk:
         if self.allowed is None or not path.is_symlink():
             return None
         target = os.path.realpath(path)
-        if any(target == root or target.startswith(root.rstrip(os.sep) + os.sep)
-               for root in self.allowed):  # fmt: skip
+        if any(_within(target, root) for root in self.allowed):
             return None
         return target
 

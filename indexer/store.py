@@ -101,11 +101,8 @@ class OpenIndex:
 
     def is_current(self, store: IndexStore) -> bool:
         """False once a writer has committed since this was opened (reopen to see it)."""
-        try:
-            generation = store.state()[0]
-        except IndexVersionError:
-            return False
-        return generation == self.generation and bool(self.searcher.up_to_date())
+        # per request of the page: CURRENT and Whoosh's own check, no folder listing
+        return store.generation() == self.generation and bool(self.searcher.up_to_date())
 
 
 # Progress callback: (files done, files in all, the file just done).
@@ -202,13 +199,16 @@ class IndexStore:
             time.sleep(0.01 * attempt)
         raise AssertionError("unreachable")  # the loop returns or raises
 
+    def generation(self) -> str:
+        """The generation folder CURRENT names ("" for no index, or a damaged CURRENT)."""
+        try:
+            return str((self._pointer() or {}).get("generation", ""))
+        except IndexVersionError:
+            return ""
+
     def state(self) -> tuple:
         """What changes with every commit: CURRENT's generation and its newest commit."""
-        try:
-            pointer = self._pointer() or {}
-        except IndexVersionError:
-            return ("damaged CURRENT",)
-        generation = str(pointer.get("generation", ""))
+        generation = self.generation()
         folder = self.directory / generation
         return (generation, files.latest_commit(folder) if generation and folder.is_dir() else -1)
 
