@@ -9,6 +9,7 @@ writer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,8 +42,29 @@ def prepare_report(
 def report_documents(report: Report) -> Iterable[dict]:
     """The Whoosh documents for one report: the report document first, then one per
     passage, in the order of ``passage_rows``."""
+    common = report_record(report)
+    summary = common.pop("summary")
+    yield dict(
+        common,
+        doctype=REPORT,
+        id=f"{report.id}#report",
+        content_hash=report.content_hash,
+        text_hash=report.text_hash,
+        summary=summary,
+    )
+    for passage in report.passages:
+        yield dict(
+            common,
+            **passage_record(passage),
+            doctype=PASSAGE,
+            metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
+        )
+
+
+def report_record(report: Report) -> dict:
+    """What every hit of ``report`` shows of it, and its ``summary`` row."""
     meta = report.metadata
-    common = dict(
+    return dict(
         _place_and_kind(report),
         report=report.id,
         title=meta.title,
@@ -52,29 +74,22 @@ def report_documents(report: Report) -> Iterable[dict]:
         published=meta.published,
         doc_number=meta.doc_number,
         issuer=meta.issuer,
-    )
-    yield dict(
-        common,
-        doctype=REPORT,
-        id=f"{report.id}#report",
-        content_hash=report.content_hash,
-        text_hash=report.text_hash,
         summary=report.summary(),
     )
-    for passage in report.passages:
-        yield dict(
-            common,
-            doctype=PASSAGE,
-            id=passage.id,
-            position=passage.position,
-            section=list(passage.section),
-            category=passage.category,
-            metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
-            facts=[fact.as_dict() for fact in passage.facts],
-            original=passage.original,
-            start=passage.start,
-            end=passage.end,
-        )
+
+
+def passage_record(passage) -> dict:
+    """What a hit shows of one passage (beside its report's record)."""
+    return dict(
+        id=passage.id,
+        position=passage.position,
+        section=list(passage.section),
+        category=passage.category,
+        facts=[fact.as_dict() for fact in passage.facts],
+        original=passage.original,
+        start=passage.start,
+        end=passage.end,
+    )
 
 
 def passage_rows(report: Report) -> list[PassageRow]:
@@ -83,6 +98,7 @@ def passage_rows(report: Report) -> list[PassageRow]:
     # One str per distinct word: a 5 MB report has a million words but few thousand
     # distinct ones, and a str object costs 60 bytes.
     vocabulary: dict[str, str] = {}
+    shown = json.dumps(report_record(report), ensure_ascii=False)
     return [
         PassageRow(
             uid=-1,
@@ -98,6 +114,8 @@ def passage_rows(report: Report) -> list[PassageRow]:
             # jieba runs here, in the reader processes, not in the writing one.
             words=[vocabulary.setdefault(word, word) for word in word_tokens(passage.text)],
             offsets=_offsets(passage),
+            record=json.dumps(passage_record(passage), ensure_ascii=False),
+            report_record=shown,
             **_place_and_kind(report),
         )
         for passage in report.passages

@@ -31,20 +31,6 @@ from .segment import Segment
 REBUILD_HINT = "rebuild with: reportsearch index --rebuild"
 
 
-def open_lazy_files(searcher, generation_dir: Path) -> None:
-    """Whoosh opens a segment's stored fields and field lengths on first use; open them now,
-    while this commit's files are certain to be there (the next commit removes them, and an
-    open file outlives its removal)."""
-    try:
-        for reader, _ in searcher.reader().leaf_readers():
-            if reader.doc_count_all():
-                reader.stored_fields(0)
-                for name in reader.schema.scorable_names():
-                    reader.doc_field_length(0, name)
-    except Exception as error:  # noqa: BLE001 - a file gone or damaged under Whoosh
-        raise damaged(generation_dir, f"{type(error).__name__}: {error}") from None
-
-
 def empty_manifest() -> dict:
     return {"segments": [], "next_uid": 0, "reports": 0}
 

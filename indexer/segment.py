@@ -23,6 +23,12 @@ arrays, one value per passage unless named otherwise:
   such rows has no map (snippets normalize its original again);
 * ``text.*`` and ``section.*``: the suffix arrays (``indexer.suffix_array``) over the
   passages' search forms and over the distinct section paths;
+* the records shown for hits: ``record_bytes`` (one JSON object a passage, UTF-8: its id,
+  position, section headings, category, facts, original text and where it starts and ends
+  in the report) with passage ``i`` at ``record_start[i]:record_start[i + 1]``; and one a
+  report, ``report_bytes``/``report_start`` by local report code (its title, file, place,
+  year, level, kind, issuer and the ``summary`` row ``reportsearch reports`` prints). A
+  search reads only the records of the hits it shows;
 * jieba words, for ``--words``: ``word_length`` (words in each passage), the vocabulary
   (``word_text``, its words' UTF-8 bytes in sorted order, word ``w`` at
   ``word_start[w]:word_start[w + 1]``), and an inverted index: passages ``word_doc`` and
@@ -35,6 +41,7 @@ segments can be merged without reading report files again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,7 +59,7 @@ TEXT_FIELDS = ("text", "section")  # the suffix arrays a segment holds
 
 @dataclass
 class PassageRow:
-    """What the engine keeps of one passage (the stored record lives in Whoosh)."""
+    """What the engine keeps of one passage."""
 
     uid: int
     report: str
@@ -72,6 +79,10 @@ class PassageRow:
     # (search-form position, start shift, end shift) where the map to the original changes
     # (see the module docstring); [] when there is no map
     offsets: list[tuple[int, int, int]] = field(default_factory=list)
+    # JSON of what a hit shows of the passage, and of its report (the same str object for
+    # every row of a report: pickled and kept once)
+    record: str = "{}"
+    report_record: str = "{}"
 
 
 @dataclass
@@ -133,6 +144,12 @@ def build_segment(rows: list[PassageRow]) -> Segment:
     arrays["text_start"] = np.cumsum(arrays["length"].astype(np.int64) + 1) - (
         arrays["length"].astype(np.int64) + 1
     )
+    arrays["record_bytes"], arrays["record_start"] = _packed([row.record for row in rows])
+    report_records = dict(zip(report_codes.tolist(), (row.report_record for row in rows),
+                              strict=True))  # fmt: skip
+    arrays["report_bytes"], arrays["report_start"] = _packed(
+        [report_records[code] for code in range(len(reports))]
+    )
     breaks = [(i, *change) for i, row in enumerate(rows) for change in row.offsets]
     for k, name in enumerate(OFFSET_ARRAYS):
         arrays[name] = np.array([b[k] for b in breaks], dtype=np.int32)
@@ -148,6 +165,32 @@ def build_segment(rows: list[PassageRow]) -> Segment:
         "values": values,
     }
     return Segment(meta=meta, arrays=arrays)
+
+
+def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``texts`` as one UTF-8 byte array and where each starts (one more entry: the end)."""
+    encoded = [text.encode("utf-8") for text in texts]
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=starts[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts
+
+
+def _unpacked(arrays: dict[str, np.ndarray], name: str, i: int) -> str:
+    start = arrays[f"{name}_start"]
+    return arrays[f"{name}_bytes"][start[i] : start[i + 1]].tobytes().decode("utf-8")
+
+
+def passage_record(segment: Segment, i: int) -> dict:
+    """What a hit shows of passage ``i``, with its report's title, file, place and year."""
+    report = json.loads(_unpacked(segment.arrays, "report", int(segment.arrays["report"][i])))
+    report.pop("summary", None)
+    return {**report, **json.loads(_unpacked(segment.arrays, "record", i))}
+
+
+def report_record(segment: Segment, code: int) -> dict:
+    """The record of local report ``code``: its ``summary`` row and what every hit of it
+    shows (title, file, place, year, level, kind, issuer)."""
+    return json.loads(_unpacked(segment.arrays, "report", code))
 
 
 def _word_index(rows: list[PassageRow]) -> dict[str, np.ndarray]:
@@ -225,6 +268,7 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
         for doc, tf in zip(docs.tolist(), counts.tolist(), strict=True):
             words.setdefault(doc, []).extend([word] * tf)
     columns = {c: (segment.values(c), arrays[c]) for c in CATEGORICAL}
+    report_records = [_unpacked(arrays, "report", code) for code in range(len(meta["reports"]))]
     rows = []
     for i in range(segment.size):
         if live is not None and not live[i]:
@@ -240,6 +284,8 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
                 facts=facts.get(i, []),
                 words=words.get(i, []),
                 offsets=passage_offsets(segment, i),
+                record=_unpacked(arrays, "record", i),
+                report_record=report_records[arrays["report"][i]],
                 **{c: names[codes[i]] for c, (names, codes) in columns.items()},
             )
         )

@@ -103,8 +103,10 @@ class SegmentWriter:
         return {"name": segment.name, "meta": files.save_segment(self.generation_dir, segment),
                 "live": None}  # fmt: skip
 
-    def finish(self, commit: int, reports: int, sources: list[str] | None = None) -> None:
-        """Write everything for Whoosh commit ``commit``; nothing is visible until it."""
+    def finish(self, commit: int, reports: int, sources: list[str] | None = None,
+               copies: dict[str, dict] | None = None) -> None:  # fmt: skip
+        """Write everything for Whoosh commit ``commit``; nothing is visible until it.
+        ``copies``: report id -> the record of each file indexed as a copy of a report."""
         self._flush()
         entries = []
         for entry in self.manifest["segments"]:
@@ -131,6 +133,7 @@ class SegmentWriter:
             "reports": reports,
             "passages": self.live_passages,
             "sources": sources or [],
+            "copies": dict(sorted((copies or {}).items())),
         }
         files.write_checked_json(files.manifest_path(self.generation_dir, commit), manifest)
 

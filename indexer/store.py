@@ -20,10 +20,12 @@ Layout of an index folder::
 Safety. An update writes new segments, live masks and ``engine-N.json`` for the Whoosh
 commit N it is about to make, then ``whoosh-N.json``, and only then lets Whoosh write its
 table of contents: the moment the update becomes visible. A crash or Ctrl-C before it
-leaves the previous commit answering with its own files, which are kept. A reader opens the
-Whoosh commit first and then the engine file of that same commit, so it sees one consistent
-state for as long as it stays open; an open that meets files a new commit removed starts
-again. A rebuild writes a whole new generation folder and only then points CURRENT at it.
+leaves the previous commit answering with its own files, which are kept. A reader takes the
+newest table of contents' number N and maps the segments ``engine-N.json`` names (Whoosh
+itself is never opened to search: the segments hold what hits show), so it sees one
+consistent state for as long as it stays open; an open that meets files a new commit
+removed starts again. Whoosh's own files are checked by the writer, before it adds to them.
+A rebuild writes a whole new generation folder and only then points CURRENT at it.
 
 The files themselves are read and written by ``index_files``, segments by
 ``segment_writer``, Whoosh documents and engine rows made by ``documents``, report files
@@ -43,7 +45,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from . import index_files as files
 from .errors import (
@@ -60,6 +61,8 @@ from .segment import Segment
 from .segment_writer import SEGMENT_CHARACTERS, MergePolicy, merge_smallest
 
 if TYPE_CHECKING:
+    from whoosh.index import Index as WhooshIndex
+
     from .writer import IndexSummary, IndexWriter
 
 __all__ = ["REBUILD_HINT", "IndexStore", "IndexSummary", "IndexWriter", "OpenIndex"]
@@ -87,22 +90,22 @@ def default_index_dir() -> Path:
 
 @dataclass
 class OpenIndex:
-    """One commit of an index, open for reading: the Whoosh searcher of record and the
-    engine's segments with their live masks (None: every passage live)."""
+    """One commit of an index, open for reading: the engine's segments with their live
+    masks (None: every passage live) and the records of files indexed as copies. Whoosh is
+    not opened: everything a search shows is in the segments."""
 
-    searcher: object
     segments: list[Segment]
     live: list[np.ndarray | None]
     reports: int  # live reports
-    generation: str = ""  # the generation folder it was opened from
+    copies: dict[str, dict]  # report id -> {"file", "report", "same_as"}
+    state: tuple = ()  # ``IndexStore.state()`` of the commit opened
 
     def close(self) -> None:
-        self.searcher.close()
+        """Nothing to release: the arrays are memory maps, unmapped when dropped."""
 
     def is_current(self, store: IndexStore) -> bool:
         """False once a writer has committed since this was opened (reopen to see it)."""
-        # per request of the page: CURRENT and Whoosh's own check, no folder listing
-        return store.generation() == self.generation and bool(self.searcher.up_to_date())
+        return store.state() == self.state
 
 
 # Progress callback: (files done, files in all, the file just done).
@@ -173,8 +176,11 @@ class IndexStore:
             )
         return generation_dir
 
-    def _whoosh(self, generation_dir: Path) -> whoosh_index.Index:
-        """The Whoosh index of a generation, its latest commit's files checked first."""
+    def _whoosh(self, generation_dir: Path) -> WhooshIndex:
+        """The Whoosh index of a generation, its latest commit's files checked first (for
+        the writer: a search never opens Whoosh)."""
+        from whoosh import index as whoosh_index
+
         files.check_whoosh(generation_dir, files.latest_commit(generation_dir))
         try:
             return whoosh_index.open_dir(str(generation_dir / "whoosh"))
@@ -213,27 +219,17 @@ class IndexStore:
         return (generation, files.latest_commit(folder) if generation and folder.is_dir() else -1)
 
     def _open_once(self) -> OpenIndex:
+        # The newest commit is the newest Whoosh table of contents (written last by a
+        # commit); its engine file names the segments, each checked as it is mapped.
         generation_dir = self._generation_dir()
-        ix = self._whoosh(generation_dir)
-        try:
-            searcher = ix.searcher()
-        except Exception as error:  # noqa: BLE001 - as in _whoosh
-            raise files.damaged(generation_dir, f"{type(error).__name__}: {error}") from None
-        try:
-            files.open_lazy_files(searcher, generation_dir)
-            commit = searcher.reader().generation()
-            if commit is None:  # an index with no Whoosh segment yet
-                commit = ix.latest_generation()
-            if commit != files.latest_commit(generation_dir):  # a writer committed meanwhile
-                files.check_whoosh(generation_dir, commit, searcher)
-            manifest = files.read_manifest(generation_dir, commit)
-            segments = [files.load_segment(generation_dir, entry) for entry in manifest["segments"]]
-            live = [files.load_live(generation_dir, entry) for entry in manifest["segments"]]
-        except BaseException:
-            searcher.close()
-            raise
-        return OpenIndex(searcher, segments, live, manifest.get("reports", 0),
-                         generation_dir.name)  # fmt: skip
+        commit = files.latest_commit(generation_dir)
+        if commit < 1:  # CURRENT names a generation only once it has a commit
+            raise files.damaged(generation_dir, "no Whoosh table of contents")
+        manifest = files.read_manifest(generation_dir, commit)
+        segments = [files.load_segment(generation_dir, entry) for entry in manifest["segments"]]
+        live = [files.load_live(generation_dir, entry) for entry in manifest["segments"]]
+        return OpenIndex(segments, live, manifest.get("reports", 0),
+                         manifest.get("copies", {}), (generation_dir.name, commit))  # fmt: skip
 
     # ---- writing ------------------------------------------------------------------------
     def sources(self) -> list[str]:

@@ -112,6 +112,7 @@ class IndexWriter:
             manifest = files.empty_manifest()
             self.known: dict[str, Known] = {}
             self.known_duplicates: dict[str, str] = {}  # report id -> path of the copy
+            self.copies: dict[str, dict] = {}  # report id -> what ``record_copy`` returns
         else:
             self.generation_dir = store._generation_dir()
             latest = files.latest_commit(self.generation_dir)
@@ -122,6 +123,7 @@ class IndexWriter:
             manifest = self.previous  # the latest commit's, read above with the lock held
             self.known = _indexed_reports(ix)
             self.known_duplicates = _indexed_duplicates(ix)
+            self.copies = dict(manifest.get("copies", {}))
         self.reports = len(self.known)  # in the index once this update commits
         self._deleted: set[str] = set()
         # Not compound: Whoosh copies a file packed in a compound segment into memory to
@@ -146,6 +148,7 @@ class IndexWriter:
         """``add_report`` for what ``documents.prepare_report`` made in a reading process."""
         if report_id in self.known_duplicates:
             self._whoosh.delete_by_term("report", report_id)
+            self.copies.pop(report_id, None)
         status = "updated" if report_id in self.known else "added"
         if status == "updated":
             self._whoosh.delete_by_term("report", report_id)
@@ -162,6 +165,7 @@ class IndexWriter:
     def delete_report(self, report_id: str) -> None:
         """Drop a report (or the record of a copy) from the index."""
         self._whoosh.delete_by_term("report", report_id)
+        self.copies.pop(report_id, None)
         if report_id in self.known and report_id not in self._deleted:
             self._segments.delete(report_id)
             self._deleted.add(report_id)
@@ -175,6 +179,7 @@ class IndexWriter:
         self._whoosh.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
                                   report=report_id, file=copy["file"], path=str(path),
                                   content_hash=content_hash, summary=copy)  # fmt: skip
+        self.copies[report_id] = copy
         return copy
 
     def commit(self, sources: list[str] | None = None) -> None:
@@ -182,7 +187,7 @@ class IndexWriter:
         From Whoosh's commit on, Ctrl-C waits until the commit has its checksums (and a
         rebuild its CURRENT): the update is whole or absent, and ``committed`` says which."""
         try:
-            self._segments.finish(self._commit, self.reports, sources)
+            self._segments.finish(self._commit, self.reports, sources, self.copies)
             files.sum_before_the_toc(self._whoosh, self.generation_dir, self._commit)
         except BaseException:
             self.rollback()

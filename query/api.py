@@ -80,7 +80,7 @@ class ReportIndex:
         self.store = IndexStore(directory)
         self._opened = self.store.open()
         self._engine = Engine(self._opened.segments, self._opened.live)
-        self._record = Record(self._opened.searcher)
+        self._record = Record(self._engine, self._opened.copies)
         self._all_reports: dict[str, list] | None = None
 
     def close(self) -> None:

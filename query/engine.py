@@ -46,7 +46,14 @@ from reportsearch.indexer.fields import (
 from reportsearch.indexer.gazetteer import short_name
 from reportsearch.indexer.metrics import canonical_indicator
 from reportsearch.indexer.schema import word_tokens
-from reportsearch.indexer.segment import Segment, passage_form, passage_offsets, word_postings
+from reportsearch.indexer.segment import (
+    Segment,
+    passage_form,
+    passage_offsets,
+    passage_record,
+    report_record,
+    word_postings,
+)
 from reportsearch.indexer.suffix_array import find
 
 from .collation import pinyin_key  # the one order of place names (api.py imports it here)
@@ -275,26 +282,56 @@ class Engine:
             columns["passages"].extend(counts[present].tolist())
         return columns
 
-    def search_form(self, uid: int) -> tuple[str, list[tuple[int, int, int]]] | None:
-        """Passage ``uid``'s search form and the map to its original text, as the index
-        keeps them (``segment.passage_offsets``); None when it keeps no map for it."""
+    def _locate(self, uid: int) -> tuple[Segment, int]:
+        """The segment holding passage ``uid`` and its number there."""
         for segment in self.segments:
             uids = segment.arrays["uid"]  # increasing in each segment
             i = int(np.searchsorted(uids, uid))
             if i < len(uids) and uids[i] == uid:
-                changes = passage_offsets(segment, i)
-                return (passage_form(segment, i), changes) if changes else None
-        return None
+                return segment, i
+        raise LookupError(f"passage {uid} is not in the index")
+
+    def search_form(self, uid: int) -> tuple[str, list[tuple[int, int, int]]] | None:
+        """Passage ``uid``'s search form and the map to its original text, as the index
+        keeps them (``segment.passage_offsets``); None when it keeps no map for it."""
+        segment, i = self._locate(uid)
+        changes = passage_offsets(segment, i)
+        return (passage_form(segment, i), changes) if changes else None
+
+    def record(self, uid: int) -> dict:
+        """What a hit shows of passage ``uid`` (``segment.passage_record``)."""
+        return passage_record(*self._locate(uid))
+
+    def report_record(self, report_id: str) -> dict | None:
+        """The record of a live report (``segment.report_record``), or None."""
+        found = self._report_code(report_id)
+        return None if found is None else report_record(self.segments[found[0]], found[1])
+
+    def report_records(self) -> list[dict]:
+        """The record of every live report, in index order."""
+        return [report_record(self.segments[s], code) for s, code in self._live_reports()]
+
+    def _live_reports(self) -> list[tuple[int, int]]:
+        """(segment, local code) of every report with a live passage."""
+        out = []
+        for s, (segment, live) in enumerate(zip(self.segments, self.live, strict=True)):
+            counts = np.bincount(segment.arrays["report"][live],
+                                 minlength=len(segment.meta["reports"]))  # fmt: skip
+            out.extend((s, code) for code in np.flatnonzero(counts).tolist())
+        return out
+
+    def _report_code(self, report_id: str) -> tuple[int, int] | None:
+        """(segment, local code) of a live report."""
+        if self._report_codes is None:
+            self._report_codes = {
+                self.segments[s].meta["reports"][code]: (s, code)
+                for s, code in self._live_reports()
+            }
+        return self._report_codes.get(report_id)
 
     def report_uids(self, report_id: str) -> list[int]:
         """The uids of a live report's passages in reading order ([] if it is not live)."""
-        if self._report_codes is None:
-            self._report_codes = {
-                report: (s, code)
-                for s, segment in enumerate(self.segments)
-                for code, report in enumerate(segment.meta["reports"])
-            }
-        found = self._report_codes.get(report_id)
+        found = self._report_code(report_id)
         if found is None:
             return []
         s, code = found

@@ -323,6 +323,7 @@ def test_row10_every_kind_of_damage_is_named_and_never_answered(tmp_path, seed_i
     files = sorted(p.relative_to(seed_index_dir) for p in seed_index_dir.rglob("*")
                    if p.is_file() and not p.name.startswith(unused))  # fmt: skip
     assert len(files) > 20
+    answer = run("search", "法治", "-c", "--index-dir", str(seed_index_dir))[1]
     checked = 0
     for relative in files:
         for kind in ("truncate", "garble", "delete"):
@@ -330,6 +331,17 @@ def test_row10_every_kind_of_damage_is_named_and_never_answered(tmp_path, seed_i
             shutil.copytree(seed_index_dir, damaged)
             _damage(damaged / relative, kind)
             code, out, err = run("search", "法治", "-c", "--index-dir", str(damaged))
+            whoosh_side = relative.parts[1:2] == ("whoosh",) or relative.name.startswith("whoosh-")
+            if whoosh_side and not (kind == "delete" and relative.suffix == ".toc"):
+                # A search reads nothing of Whoosh's files but the name of its newest table
+                # of contents: it answers right, and the next update names the damage (a
+                # lost whoosh-N.json it writes again, as a commit writes it first).
+                assert code == 0 and out == answer, (relative, kind, err)
+                code, out, err = run("index", "--index-dir", str(damaged))
+                if kind == "delete" and relative.name.startswith("whoosh-"):
+                    assert code == 0, err
+                    checked += 1
+                    continue
             assert code == 2, (relative, kind, out)
             assert "is damaged" in err and "rebuild with: reportsearch index --rebuild" in err, (
                 relative, kind, err)  # fmt: skip
@@ -347,8 +359,11 @@ def test_row10_rebuild_works_whatever_the_damage(tmp_path, seed_index_dir, victi
     for kind in ("garble", "truncate"):
         target = next(base.glob(victim))
         _damage(target, kind)
-        with pytest.raises(IndexDamagedError):
-            open_index(damaged).close()
+        if victim.startswith("whoosh/"):  # read by updates only (see above)
+            assert run("index", "--index-dir", str(damaged))[0] == 2
+        else:
+            with pytest.raises(IndexDamagedError):
+                open_index(damaged).close()
         code, out, err = run("index", "--rebuild", str(SEEDS), "--index-dir", str(damaged))
         assert code == 0 and "5 reports" in out, err
         assert hits(damaged, "柔性执法") == 4
@@ -409,8 +424,7 @@ def test_row13_a_commit_killed_before_its_checksums_is_finished_by_the_next_upda
     store.update([SEEDS])
     (sums,) = (tmp_path / "index").glob("gen-*/whoosh-*.json")
     sums.unlink()  # as if kill -9 came between the Whoosh commit and its checksums
-    with pytest.raises(IndexDamagedError):
-        open_index(tmp_path / "index").close()
+    assert hits(tmp_path / "index", "柔性执法") == 4  # a search reads no Whoosh file
     assert store.sources() == [str(SEEDS.resolve())]  # the manifest is still readable
     assert store.update([SEEDS]).reports == 5
     assert hits(tmp_path / "index", "柔性执法") == 4

@@ -154,7 +154,7 @@ def test_a_kill_at_any_moment_of_a_commit_leaves_an_index_that_answers(tmp_path)
 def test_damage_that_stays_is_still_damage(tmp_path, monkeypatch):
     """The retry on a changing index does not hide real damage (nothing commits here)."""
     IndexStore(tmp_path / "index").update([SEEDS])
-    (sums,) = (tmp_path / "index").glob("gen-*/whoosh-*.json")
+    (sums,) = (tmp_path / "index").glob("gen-*/engine-*.json")
     sums.unlink()
     sleeps = []
     monkeypatch.setattr(store_module.time, "sleep", sleeps.append)
@@ -163,6 +163,6 @@ def test_damage_that_stays_is_still_damage(tmp_path, monkeypatch):
     except store_module.IndexDamagedError as error:
         assert f"no {sums.name}" in str(error)
     else:
-        raise AssertionError("a missing checksum file must be reported")
+        raise AssertionError("a missing engine file must be reported")
     assert sleeps == []  # no retry: the index did not change under the reader
     time.sleep(0)
