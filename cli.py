@@ -542,6 +542,11 @@ def _answer(
                                   sort=options["sort"], per="lines")  # fmt: skip
         _print(render.kwic_answer(data), fmt, color)
         found = data["total"] > 0
+    elif options["limit"] == 0 and options["offset"] == 0:  # every hit: printed as made
+        result = opened.search(query, **options, lazy=True)
+        for part in render.search_parts(result, fmt, color=color, bom=_bom()):
+            _echo(part, fmt, color)
+        found = result.total > 0
     else:
         result = opened.search(query, **options)
         _print(render.search_answer(result), fmt, color)
@@ -854,10 +859,18 @@ def _say(message: str) -> None:
 def _print(answer, fmt: str, color: bool = False) -> None:
     """``answer`` on stdout in format ``fmt``, by its writer in ``render.WRITERS``: the one
     way every command prints records. ``--bom`` reaches it through the click context."""
-    writer = render.writer_for(fmt)
+    _echo(render.writer_for(fmt).write(answer, color=color, bom=_bom()), fmt, color)
+
+
+def _bom() -> bool:
+    """Whether ``--bom`` was given (it reaches the writers through the click context)."""
     context = click.get_current_context(silent=True)
-    bom = bool(context is not None and context.meta.get("reportsearch.bom"))
-    written = writer.write(answer, color=color, bom=bom)
+    return bool(context is not None and context.meta.get("reportsearch.bom"))
+
+
+def _echo(written: str | bytes, fmt: str, color: bool = False) -> None:
+    """What a writer of format ``fmt`` wrote, on stdout."""
+    writer = render.writer_for(fmt)
     if writer.binary:
         sys.stdout.flush()
         stdout = sys.stdout.buffer

@@ -123,10 +123,13 @@ class ReportIndex:
         facets=None,
         group: str | None = None,
         context: int = 0,
+        lazy: bool = False,
     ) -> SearchResult:
         """Passages matching ``query`` (see ``query.parsing``), best first.
 
         ``limit=0`` returns every hit; totals and facets always count every match.
+        ``lazy=True``: ``hits`` is an iterator that makes each hit as it is read (all hits of
+        a common string print from the first without waiting for the last).
         ``facets``: the names to count (None: every facet of the field registry).
         ``group="report"`` returns one hit per report (its best passage) with ``passages``.
         ``context=N`` gives each hit ``context``: ``{"before": [...], "after": [...]}``, the
@@ -145,19 +148,21 @@ class ReportIndex:
         page = self._engine.page(matches, strings, sort=sort, limit=limit, offset=offset,
                                  group=group == "report")  # fmt: skip
         highlight = _highlighted(tree, words)
-        hits = []
-        for uid, score, in_report in page:
-            hit = self._hit(uid, score, highlight, metrics)
-            if group == "report":
-                hit.passages = in_report
-            if context:
-                hit.context = self._around(hit.report, uid, context)
-            hits.append(hit)
+
+        def hits():
+            for uid, score, in_report in page:
+                hit = self._hit(uid, score, highlight, metrics)
+                if group == "report":
+                    hit.passages = in_report
+                if context:
+                    hit.context = self._around(hit.report, uid, context)
+                yield hit
+
         return SearchResult(
             query=query_text,
             total=matches.total,
             reports=self._engine.report_count(matches),
-            hits=hits,
+            hits=hits() if lazy else list(hits()),
             facets=count_facets(self._engine, matches, counted),
             words=words,
             group=group,

@@ -29,6 +29,7 @@ from .terminal import (
     pivot,
     report_text,
     search_text,
+    search_text_parts,
     table,
     terminal_safe,
     trend_text,
@@ -190,6 +191,42 @@ def search_answer(result) -> Answer:
                   lambda color: search_text(result, color), "hits")  # fmt: skip
 
 
+def search_parts(result, fmt: str, *, color: bool = False, bom: bool = False):
+    """A ``SearchResult`` whose ``hits`` is an iterator (``search(lazy=True)``), written in
+    format ``fmt`` part by part as its hits are made: the same text as
+    ``write(fmt, search_answer(result))`` gives, without holding every hit. Formats whose
+    file cannot be written in parts (xlsx) get it whole, at the end."""
+    if fmt == "text":
+        if not result.total:
+            result.hits = []
+            yield search_text(result, color)
+        else:
+            yield from search_text_parts(result, color)
+    elif fmt == "jsonl":
+        for hit in result.hits:
+            yield to_json_line({"query": result.query, **hit.as_dict()}) + "\n"
+    elif fmt == "csv":
+        columns = hit_columns(False)
+        yield write_csv(Answer(None, [], columns), bom=bom)  # the header
+        for hit in result.hits:
+            yield write_csv(Answer(None, [hit_row(hit)], columns)).split("\r\n", 1)[1]
+    elif fmt == "json":
+        # the document around one hit, cut where the hits go
+        before, after = (to_json(result.as_dict(hits=[0])) + "\n").split("\n    0\n", 1)
+        separator = "\n"
+        for hit in result.hits:
+            yield before + separator + _indented(to_json(hit.as_dict()), "    ")
+            before, separator = "", ",\n"
+        yield ("\n" + after) if not before else to_json(result.as_dict(hits=[])) + "\n"
+    else:
+        result.hits = list(result.hits)
+        yield write(fmt, search_answer(result), color=color, bom=bom)
+
+
+def _indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
 def batch_search_answer(result) -> Answer:
     """One query's ``SearchResult`` in a ``--batch``: JSON lines the whole result a line,
     CSV rows carrying the query, text followed by a blank line."""
@@ -299,16 +336,18 @@ def index_answer(directory, summary) -> Answer:
 
 
 def hit_rows(results, with_query: bool) -> list[dict]:
-    """The CSV rows of search results: one per hit, the section path joined by " > "."""
-    rows = []
-    for result in results:
-        for hit in result.hits:
-            row = hit.as_dict()
-            row["section"] = " > ".join(row["section"])
-            if with_query:
-                row["query"] = result.query
-            rows.append(row)
-    return rows
+    """The CSV rows of search results: one per hit (``hit_row``)."""
+    return [hit_row(hit, result.query if with_query else None)
+            for result in results for hit in result.hits]  # fmt: skip
+
+
+def hit_row(hit, query: str | None = None) -> dict:
+    """A hit's CSV row: the section path joined by " > ", with its query if given."""
+    row = hit.as_dict()
+    row["section"] = " > ".join(row["section"])
+    if query is not None:
+        row["query"] = query
+    return row
 
 
 def hit_columns(with_query: bool) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ whose ``as_dict()`` is exactly the JSON the CLI prints (docs/json.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 
@@ -47,16 +48,17 @@ class SearchResult:
     query: str
     total: int  # matching passages
     reports: int  # matching reports
-    hits: list[Hit] = field(default_factory=list)
+    hits: list[Hit] | Iterator[Hit] = field(default_factory=list)  # an iterator if lazy
     facets: dict = field(default_factory=dict)
     words: bool = False
     group: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self, hits: list | None = None) -> dict:
+        """The JSON of the result (``hits``: in place of its hits' JSON)."""
         return {
             "query": self.query,
             "total": self.total,
             "reports": self.reports,
-            "hits": [hit.as_dict() for hit in self.hits],
+            "hits": [hit.as_dict() for hit in self.hits] if hits is None else hits,
             "facets": self.facets,
         }

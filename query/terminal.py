@@ -81,29 +81,40 @@ def search_text(result, color: bool) -> str:
     unit = "report" if result.group else "passage"
     shown, available = len(result.hits), (result.reports if result.group else result.total)
     more = f" (showing {count_phrase(shown, unit)})" if shown < available else ""
-    lines = [f"{count_phrase(result.total, 'passage')} in {count_phrase(result.reports, 'report')} "
-             f"match {result.query}{more}"]  # fmt: skip
+    return "".join(search_text_parts(result, color, more))
+
+
+def search_text_parts(result, color: bool, more: str = ""):
+    """``search_text`` of a result with hits, in parts: the heading, each hit (as it is
+    read from ``result.hits``), the facets."""
+    yield (f"{count_phrase(result.total, 'passage')} in {count_phrase(result.reports, 'report')} "
+           f"match {result.query}{more}\n")  # fmt: skip
     for hit in result.hits:
-        place = place_text(hit.province, hit.city, hit.district)
-        heading = terminal_safe(f"{place} · {hit.year or 'no year'} · {hit.title}")
-        lines += ["", (f"{_BOLD}{heading}{_RESET}" if color else heading)
-                  + f"  [{terminal_safe(hit.report)}]"]  # fmt: skip
-        details = [terminal_safe(" > ".join(hit.section)) or "(no section)"]
-        if hit.category:
-            details.append(terminal_safe(hit.category))
-        details.append(count_phrase(hit.matches, "match"))
-        if hit.passages is not None:
-            details.append(f"{hit.passages} passages")
-        lines.append("  " + " · ".join(details))
-        context = hit.context or {}
-        lines += ["  │ " + terminal_safe(text) for text in context.get("before", [])]
-        lines.append(("  > " if context else "  ") + marked_text(hit.snippet, hit.highlights,
-                                                                  color))  # fmt: skip
-        lines += ["  │ " + terminal_safe(text) for text in context.get("after", [])]
-    text = "\n".join(lines) + "\n"
+        yield hit_text(hit, color)
     if result.facets:
-        text += "\n" + facets_text(result.facets)
-    return text
+        yield "\n" + facets_text(result.facets)
+
+
+def hit_text(hit, color: bool) -> str:
+    """One hit for a terminal, after a blank line: heading, section path and details, the
+    passage with its matches marked, between its context passages."""
+    place = place_text(hit.province, hit.city, hit.district)
+    heading = terminal_safe(f"{place} · {hit.year or 'no year'} · {hit.title}")
+    lines = ["", (f"{_BOLD}{heading}{_RESET}" if color else heading)
+             + f"  [{terminal_safe(hit.report)}]"]  # fmt: skip
+    details = [terminal_safe(" > ".join(hit.section)) or "(no section)"]
+    if hit.category:
+        details.append(terminal_safe(hit.category))
+    details.append(count_phrase(hit.matches, "match"))
+    if hit.passages is not None:
+        details.append(f"{hit.passages} passages")
+    lines.append("  " + " · ".join(details))
+    context = hit.context or {}
+    lines += ["  │ " + terminal_safe(text) for text in context.get("before", [])]
+    lines.append(("  > " if context else "  ") + marked_text(hit.snippet, hit.highlights,
+                                                              color))  # fmt: skip
+    lines += ["  │ " + terminal_safe(text) for text in context.get("after", [])]
+    return "\n".join(lines) + "\n"
 
 
 def place_text(province: str, city: str, district: str) -> str:

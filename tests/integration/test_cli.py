@@ -824,3 +824,18 @@ def test_the_readme_examples_are_what_the_commands_print(run):
         assert passage["passages"][0]["passage"] == target and passage["matches"] > 0
     for report in re.findall(r"reportsearch show (\w+) ([^\s-]\S*)", readme + cli_help):
         assert run("show", *report).exit_code == 0, report
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "csv"])
+@pytest.mark.parametrize("query", ["柔性执法", "法治", "year:2021 依法", "没有这样的句子"])
+def test_every_hit_is_printed_as_made_and_as_a_whole_result_would_be(run, seed_index, fmt, query):
+    """--limit 0 streams its hits (search(lazy=True) -> render.search_parts); what it prints
+    is what the whole result written at once is, in every format that streams."""
+    streamed = run("search", query, "--limit", "0", "--format", fmt)
+    whole = run("search", query, "--limit", "100000", "--format", fmt)  # one page of all
+    total = seed_index.search(query, limit=1).total
+    assert not isinstance(seed_index.search(query, limit=0, lazy=True).hits, list)
+    assert streamed.exit_code == whole.exit_code == (0 if total else 1)
+    assert streamed.stdout == whole.stdout
+    if total and fmt == "jsonl":
+        assert len(streamed.stdout.splitlines()) == total  # every hit, not a page
