@@ -78,9 +78,15 @@ def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, spec:
         if not len(codes):
             return []
         passages = np.bincount(codes)
-        # A report has passages under several values: mark (value, report) pairs.
-        pairs = np.zeros((len(passages), len(per_report)), dtype=bool)
-        pairs[codes, owners] = True
-        reports = pairs.sum(axis=1)
+        # A report has passages under several values: count (value, report) pairs once,
+        # by sorting a few, or marking a table of them for many.
+        cells = len(passages) * len(per_report)
+        if len(codes) * 16 < cells:
+            pairs = np.unique(codes * len(per_report) + owners)
+            reports = np.bincount(pairs // len(per_report), minlength=len(passages))
+        else:
+            table = np.zeros(cells, dtype=bool)
+            table[codes * len(per_report) + owners] = True
+            reports = table.reshape(len(passages), len(per_report)).sum(axis=1)
     found = np.flatnonzero(passages)
     return [(label(int(c)), int(passages[c]), int(reports[c])) for c in found.tolist()]
