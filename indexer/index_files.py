@@ -18,8 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -214,7 +212,7 @@ def check_whoosh(generation_dir: Path, commit: int, searcher=None) -> None:
 def write_atomically(path: Path, data: str) -> None:
     # Not tempfile.mkstemp: its files are mode 0600, and an index another user reads needs
     # the modes the user's umask gives (0644 with the usual 022).
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}"
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(data)
@@ -226,6 +224,8 @@ def write_atomically(path: Path, data: str) -> None:
 def clean_engine_files(generation_dir: Path, commit: int) -> None:
     """Drop engine files no longer needed: keep this commit's and the one before it (a
     reader may have opened that Whoosh commit and not yet read its engine file)."""
+    import shutil  # here: a search never cleans (and so never imports it)
+
     manifests = numbered(generation_dir, "engine")
     keep = [p for number, p in manifests if number <= commit][-2:]
     used: set[str] = set()

@@ -10,7 +10,7 @@ arrays, one value per passage unless named otherwise:
   search form, for ranking), ``year`` (0 when the report does not say);
 * ``province``, ``city``, ``district``, ``level``, ``kind``, ``category``: codes into
   ``meta["values"][column]``;
-* ``section``: code into ``meta["sections"]``, the distinct section paths (search forms,
+* ``section``: code into the distinct section paths (``section_paths``: search forms,
   one heading a line);
 * facts, one row each: ``fact_passage``, ``fact_metric`` (code into
   ``meta["values"]["metric"]``, the canonical indicator or "" when it has none),
@@ -144,6 +144,9 @@ def build_segment(rows: list[PassageRow]) -> Segment:
     arrays["text_start"] = np.cumsum(arrays["length"].astype(np.int64) + 1) - (
         arrays["length"].astype(np.int64) + 1
     )
+    # packed, not in meta.json: a search maps them and reads none (a segment of 8,000
+    # reports has 15 MB of section paths, which JSON would parse on every open)
+    arrays["section_bytes"], arrays["section_start"] = _packed(sections)
     arrays["record_bytes"], arrays["record_start"] = _packed([row.record for row in rows])
     report_records = dict(zip(report_codes.tolist(), (row.report_record for row in rows),
                               strict=True))  # fmt: skip
@@ -161,7 +164,6 @@ def build_segment(rows: list[PassageRow]) -> Segment:
         "passages": len(rows),
         "characters": int(arrays["length"].sum()),
         "reports": reports,
-        "sections": sections,
         "values": values,
     }
     return Segment(meta=meta, arrays=arrays)
@@ -178,6 +180,12 @@ def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 def _unpacked(arrays: dict[str, np.ndarray], name: str, i: int) -> str:
     start = arrays[f"{name}_start"]
     return arrays[f"{name}_bytes"][start[i] : start[i + 1]].tobytes().decode("utf-8")
+
+
+def section_paths(segment: Segment) -> list[str]:
+    """The segment's distinct section paths, in code order."""
+    count = len(segment.arrays["section_start"]) - 1
+    return [_unpacked(segment.arrays, "section", code) for code in range(count)]
 
 
 def passage_record(segment: Segment, i: int) -> dict:
@@ -269,6 +277,7 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
             words.setdefault(doc, []).extend([word] * tf)
     columns = {c: (segment.values(c), arrays[c]) for c in CATEGORICAL}
     report_records = [_unpacked(arrays, "report", code) for code in range(len(meta["reports"]))]
+    sections = section_paths(segment)
     rows = []
     for i in range(segment.size):
         if live is not None and not live[i]:
@@ -279,7 +288,7 @@ def rows_of(segment: Segment, live: np.ndarray | None = None) -> list[PassageRow
                 report=meta["reports"][arrays["report"][i]],
                 position=int(arrays["position"][i]),
                 text=texts[i],
-                section=meta["sections"][arrays["section"][i]],
+                section=sections[arrays["section"][i]],
                 year=int(arrays["year"][i]),
                 facts=facts.get(i, []),
                 words=words.get(i, []),

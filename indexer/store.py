@@ -37,7 +37,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -302,7 +301,7 @@ class IndexStore:
         current = (pointer or {}).get("generation")
         for folder in self.directory.glob("gen-*"):
             if folder.name != current and current is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+                _remove_tree(folder)
 
     def _new_generation(self, pointer: dict | None) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -320,7 +319,13 @@ class IndexStore:
         )
         for old in self.directory.glob("gen-*"):
             if old.name != generation:
-                shutil.rmtree(old, ignore_errors=True)
+                _remove_tree(old)
 
 
 # ---- the steps of an update -----------------------------------------------------------------
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil  # here: only writers remove folders, and a search starts without it
+
+    shutil.rmtree(folder, ignore_errors=True)

@@ -29,7 +29,6 @@ from reportsearch.indexer.fields import METRIC, YEAR, facet_names, named
 from reportsearch.indexer.normalizing import from_offset_changes, normalize_for_search
 from reportsearch.indexer.store import IndexStore
 
-from . import trends
 from .engine import SORTS, Engine, metric_name
 from .facets import count_facets
 from .parsing import (
@@ -300,6 +299,8 @@ class ReportIndex:
         with its first and last year and its coordinates (see ``trends.spread``)."""
         query_text, _, matches = self._match(query, filters, words)
         found = self._engine.report_columns(matches)
+        from . import trends  # the gazetteer it loads is for trends and maps only
+
         return trends.spread(found, self._every_report(), query_text, matches.total)
 
     def trend(
@@ -312,6 +313,8 @@ class ReportIndex:
 
         def found() -> dict:
             return self._engine.report_columns(self._match(query, filters, words)[2])
+
+        from . import trends
 
         return trends.trend(found, self._every_report, query_text, by, first)
 

@@ -43,8 +43,6 @@ from reportsearch.indexer.fields import (
     FieldSpec,
     named,
 )
-from reportsearch.indexer.gazetteer import short_name
-from reportsearch.indexer.metrics import canonical_indicator
 from reportsearch.indexer.schema import word_tokens
 from reportsearch.indexer.segment import (
     Segment,
@@ -74,6 +72,8 @@ _COMPARE = {
 
 def metric_name(value: str) -> str:
     """What ``metric:VALUE`` looks for: the canonical name of VALUE, else VALUE itself."""
+    from reportsearch.indexer.metrics import canonical_indicator  # for metric filters only
+
     return canonical_indicator(value) or value
 
 
@@ -185,7 +185,7 @@ class Engine:
         if key not in self._occurrences:
             docs = find(self.segments[s].suffix_arrays(field_name), string)
             if len(docs) * 8 < self.segments[s].size:  # few: sort them
-                self._occurrences[key] = np.unique(docs, return_counts=True)
+                self._occurrences[key] = distinct(docs, counts=True)
             else:  # many (a common character): count in one pass, no sort
                 counts = np.bincount(docs, minlength=self.segments[s].size)
                 holding = np.flatnonzero(counts)
@@ -201,6 +201,8 @@ class Engine:
         spec = field_spec(node.name)
         column = spec.source
         if spec.kind == PLACE:
+            from reportsearch.indexer.gazetteer import short_name  # place filters only
+
             wanted = {node.value, short_name(node.value)}
             return self._coded(segment, column, lambda v: bool(v) and (
                 v in wanted or short_name(v) in wanted))  # fmt: skip
@@ -209,7 +211,7 @@ class Engine:
             years = arrays[column]
             return (years >= low) & (years <= high)
         if spec.kind == SECTION:
-            matched = np.zeros(len(segment.meta["sections"]), dtype=bool)
+            matched = np.zeros(len(arrays["section_start"]) - 1, dtype=bool)
             matched[self._counts(s, column, node.value)[0]] = True
             return matched[arrays[column]]
         if spec.kind == METRIC:
@@ -346,7 +348,7 @@ class Engine:
         if key not in self._first:
             codes = segment.arrays["report"]
             first = np.zeros(len(segment.meta["reports"]), dtype=np.int64)
-            present, at = np.unique(codes, return_index=True)
+            present, at = first_of_each(codes)
             first[present] = at
             self._first[key] = first
         return self._first[key]
@@ -479,7 +481,7 @@ class Engine:
         per_report = np.bincount(report) if n else np.zeros(0, np.int64)
         if group:
             order = _lexsorted(keys, np.arange(n))
-            _, first = np.unique(report[order], return_index=True)
+            _, first = first_of_each(report[order])
             chosen = order[np.sort(first)]
             chosen = chosen[offset:] if limit == 0 else chosen[offset : offset + limit]
         else:
@@ -490,6 +492,30 @@ class Engine:
             uid = int(self.segments[seg[i]].arrays["uid"][local[i]])
             out.append((uid, float(scores[i]), int(per_report[report[i]])))
         return out
+
+
+def distinct(values: np.ndarray, counts: bool = False):
+    """``np.unique(values[, return_counts=True])``, without the import of ``numpy.ma`` that
+    ``np.unique`` makes (8 ms a fresh process pays)."""
+    ordered = np.sort(values)
+    starts = _run_starts(ordered)
+    if not counts:
+        return ordered[starts]
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def first_of_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_index=True)``: each distinct value and where it first is."""
+    order = np.argsort(values, kind="stable")
+    starts = _run_starts(values[order])
+    return values[order][starts], order[starts]
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in ``ordered``."""
+    if not len(ordered):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
 
 
 def _has_words(tree) -> bool:

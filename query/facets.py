@@ -16,7 +16,7 @@ import numpy as np
 from reportsearch.indexer.fields import METRIC, REPORT, YEAR, FieldSpec
 from reportsearch.indexer.segment import Segment
 
-from .engine import Engine, Matches, field_spec
+from .engine import Engine, Matches, distinct, field_spec
 
 
 def count_facets(engine: Engine, matches: Matches, names) -> dict[str, list[dict]]:
@@ -82,7 +82,7 @@ def _segment_counts(segment: Segment, mask: np.ndarray, local: np.ndarray, spec:
         # by sorting a few, or marking a table of them for many.
         cells = len(passages) * len(per_report)
         if len(codes) * 16 < cells:
-            pairs = np.unique(codes * len(per_report) + owners)
+            pairs = distinct(codes * len(per_report) + owners)
             reports = np.bincount(pairs // len(per_report), minlength=len(passages))
         else:
             table = np.zeros(cells, dtype=bool)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import opencc
 import pytest
 from helpers import RUN_REPORT
@@ -237,3 +238,19 @@ def test_a_page_is_the_head_of_the_full_order(scores, k):
     keys = [-np.array(scores), np.arange(n)[::-1] % 3, np.arange(n)]  # last key unique
     everything = _lexsorted(keys, np.arange(n))
     assert _smallest(keys, np.arange(n), k).tolist() == everything[:k].tolist()
+
+
+@pytest.mark.property
+@given(st.lists(st.integers(min_value=-3, max_value=40), max_size=60))
+def test_distinct_and_first_of_each_are_numpys_unique(values):
+    """engine's stand-ins for np.unique (which imports numpy.ma) give what it gives."""
+    from reportsearch.query.engine import distinct, first_of_each
+
+    array = np.array(values, dtype=np.int64)
+    expected, counts = np.unique(array, return_counts=True)
+    got, got_counts = distinct(array, counts=True)
+    assert got.tolist() == expected.tolist() and got_counts.tolist() == counts.tolist()
+    assert distinct(array).tolist() == expected.tolist()
+    present, at = np.unique(array, return_index=True)
+    got, got_at = first_of_each(array)
+    assert got.tolist() == present.tolist() and got_at.tolist() == at.tolist()
