@@ -16,6 +16,8 @@ does not read gigabytes to hash them; a file whose stat differs is hashed.
 from __future__ import annotations
 
 import json
+import math
+import mmap
 import os
 import re
 from pathlib import Path
@@ -27,6 +29,8 @@ from .errors import IndexDamagedError
 from .segment import Segment
 
 REBUILD_HINT = "rebuild with: reportsearch index --rebuild"
+ARRAYS_FILE = "arrays.bin"  # a segment's arrays, each at a multiple of ALIGNMENT bytes
+ALIGNMENT = 64
 
 
 def empty_manifest() -> dict:
@@ -48,23 +52,27 @@ def read_manifest(generation_dir: Path, commit: int) -> dict:
 
 
 def load_segment(generation_dir: Path, entry: dict) -> Segment:
-    """A segment of the manifest, its files checked against their checksums."""
+    """A segment of the manifest, its files checked against their checksums: ``meta.json``
+    and ``arrays.bin``, every array of the segment in one file, mapped once."""
     name = entry["name"]
     folder = generation_dir / "segments" / name
     check_file(folder / "meta.json", entry.get("meta"), generation_dir)
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    except (OSError, ValueError) as error:
+        layout = meta["arrays"]
+        check_file(folder / ARRAYS_FILE, meta["files"][ARRAYS_FILE], generation_dir)
+        with open(folder / ARRAYS_FILE, "rb") as handle:
+            # an empty file cannot be mapped (a segment of no passage has nothing to map)
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if meta["files"][
+                ARRAYS_FILE]["size"] else b""  # fmt: skip
+        arrays = {
+            array_name: np.frombuffer(
+                data, dtype=np.dtype(dtype), count=math.prod(shape), offset=offset
+            ).reshape(shape)  # fmt: skip
+            for array_name, (dtype, shape, offset) in layout.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise damaged(generation_dir, f"segment {name}: {error}") from None
-    arrays = {}
-    for array_name, expected in meta.get("files", {}).items():
-        path = folder / f"{array_name}.npy"
-        check_file(path, expected, generation_dir)
-        try:
-            # Plain views of the memory maps: indexing a np.memmap goes through Python code.
-            arrays[array_name] = np.load(path, mmap_mode="r").view(np.ndarray)
-        except (OSError, ValueError) as error:
-            raise damaged(generation_dir, f"segment {name}: {error}") from None
     return Segment(meta=meta, arrays=arrays, name=name)
 
 
@@ -85,14 +93,26 @@ def save_segment(generation_dir: Path, segment: Segment) -> dict:
     checksum of meta.json, for the manifest."""
     folder = generation_dir / "segments" / segment.name
     folder.mkdir(parents=True)
-    files = {}
-    for name, array in segment.arrays.items():
-        path = folder / f"{name}.npy"
-        np.save(path, np.ascontiguousarray(array))
-        files[name] = file_sum(path)
-    meta = dict(segment.meta, files=files)
+    layout = write_arrays(folder / ARRAYS_FILE, segment.arrays)
+    meta = dict(segment.meta, arrays=layout, files={ARRAYS_FILE: file_sum(folder / ARRAYS_FILE)})
     write_atomically(folder / "meta.json", json.dumps(meta, ensure_ascii=False))
     return file_sum(folder / "meta.json")
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, list]:
+    """Write ``arrays`` into one file, each at a multiple of ``ALIGNMENT`` bytes; returns
+    where each is: name -> [dtype, shape, offset], what ``load_segment`` maps them by."""
+    layout, offset = {}, 0
+    with open(path, "wb") as out:
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            offset += -offset % ALIGNMENT
+            out.seek(offset)
+            out.write(memoryview(array).cast("B"))  # no copy of a big array
+            layout[name] = [array.dtype.str, list(array.shape), offset]
+            offset += array.nbytes
+        out.truncate(offset)
+    return layout
 
 
 def file_sum(path: Path) -> dict:

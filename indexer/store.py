@@ -12,7 +12,7 @@ Layout of an index folder::
     gen-000002/
       whoosh/                the Whoosh index of record (``_MAIN_<N>.toc`` per commit N)
       whoosh-7.json          the checksums of Whoosh commit 7's files
-      segments/seg-000003/   one engine segment: meta.json and .npy arrays, never changed
+      segments/seg-000003/   one engine segment: meta.json and arrays.bin, never changed
       live/seg-000003-7.npy  which of its passages are live from Whoosh commit 7 on
       engine-7.json          the segments (and live masks) that go with Whoosh commit 7
     write.lock               held by the one process writing (``locking``)

@@ -17,7 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 from helpers import SEED_FILES, SEEDS
@@ -322,7 +321,7 @@ def test_row10_every_kind_of_damage_is_named_and_never_answered(tmp_path, seed_i
     unused = ("write.lock", "MAIN_WRITELOCK")  # locks, not index data
     files = sorted(p.relative_to(seed_index_dir) for p in seed_index_dir.rglob("*")
                    if p.is_file() and not p.name.startswith(unused))  # fmt: skip
-    assert len(files) > 20
+    assert len(files) >= 10  # CURRENT, engine-1.json, a segment's two, Whoosh's files
     answer = run("search", "法治", "-c", "--index-dir", str(seed_index_dir))[1]
     checked = 0
     for relative in files:
@@ -351,7 +350,7 @@ def test_row10_every_kind_of_damage_is_named_and_never_answered(tmp_path, seed_i
     assert checked == 3 * len(files)
 
 
-@pytest.mark.parametrize("victim", ["CURRENT", "whoosh/_MAIN_1.toc", "segments/*/text.sa.npy"])
+@pytest.mark.parametrize("victim", ["CURRENT", "whoosh/_MAIN_1.toc", "segments/*/arrays.bin"])
 def test_row10_rebuild_works_whatever_the_damage(tmp_path, seed_index_dir, victim):
     damaged = tmp_path / "index"
     shutil.copytree(seed_index_dir, damaged)
@@ -456,14 +455,14 @@ def test_row14_a_full_or_read_only_disk_gives_one_line(tmp_path, folder, monkeyp
     IndexStore(tmp_path / "index").update([folder])
     before = hits(tmp_path / "index", "柔性执法")
     shutil.copy(SEEDS / f"{SEED_FILES['遂宁']}.txt", folder / "b.txt")
-    real_save = np.save
+    real_write = index_files.write_arrays
 
-    def failing_save(*args, **kwargs):
+    def failing_write(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(np, "save", failing_save)
+    monkeypatch.setattr(index_files, "write_arrays", failing_write)
     exit_code, _, err = run("index", "--index-dir", str(tmp_path / "index"))
-    monkeypatch.setattr(np, "save", real_save)
+    monkeypatch.setattr(index_files, "write_arrays", real_write)
     errors = [line for line in err.splitlines() if line.startswith("reportsearch: error")]
     assert exit_code == 2 and len(errors) == 1
     assert f"cannot write the index at {tmp_path / 'index'}: {words}" in err
@@ -582,7 +581,7 @@ def test_write_errors_are_typed(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(np, "save", full)
+    monkeypatch.setattr(index_files, "write_arrays", full)
     with pytest.raises(IndexWriteError):
         IndexStore(tmp_path / "index").update([SEEDS])
     assert not list((tmp_path / "index").glob("gen-*"))
