@@ -552,9 +552,11 @@ def _answer(
         _print(render.search_answer(result), fmt, color)
         found = result.total > 0
     if not found and hint:
-        # Only text output for a person gets hints: the --words check loads jieba's
-        # dictionary (1.5-2.5 s), which a script (-c, -l, json, csv, --batch) never pays.
-        for line in opened.hints(query, filters=options["filters"], words=options["words"]):
+        # Only text output gets hints, and the --words check (which loads a word
+        # dictionary) only when a person reads stderr: a script (-c, -l, json, csv,
+        # --batch, or text into a pipe) never pays for it.
+        for line in opened.hints(query, filters=options["filters"], words=options["words"],
+                                 check_words=_a_person_reads(sys.stderr)):  # fmt: skip
             _say(f"hint: {line}")
     return found
 
@@ -860,6 +862,11 @@ def _print(answer, fmt: str, color: bool = False) -> None:
     """``answer`` on stdout in format ``fmt``, by its writer in ``render.WRITERS``: the one
     way every command prints records. ``--bom`` reaches it through the click context."""
     _echo(render.writer_for(fmt).write(answer, color=color, bom=_bom()), fmt, color)
+
+
+def _a_person_reads(stream) -> bool:
+    """Whether ``stream`` is a terminal (REPORTSEARCH_HINTS=1 says so too, for tests)."""
+    return os.environ.get("REPORTSEARCH_HINTS") == "1" or stream.isatty()
 
 
 def _bom() -> bool:

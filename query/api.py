@@ -207,13 +207,14 @@ class ReportIndex:
         return {"before": [text(u) for u in uids[max(0, at - n) : at]],
                 "after": [text(u) for u in uids[at + 1 : at + 1 + n]]}  # fmt: skip
 
-    def hints(self, query: str, *, filters=None, words: bool = False) -> list[str]:
+    def hints(self, query: str, *, filters=None, words: bool = False,
+              check_words: bool = True) -> list[str]:  # fmt: skip
         """For a query that found nothing, what to try, one line each: the other search
-        syntax it holds that was searched as text (``query_hints``), else whether its words
-        apart would be found (``--words``). That last check loads jieba's dictionary (a
-        second or two), so call this only to show its lines to a person."""
+        syntax it holds that was searched as text (``query_hints``), else, if
+        ``check_words``, whether its words apart would be found (``--words``). That check
+        loads a word dictionary (0.1-2 s), so ask for it only to show its line to a person."""
         hints = query_hints(query)
-        if hints or words or not query.strip():
+        if hints or words or not query.strip() or not check_words:
             return hints  # a named cause beats a guess about words
         try:
             apart = self.facets(query, [], filters=filters, words=True)["total"]

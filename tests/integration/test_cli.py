@@ -65,7 +65,8 @@ def test_search_json_schema(run):
     assert "柔性執法" in panjin["snippet"] and isinstance(panjin["section"], list)
 
 
-def test_search_every_report_and_exit_codes(run):
+def test_search_every_report_and_exit_codes(run, monkeypatch):
+    monkeypatch.setenv("REPORTSEARCH_HINTS", "1")  # as if a person read stderr
     data = json.loads(run("search", "执法", "--format", "json").stdout)
     assert data["reports"] == 5
     assert len({hit["report"] for hit in data["hits"]}) == 5  # on the first page, too
@@ -567,14 +568,16 @@ def test_sort_by_place_in_pinyin_and_oldest_first(run):
 
 
 def test_no_hint_in_scripts_and_jieba_is_not_loaded(run, monkeypatch):
-    """Issue 17 row 7: a script that finds nothing never pays for jieba's dictionary."""
-    from reportsearch.indexer import schema
+    """Issue 17 row 7, issue 20: a script that finds nothing never pays for a word
+    dictionary, text into a pipe included (the words hint is for a person at a terminal)."""
+    from reportsearch.indexer import words
 
-    def no_jieba():
-        raise AssertionError("jieba's dictionary was loaded")
+    def no_dictionary(name):
+        raise AssertionError(f"the {name} dictionary was loaded")
 
-    monkeypatch.setattr(schema, "_jieba", no_jieba)
-    for options in (["-c"], ["--format", "json"], ["--format", "csv"], ["-l"]):
+    monkeypatch.setattr(words, "_load", no_dictionary)
+    monkeypatch.delenv("REPORTSEARCH_HINTS", raising=False)
+    for options in (["-c"], ["--format", "json"], ["--format", "csv"], ["-l"], []):
         result = run("search", "出庭负责人行政机关", *options)
         assert result.exit_code == 1, (options, result.output)
         assert "hint" not in result.stderr
