@@ -54,9 +54,14 @@ def report_documents(report: Report) -> Iterable[dict]:
     )
     for passage in report.passages:
         yield dict(
-            common,
-            **passage_record(passage),
             doctype=PASSAGE,
+            id=passage.id,
+            report=report.id,
+            city=common["city"],
+            year=common["year"],
+            section=list(passage.section),
+            position=passage.position,
+            category=passage.category,
             metric=",".join(sorted({f.canonical for f in passage.facts if f.canonical})),
         )
 

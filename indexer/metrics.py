@@ -25,7 +25,7 @@ numerals (一, 三...) are not read as figures: in these reports they name thing
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .data_files import data_lines, data_rows
@@ -90,7 +90,9 @@ class Fact:
     year: int | None = None  # the year the sentence gives this figure (由2020年的85%)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # every field is a plain value: a copy of them, without asdict's deep copies (which
+        # cost a tenth of a build)
+        return dict(vars(self))
 
 
 @lru_cache(maxsize=1)
