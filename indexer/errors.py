@@ -75,6 +75,10 @@ class UsageError(ReportSearchError):
     """Arguments that do not fit together (e.g. a bad year range)."""
 
 
+class ConfigurationError(ReportSearchError):
+    """A setting that names nothing usable (e.g. an unknown REPORTSEARCH_WORDS_BACKEND)."""
+
+
 class IndexEmptyError(ReportSearchError):
     """The index holds no report, so nothing can match (grep's "nothing found")."""
 

@@ -2,8 +2,9 @@
 
 Input: nothing (a format version and analyzers). Output: ``build_schema()`` (the Whoosh
 index of record), ``word_tokens`` (how text is cut into jieba words, at index and query time
-alike), and, from ``indexer.fields``, the field registry: what a query can filter on and
-count by (``fields.FIELDS``, read through ``query_names``, ``filter_names``, ``facet_names``).
+alike; from ``indexer.words``), and, from ``indexer.fields``, the field registry: what a
+query can filter on and count by (``fields.FIELDS``, read through ``query_names``,
+``filter_names``, ``facet_names``).
 
 An index has two parts, written in one commit by ``indexer.store``:
 
@@ -21,13 +22,11 @@ An index has two parts, written in one commit by ``indexer.store``:
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
-
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from . import fields
 from .fields import FieldSpec, facet_names, filter_names, named, query_names
+from .words import word_tokens
 
 __all__ = [
     "DUPLICATE",
@@ -50,20 +49,6 @@ FORMAT_VERSION = 11
 
 # Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
 PASSAGE, REPORT, DUPLICATE = "p", "r", "d"
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    # jieba announces its dictionary loading on stderr; that is noise for our users.
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def word_tokens(search_text: str) -> list[str]:
-    """jieba words of a search form, without white space and punctuation."""
-    return [w for w in _jieba().cut(search_text) if any(c.isalnum() for c in w)]
 
 
 def build_schema() -> Schema:

@@ -37,7 +37,7 @@ def test_importing_the_package_loads_nothing_heavy(tmp_path):
     result = python(
         "import sys, reportsearch\n"
         "print(sorted(m for m in sys.modules if m.startswith(('reportsearch.', "
-        "'whoosh', 'numpy', 'jieba'))))",
+        "'whoosh', 'numpy', 'jieba', 'rjieba'))))",
         cwd=tmp_path,
     )
     assert result.returncode == 0 and result.stdout.strip() == "[]"
@@ -45,7 +45,7 @@ def test_importing_the_package_loads_nothing_heavy(tmp_path):
 
 def test_a_search_imports_no_reading_pipeline(tmp_path, seed_index_dir):
     """A fresh search process pays for what a search uses: no writer, no reading pipeline,
-    no file-format readers, no chardet, no jieba (issue 20, step one)."""
+    no file-format readers, no chardet, no jieba or rjieba (issue 20, step one)."""
     code = (
         "import sys\n"
         "from reportsearch.cli import main\n"
@@ -57,7 +57,7 @@ def test_a_search_imports_no_reading_pipeline(tmp_path, seed_index_dir):
         "    pass\n"
         "heavy = ('reportsearch.indexer.pipeline', 'reportsearch.indexer.reading',\n"
         "         'reportsearch.indexer.writer', 'reportsearch.indexer.formats', 'chardet',\n"
-        "         'pypdf', 'trafilatura', 'jieba', 'reportsearch.indexer.metadata')\n"
+        "         'pypdf', 'trafilatura', 'jieba', 'rjieba', 'reportsearch.indexer.metadata')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
     )
     result = python(code, cwd=tmp_path)
