@@ -8,25 +8,30 @@ query can filter on and count by (``fields.FIELDS``, read through ``query_names`
 
 An index has two parts, written in one commit by ``indexer.store``:
 
-* the Whoosh index of record: one document per passage (``doctype`` "p") with its stored
-  record (original text, section path, facts, metadata) and the fields city, year and
-  metric, and one per report (``doctype`` "r", with the file's content hash for incremental
-  indexing). Passages are found by ``uid``.
+* the Whoosh index of record: one document per passage (``doctype`` "p") with the fields
+  the product names (city, year, section path, metric) and its ``uid`` in the segments,
+  and one per report (``doctype`` "r", with its file's stat, path and content hash, which
+  the writer reads back for incremental indexing, and its summary row). A search never
+  opens it.
 * the engine's segments (``indexer.segment``): suffix arrays over every passage's search
-  form, per-passage columns, and the jieba words of every passage with their inverted
-  index (BM25 for ``--words``). Exact strings, words, filters, counts and facets are
-  answered there, never by iterating Whoosh postings.
+  form, per-passage columns, the jieba words of every passage with their inverted index
+  (BM25 for ``--words``), and what hits show (each passage's original text, section path
+  and facts; each report's title, place and summary). Exact strings, words, filters,
+  counts, facets and hits are answered there.
 
 ``FORMAT_VERSION`` changes whenever what is stored changes.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, STORED, Schema
+from typing import TYPE_CHECKING
 
 from . import fields
 from .fields import FieldSpec, facet_names, filter_names, named, query_names
 from .words import word_tokens
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
 
 __all__ = [
     "DUPLICATE",
@@ -43,25 +48,29 @@ __all__ = [
     "word_tokens",
 ]
 
-# 11: the map from each search form to its original text; 10: checksums of every index
-# file; 9: pinyin readings dropped from search forms.
-FORMAT_VERSION = 11
+# 12: what hits show is kept in the engine's segments, a segment's arrays in one file, words
+# cut with HMM off (rjieba); 11: the map from each search form to its original text; 10:
+# checksums of every index file; 9: pinyin readings dropped from search forms.
+FORMAT_VERSION = 12
 
 # Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
 PASSAGE, REPORT, DUPLICATE = "p", "r", "d"
 
 
 def build_schema() -> Schema:
-    """The Whoosh index of record. Only what Whoosh is asked is indexed: the passage and
-    report ids and the fields the product names (city, year, metric, and the section path,
-    stored). Everything else is stored for display; filters, facets and jieba words are
-    the engine's columns."""
+    """The Whoosh index of record. Only what Whoosh is asked is indexed: the document type,
+    the report id (to delete a report's documents) and the fields the product names (city,
+    year, metric, and the section path, stored). What a hit shows is in the engine's
+    segments, not here: a passage's original text stored twice made a fifth of a build."""
+    # Whoosh loads here, for the writer: a search never imports it (about 100 ms).
+    from whoosh.fields import ID, KEYWORD, STORED, Schema
+
     return Schema(
         doctype=ID(),
         id=STORED(),  # passage id, "<report>#<position>"
         report=ID(stored=True),
         # the passage's number in the exact-match engine's segments
-        uid=ID(stored=True, sortable=True),
+        uid=STORED(),  # not indexed: nothing looks a passage up here (a term each cost 5%)
         city=ID(stored=True),
         year=ID(stored=True),  # "2021", or "" when the report does not say
         section=STORED(),  # list of headings, outermost first
@@ -83,10 +92,6 @@ def build_schema() -> Schema:
         doc_number=STORED(),
         issuer=STORED(),
         category=STORED(),
-        facts=STORED(),
-        original=STORED(),
-        start=STORED(),
-        end=STORED(),
         # report documents
         content_hash=STORED(),
         text_hash=STORED(),  # of the report's passages: copies in other files or formats

@@ -27,6 +27,7 @@ from .locking import write_lock
 from .pipeline import MAX_FILE_SIZE, Report, discover_files, file_fingerprint, file_stat
 from .schema import DUPLICATE, FORMAT_VERSION, REPORT, build_schema
 from .segment_writer import SegmentWriter
+from .words import word_tokens
 from .workers import prepared
 
 if TYPE_CHECKING:  # the store imports this module; a writer is given its store
@@ -415,6 +416,9 @@ def update_from_files(writer: IndexWriter, summary: IndexSummary, paths: list, *
                       follow_links: bool = False) -> None:  # fmt: skip
     """Bring the index of ``writer`` up to date with the report files under ``paths`` and
     commit (see ``IndexStore.update``); what was done goes into ``summary``."""
+    # a words backend that cannot be used is one error, not every file's (and, loaded here,
+    # the reading processes inherit it)
+    word_tokens("法")
     summary.notes.extend(writer.notes)
     summary.rebuilt = writer.fresh
     found, missing = discover_files(paths, writer.known_ids(), writer.store.directory,

@@ -842,3 +842,10 @@ def test_every_hit_is_printed_as_made_and_as_a_whole_result_would_be(run, seed_i
     assert streamed.stdout == whole.stdout
     if total and fmt == "jsonl":
         assert len(streamed.stdout.splitlines()) == total  # every hit, not a page
+
+
+def test_an_unknown_words_backend_is_one_error_not_an_empty_index(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTSEARCH_WORDS_BACKEND", "hanlp")
+    result = run("index", str(SEEDS), index_dir=tmp_path / "index")
+    assert_one_line_error(result, "hanlp", "REPORTSEARCH_WORDS_BACKEND")
+    assert not (tmp_path / "index" / "CURRENT").exists()

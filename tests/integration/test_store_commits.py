@@ -73,9 +73,9 @@ def test_readers_opening_during_commits_get_no_error(tmp_path):
 KILLER = """
 import json, os, shutil, signal, sys, threading, time
 from pathlib import Path
-import jieba
 from reportsearch.indexer.store import IndexStore
-jieba.initialize()
+from reportsearch.indexer.words import word_tokens
+word_tokens("预热")  # the word dictionary loads once, before the forks
 base, folder, work = map(Path, sys.argv[1:4])
 OPERATIONS = ("replace", "rename", "remove", "unlink")
 

@@ -7,9 +7,11 @@ from reportsearch.indexer.schema import build_schema, word_tokens
 
 def test_the_record_has_city_year_section_and_metric_fields():
     schema = build_schema()
-    for name in ("city", "year", "section", "metric", "uid", "report", "original", "facts"):
+    for name in ("city", "year", "section", "metric", "uid", "report", "summary", "path"):
         assert name in schema.names()
     assert schema["city"].indexed and schema["year"].indexed and schema["metric"].indexed
+    # what hits show lives in the engine's segments, not twice
+    assert "original" not in schema.names() and not schema["uid"].indexed
 
 
 def test_word_tokens_keep_words_and_drop_punctuation_and_space():
