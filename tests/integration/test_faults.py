@@ -321,7 +321,7 @@ def test_row10_every_kind_of_damage_is_named_and_never_answered(tmp_path, seed_i
     unused = ("write.lock", "MAIN_WRITELOCK")  # locks, not index data
     files = sorted(p.relative_to(seed_index_dir) for p in seed_index_dir.rglob("*")
                    if p.is_file() and not p.name.startswith(unused))  # fmt: skip
-    assert len(files) >= 10  # CURRENT, engine-1.json, a segment's two, Whoosh's files
+    assert len(files) >= 8  # CURRENT, engine-1.json, a segment's two, Whoosh's files
     answer = run("search", "法治", "-c", "--index-dir", str(seed_index_dir))[1]
     checked = 0
     for relative in files:
