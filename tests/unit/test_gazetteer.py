@@ -47,13 +47,15 @@ def test_mentions_read_longest_names_first():
 def test_the_name_trie_finds_what_an_alternation_longest_first_finds(names, text):
     import re
 
-    from reportsearch.indexer.gazetteer import longest_name_pattern
+    from reportsearch.indexer.gazetteer import LongestNames, longest_name_pattern
 
     alternation = re.compile(
         "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
     )
     trie = longest_name_pattern(names)
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+    found = [(at, at + len(name)) for at, name in LongestNames(names).finditer(text)]
+    assert found == [m.span() for m in alternation.finditer(text)]
 
 
 def test_locate_finds_the_most_precise_division_with_its_seat():
