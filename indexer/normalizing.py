@@ -215,9 +215,8 @@ def _normalize_line(original: str, start: int, end: int, text_parts: list[str],
     # Step 1: NFKC + lower case + white-space rules. Most lines of a report hold only
     # characters that normalize to exactly one visible character: those are translated in
     # one call, each output character coming from the character at the same place.
-    table = _one_to_one_table(line) if fast else None
-    if table is not None:
-        before = line.translate(table)
+    before = line.translate(_simple_forms()) if fast else _NOT_SIMPLE
+    if _NOT_SIMPLE not in before:
         chars = None  # character i comes from line[i]
     else:
         chars = [(c, span) for piece, span in _clusters(line) for c in piece]
@@ -244,17 +243,25 @@ def _normalize_line(original: str, start: int, end: int, text_parts: list[str],
         ends.extend([start + e] * len(converted))
 
 
-def _one_to_one_table(line: str) -> dict | None:
-    """A ``str.translate`` table giving ``line``'s step-1 form, if each of its characters
-    normalizes to exactly one visible, non-space character on its own; else None."""
-    table = {}
-    for char in set(line):
-        form = _simple_form(char)
-        if form is None:
-            return None
-        if form != char:
-            table[ord(char)] = form
-    return table
+# What a character with no one-character form becomes in ``_simple_forms``: a
+# noncharacter, so a translated line holding it takes the slow path (which is always right).
+_NOT_SIMPLE = "\uffff"
+
+
+class _SimpleForms(dict):
+    """A ``str.translate`` table, filled as characters are met: each character's step-1
+    form if it normalizes to exactly one visible, non-space character on its own, else
+    ``_NOT_SIMPLE``. One call translates a whole line in C."""
+
+    def __missing__(self, code: int) -> str:
+        form = _simple_form(chr(code))
+        self[code] = _NOT_SIMPLE if form is None else form
+        return self[code]
+
+
+@lru_cache(maxsize=1)
+def _simple_forms() -> _SimpleForms:
+    return _SimpleForms()
 
 
 @lru_cache(maxsize=1 << 16)
