@@ -149,8 +149,8 @@ class ReportIndex:
         highlight = _highlighted(tree, words)
 
         def hits():
-            for uid, score, in_report in page:
-                hit = self._hit(uid, score, highlight, metrics)
+            for uid, score, in_report, where in page:
+                hit = self._hit(uid, score, highlight, metrics, where)
                 if group == "report":
                     hit.passages = in_report
                 if context:
@@ -167,15 +167,15 @@ class ReportIndex:
             group=group,
         )
 
-    def _hit(self, uid: int, score: float, strings: list[str], metrics: set[str]) -> Hit:
-        stored = self._record.passage(uid)
+    def _hit(self, uid: int, score: float, strings: list[str], metrics: set[str],
+             where: tuple[int, int] | None = None) -> Hit:  # fmt: skip
+        # the search form and its map as the index keeps them: no hit is normalized again
+        stored, form = self._engine.hit_parts(uid, where)
         quotes = [
             (fact["start"] - stored["start"], fact["end"] - stored["start"])
             for fact in stored.get("facts") or []
             if fact["canonical"] in metrics
         ]
-        # the search form and its map as the index keeps them: no hit is normalized again
-        form = self._engine.search_form(uid)
         original = stored["original"]
         normalized = from_offset_changes(*form, len(original)) if form else None
         snippet = make_snippet(original, strings, quotes, normalized)
@@ -401,7 +401,7 @@ class ReportIndex:
         # the engine keeps the passages with a figure in range; their facts are read next
         matches = self._engine.with_facts(self._engine.match(tree), minimum, maximum)
         rows = []
-        for uid, _, _ in self._engine.page(matches, [], limit=0):
+        for uid, _, _, _ in self._engine.page(matches, [], limit=0):
             stored = self._record.passage(uid)
             for fact in stored.get("facts") or []:
                 if wanted and not (

@@ -50,6 +50,7 @@ from reportsearch.indexer.segment import (
     passage_offsets,
     passage_record,
     report_record,
+    shown_of_report,
     word_postings,
 )
 from reportsearch.indexer.suffix_array import find
@@ -60,6 +61,7 @@ from .parsing import And, Field, Not, Or, Text, Words
 BM25_K1, BM25_B = 1.2, 0.75
 EXACT_FIRST = 1000.0  # added per string a passage holds exactly, in --words mode
 SORTS = ("relevance", "year", "oldest", "city")
+SHOWN_REPORTS = 4096  # reports whose shown record an open index keeps parsed
 
 _COMPARE = {
     ">=": np.greater_equal,
@@ -107,6 +109,9 @@ class Engine:
         self._report_rank: list[np.ndarray] | None = None
         self._first: dict[int, np.ndarray] = {}
         self._report_codes: dict[str, tuple[int, int]] | None = None
+        # what hits show of their reports, parsed once per report (all hits of a common
+        # string come from a few thousand reports)
+        self._shown: dict[tuple[int, int], dict] = {}
         # What BM25 needs of the whole index, which does not change while it is open.
         self.passages = sum(int(np.count_nonzero(mask)) for mask in self.live)
         self._averages = {
@@ -296,13 +301,33 @@ class Engine:
     def search_form(self, uid: int) -> tuple[str, list[tuple[int, int, int]]] | None:
         """Passage ``uid``'s search form and the map to its original text, as the index
         keeps them (``segment.passage_offsets``); None when it keeps no map for it."""
-        segment, i = self._locate(uid)
+        return self._form(*self._locate(uid))
+
+    @staticmethod
+    def _form(segment: Segment, i: int):
         changes = passage_offsets(segment, i)
         return (passage_form(segment, i), changes) if changes else None
 
     def record(self, uid: int) -> dict:
         """What a hit shows of passage ``uid`` (``segment.passage_record``)."""
-        return passage_record(*self._locate(uid))
+        return self._record_at(*self._locate(uid))
+
+    def _record_at(self, segment: Segment, i: int) -> dict:
+        code = int(segment.arrays["report"][i])
+        key = (id(segment), code)
+        report = self._shown.get(key)
+        if report is None:
+            if len(self._shown) >= SHOWN_REPORTS:
+                self._shown.clear()
+            report = self._shown[key] = shown_of_report(segment, code)
+        return passage_record(segment, i, report)
+
+    def hit_parts(self, uid: int, where: tuple[int, int] | None = None
+                  ) -> tuple[dict, tuple | None]:  # fmt: skip
+        """``record(uid)`` and ``search_form(uid)``, the passage found once (``where``:
+        its segment and number there, as ``page`` gives them)."""
+        segment, i = self._locate(uid) if where is None else (self.segments[where[0]], where[1])
+        return self._record_at(segment, i), self._form(segment, i)
 
     def report_record(self, report_id: str) -> dict | None:
         """The record of a live report (``segment.report_record``), or None."""
@@ -458,10 +483,10 @@ class Engine:
         limit: int = 10,
         offset: int = 0,
         group: bool = False,
-    ) -> list[tuple[int, float, int]]:
-        """One page of matches as (uid, score, matching passages in its report), best
-        first; ``limit=0``: all from ``offset``. With ``group``, one entry per report (its
-        best passage)."""
+    ) -> list[tuple[int, float, int, tuple[int, int]]]:
+        """One page of matches as (uid, score, matching passages in its report, (segment,
+        number there)), best first; ``limit=0``: all from ``offset``. With ``group``, one
+        entry per report (its best passage)."""
         seg, local, scores = self._ranked(matches, texts)
         n = len(local)
         report = self._gather(seg, local, "report", self._report_ranks())
@@ -489,8 +514,9 @@ class Engine:
             chosen = _smallest(keys, np.arange(n), wanted)[offset:]
         out = []
         for i in chosen.tolist():
-            uid = int(self.segments[seg[i]].arrays["uid"][local[i]])
-            out.append((uid, float(scores[i]), int(per_report[report[i]])))
+            s, number = int(seg[i]), int(local[i])
+            uid = int(self.segments[s].arrays["uid"][number])
+            out.append((uid, float(scores[i]), int(per_report[report[i]]), (s, number)))
         return out
 
 

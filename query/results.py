@@ -7,7 +7,7 @@ whose ``as_dict()`` is exactly the JSON the CLI prints (docs/json.md).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -35,7 +35,8 @@ class Hit:
     occurrences: tuple = ()
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        # fields as they are (asdict's deep copies cost a tenth of --limit 0)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         del data["occurrences"]
         for optional in ("passages", "context"):
             if data[optional] is None:
