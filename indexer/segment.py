@@ -180,7 +180,9 @@ def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     encoded = [text.encode("utf-8") for text in texts]
     starts = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=starts[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts
+    joined = b"".join(encoded)
+    del encoded  # the records of a segment are hundreds of MB: one copy at a time
+    return np.frombuffer(joined, dtype=np.uint8), starts
 
 
 def _unpacked(arrays: dict[str, np.ndarray], name: str, i: int) -> str:

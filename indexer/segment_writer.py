@@ -23,9 +23,10 @@ import numpy as np
 from . import index_files as files
 from .segment import PassageRow, build_segment, rows_of
 
-# A suffix array needs about 15 bytes a character while it is built: 32 M characters
-# (about 8,000 reports) keep the writing process well under 2 GB.
-SEGMENT_CHARACTERS = 32_000_000
+# A suffix array needs about 15 bytes a character while it is built, and the rows waiting
+# for it hold each passage's text, words and record: 24 M characters (about 5,500 reports)
+# keep the writing process under 2 GB (32 M took it to 2.2 GB once records were kept here).
+SEGMENT_CHARACTERS = 24_000_000
 MAX_SEGMENTS = 8
 
 # (segment name, characters) of every segment -> the names of those to merge into one.
