@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -642,6 +643,9 @@ def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path):
         text=True,
         timeout=60,
         env={**os.environ, "REPORTSEARCH_INDEX_DIR": str(tmp_path)},
+        # a run started in the background (``cmd &``) ignores SIGINT, and Python keeps that:
+        # the child gets the default, as a terminal's process has
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert result.returncode == 130, result.stderr
     assert result.stderr == "reportsearch: interrupted\n"
