@@ -196,11 +196,9 @@ def section_paths(segment: Segment) -> list[str]:
     return [_unpacked(segment.arrays, "section", code) for code in range(count)]
 
 
-def passage_record(segment: Segment, i: int, report: dict | None = None) -> dict:
+def passage_record(segment: Segment, i: int, report: dict) -> dict:
     """What a hit shows of passage ``i``, with its report's title, file, place and year
-    (``report``: ``shown_of_report`` of its report, when the caller keeps it)."""
-    if report is None:
-        report = shown_of_report(segment, int(segment.arrays["report"][i]))
+    (``report``: ``shown_of_report`` of its report, which callers keep for its passages)."""
     return {**report, **json.loads(_unpacked(segment.arrays, "record", i))}
 
 

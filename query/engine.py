@@ -298,13 +298,10 @@ class Engine:
                 return segment, i
         raise LookupError(f"passage {uid} is not in the index")
 
-    def search_form(self, uid: int) -> tuple[str, list[tuple[int, int, int]]] | None:
-        """Passage ``uid``'s search form and the map to its original text, as the index
-        keeps them (``segment.passage_offsets``); None when it keeps no map for it."""
-        return self._form(*self._locate(uid))
-
     @staticmethod
-    def _form(segment: Segment, i: int):
+    def _form(segment: Segment, i: int) -> tuple[str, list[tuple[int, int, int]]] | None:
+        """Passage ``i``'s search form and the map to its original text, as the index keeps
+        them (``segment.passage_offsets``); None when it keeps no map for it."""
         changes = passage_offsets(segment, i)
         return (passage_form(segment, i), changes) if changes else None
 
@@ -324,8 +321,9 @@ class Engine:
 
     def hit_parts(self, uid: int, where: tuple[int, int] | None = None
                   ) -> tuple[dict, tuple | None]:  # fmt: skip
-        """``record(uid)`` and ``search_form(uid)``, the passage found once (``where``:
-        its segment and number there, as ``page`` gives them)."""
+        """``record(uid)`` and the passage's search form with its map (None when it has
+        none), the passage found once (``where``: its segment and number there, as ``page``
+        gives them)."""
         segment, i = self._locate(uid) if where is None else (self.segments[where[0]], where[1])
         return self._record_at(segment, i), self._form(segment, i)
 

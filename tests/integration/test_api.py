@@ -286,5 +286,10 @@ def test_hits_are_highlighted_from_the_map_the_index_keeps(seed_index, monkeypat
     assert [seed_index.search(q, limit=0, facets=()).as_dict()["hits"] for q in queries] == kept
     monkeypatch.undo()
     # and they are what normalizing each hit again gives (an index that keeps no map)
-    monkeypatch.setattr(Engine, "search_form", lambda self, uid: None)
+    monkeypatch.setattr(Engine, "_form", staticmethod(lambda segment, i: None))
+    normalized = []
+    real = snippets.normalize_with_offsets
+    monkeypatch.setattr(snippets, "normalize_with_offsets",
+                        lambda text: normalized.append(text) or real(text))  # fmt: skip
     assert [seed_index.search(q, limit=0, facets=()).as_dict()["hits"] for q in queries] == kept
+    assert normalized  # the hits were made the other way
