@@ -135,13 +135,21 @@ def write_json_lines(answer: Answer, color: bool = False, bom: bool = False) -> 
 def write_csv(answer: Answer, color: bool = False, bom: bool = False) -> str:
     """A header of the columns, then a row per row (None as blank); ``bom`` starts it with
     a byte-order mark, so Excel reads it as UTF-8."""
-    columns = answer.row_columns()
+    return ("\ufeff" if bom else "") + "".join(csv_parts(answer.rows, answer.row_columns()))
+
+
+def csv_parts(rows, columns):
+    """The CSV of ``rows`` in ``columns``, part by part as ``rows`` is read: the header,
+    then each row (None as blank)."""
     buffer = io.StringIO()
     out = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     out.writeheader()
-    for row in answer.rows:
+    for row in rows:
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
         out.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    return ("\ufeff" if bom else "") + buffer.getvalue()
+    yield buffer.getvalue()
 
 
 @writer("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -206,10 +214,8 @@ def search_parts(result, fmt: str, *, color: bool = False, bom: bool = False):
         for hit in result.hits:
             yield to_json_line({"query": result.query, **hit.as_dict()}) + "\n"
     elif fmt == "csv":
-        columns = hit_columns(False)
-        yield write_csv(Answer(None, [], columns), bom=bom)  # the header
-        for hit in result.hits:
-            yield write_csv(Answer(None, [hit_row(hit)], columns)).split("\r\n", 1)[1]
+        yield "\ufeff" if bom else ""
+        yield from csv_parts((hit_row(hit) for hit in result.hits), hit_columns(False))
     elif fmt == "json":
         # the document around one hit, cut where the hits go
         before, after = (to_json(result.as_dict(hits=[0])) + "\n").split("\n    0\n", 1)

@@ -846,6 +846,10 @@ def test_every_hit_is_printed_as_made_and_as_a_whole_result_would_be(run, seed_i
     assert streamed.stdout == whole.stdout
     if total and fmt == "jsonl":
         assert len(streamed.stdout.splitlines()) == total  # every hit, not a page
+    if fmt == "csv":  # with a byte-order mark for Excel, too
+        bom = [run("search", query, "--bom", "--limit", limit, "--format", fmt).stdout
+               for limit in ("0", "100000")]  # fmt: skip
+        assert bom[0] == bom[1] and bom[0].startswith("\ufeffreport,")
 
 
 def test_an_unknown_words_backend_is_one_error_not_an_empty_index(run, tmp_path, monkeypatch):
