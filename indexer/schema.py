@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from whoosh.fields import Schema
 
 __all__ = [
-    "DUPLICATE",
     "FORMAT_VERSION",
     "PASSAGE",
     "REPORT",
@@ -53,8 +52,9 @@ __all__ = [
 # checksums of every index file; 9: pinyin readings dropped from search forms.
 FORMAT_VERSION = 12
 
-# Whoosh document types: a passage, a report, and a file that duplicates an indexed report.
-PASSAGE, REPORT, DUPLICATE = "p", "r", "d"
+# Whoosh document types: a passage and a report (files that copy a report are recorded in the
+# engine file, ``IndexWriter.record_copy``).
+PASSAGE, REPORT = "p", "r"
 
 
 def build_schema() -> Schema:

@@ -96,7 +96,7 @@ class OpenIndex:
     segments: list[Segment]
     live: list[np.ndarray | None]
     reports: int  # live reports
-    copies: dict[str, dict]  # report id -> {"file", "report", "same_as"}
+    copies: dict[str, dict]  # report id -> {"file", "report", "same_as", "path"}
     state: tuple = ()  # ``IndexStore.state()`` of the commit opened
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ from .documents import passage_rows, report_documents
 from .errors import IndexShrinkError, IndexVersionError, ReadError, ReadWarning, shown_path
 from .locking import write_lock
 from .pipeline import MAX_FILE_SIZE, Report, discover_files, file_fingerprint, file_stat
-from .schema import DUPLICATE, FORMAT_VERSION, REPORT, build_schema
+from .schema import FORMAT_VERSION, REPORT, build_schema
 from .segment_writer import SegmentWriter
 from .words import word_tokens
 from .workers import prepared
@@ -112,8 +112,6 @@ class IndexWriter:
             ix = whoosh_index.create_in(str(self.generation_dir / "whoosh"), build_schema())
             manifest = files.empty_manifest()
             self.known: dict[str, Known] = {}
-            self.known_duplicates: dict[str, str] = {}  # report id -> path of the copy
-            self.copies: dict[str, dict] = {}  # report id -> what ``record_copy`` returns
         else:
             self.generation_dir = store._generation_dir()
             latest = files.latest_commit(self.generation_dir)
@@ -123,8 +121,10 @@ class IndexWriter:
             ix = store._whoosh(self.generation_dir)
             manifest = self.previous  # the latest commit's, read above with the lock held
             self.known = _indexed_reports(ix)
-            self.known_duplicates = _indexed_duplicates(ix)
-            self.copies = dict(manifest.get("copies", {}))
+        # report id -> the record of a file indexed as a copy of a report, with its path:
+        # kept in the engine file only, where searches read them too
+        self.copies: dict[str, dict] = dict(manifest.get("copies", {}))
+        self.known_duplicates = {rid: copy["path"] for rid, copy in self.copies.items()}
         self.reports = len(self.known)  # in the index once this update commits
         self._deleted: set[str] = set()
         # Not compound: Whoosh copies a file packed in a compound segment into memory to
@@ -147,9 +147,7 @@ class IndexWriter:
 
     def add_prepared(self, report_id: str, documents: list[dict], rows: list) -> str:
         """``add_report`` for what ``documents.prepare_report`` made in a reading process."""
-        if report_id in self.known_duplicates:
-            self._whoosh.delete_by_term("report", report_id)
-            self.copies.pop(report_id, None)
+        self.copies.pop(report_id, None)  # a file that was a copy is a report now
         status = "updated" if report_id in self.known else "added"
         if status == "updated":
             self._whoosh.delete_by_term("report", report_id)
@@ -172,15 +170,12 @@ class IndexWriter:
             self._deleted.add(report_id)
             self.reports -= 1
 
-    def record_copy(self, path: Path, report_id: str, same_as: str, content_hash: str) -> dict:
+    def record_copy(self, path: Path, report_id: str, same_as: str) -> dict:
         """Index a copy of report ``same_as`` once: as a record of its file, not a report
         (a report of the same id, if any, is dropped). Returns the record."""
         self.delete_report(report_id)
         copy = {"file": shown_path(path), "report": report_id, "same_as": same_as}
-        self._whoosh.add_document(doctype=DUPLICATE, id=f"{report_id}#duplicate",
-                                  report=report_id, file=copy["file"], path=str(path),
-                                  content_hash=content_hash, summary=copy)  # fmt: skip
-        self.copies[report_id] = copy
+        self.copies[report_id] = dict(copy, path=str(path))
         return copy
 
     def commit(self, sources: list[str] | None = None) -> None:
@@ -236,11 +231,11 @@ def _plan(files: list[tuple[Path, str]], writer: IndexWriter, summary: IndexSumm
     stat changed, or that moved, is read to index it. A file whose stat could not be
     trusted (it had just changed when it was read) and a file recorded as a copy are hashed
     here, to settle them if unchanged, or as a byte-for-byte copy of a report. Returns
-    (files to read, the set of report ids present, copies as (path, id, id of the original,
-    hash), content hash -> the report id of the first file with it)."""
+    (files to read, the set of report ids present, copies as (path, id, id of the original),
+    content hash -> the report id of the first file with it)."""
     known = writer.known
     todo: list[tuple[Path, str]] = []
-    copies: list[tuple[Path, str, str, str]] = []
+    copies: list[tuple[Path, str, str]] = []
     first: dict[str, str] = {}  # content hash -> the report id of the first such file
     hashed: list[tuple[Path, str]] = []
     for path, report_id in files:  # settled by stat first: they are the originals of copies
@@ -264,7 +259,7 @@ def _plan(files: list[tuple[Path, str]], writer: IndexWriter, summary: IndexSumm
             summary.skipped.append(error)
             continue
         if fingerprint in first and first[fingerprint] != report_id:
-            copies.append((path, report_id, first[fingerprint], fingerprint))
+            copies.append((path, report_id, first[fingerprint]))
         elif report_id in known and known[report_id].content_hash == fingerprint:
             summary.unchanged.append(report_id)
             first.setdefault(fingerprint, report_id)
@@ -281,7 +276,7 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
     """Read the files of ``todo`` (in ``workers`` processes) and add each report to
     ``writer``. A file with the same bytes (``first``: content hash -> report id) or the
     same text (another format, another encoding) as a report met before is a copy,
-    returned as (path, id, id of the original, content hash)."""
+    returned as (path, id, id of the original)."""
     known = writer.known
     copies = []
     texts = {known[i].text_hash: i for i in summary.unchanged if known[i].text_hash}
@@ -295,7 +290,7 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
             if original == report_id:
                 original = texts.setdefault(text_hash, report_id)
             if original != report_id:
-                copies.append((path, report_id, original, content_hash))
+                copies.append((path, report_id, original))
             else:
                 warnings = documents[0]["summary"]["warnings"]
                 summary.warnings.extend(ReadWarning(path, text) for text in warnings)
@@ -322,10 +317,10 @@ def _read_and_add(writer: IndexWriter, summary: IndexSummary, todo: list, progre
 
 
 def _record_copies(writer: IndexWriter, summary: IndexSummary, copies: list) -> None:
-    for path, report_id, same_as, content_hash in copies:
+    for path, report_id, same_as in copies:
         if report_id in writer.known:
             summary.removed.append(report_id)
-        summary.duplicates.append(writer.record_copy(path, report_id, same_as, content_hash))
+        summary.duplicates.append(writer.record_copy(path, report_id, same_as))
 
 
 def _drop_gone(writer: IndexWriter, summary: IndexSummary, present: set[str]) -> None:
@@ -398,15 +393,6 @@ def _indexed_reports(index) -> dict[str, Known]:
                 fields.get("path") or os.path.abspath(fields["file"]),
             )
             for fields in searcher.documents(doctype=REPORT)
-        }
-
-
-def _indexed_duplicates(index) -> dict[str, str]:
-    """report id -> path of every file recorded as a copy of an indexed report."""
-    with index.searcher() as searcher:
-        return {
-            fields["report"]: fields.get("path") or os.path.abspath(fields["file"])
-            for fields in searcher.documents(doctype=DUPLICATE)
         }
 
 
