@@ -78,7 +78,7 @@ def report_record(report: Report) -> dict:
         year=str(meta.year) if meta.year else "",
         published=meta.published,
         doc_number=meta.doc_number,
-        issuer=meta.issuer,
+        issuer_name=meta.issuer_name,
         summary=report.summary(),
     )
 
@@ -121,6 +121,7 @@ def passage_rows(report: Report) -> list[PassageRow]:
             offsets=_offsets(passage),
             record=json.dumps(passage_record(passage), ensure_ascii=False),
             report_record=shown,
+            title=normalize_for_search(meta.title),
             **_place_and_kind(report),
         )
         for passage in report.passages
@@ -138,4 +139,4 @@ def _place_and_kind(report: Report) -> dict[str, str]:
     """The metadata both the record and the engine keep for every passage of a report."""
     meta = report.metadata
     return dict(province=meta.province, city=meta.city, district=meta.district,
-                level=meta.level, kind=meta.kind)  # fmt: skip
+                level=meta.level, kind=meta.kind, issuer=meta.issuer)  # fmt: skip

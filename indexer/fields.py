@@ -24,8 +24,10 @@ YEAR = "year"  # integer year, 0 when unknown; matched by a range like 2019..202
 SECTION = "section"  # text in the passage's section path, matched as a substring
 METRIC = "metric"  # the indicators a passage states (a list), with comparisons of values
 REPORT_ID = "report"  # the report's id
-KINDS = (PLACE, VALUE, YEAR, SECTION, METRIC, REPORT_ID)
-FACET_KINDS = (PLACE, VALUE, YEAR, METRIC)  # the kinds the engine can count by
+ISSUER = "issuer"  # dictionary-coded canonical issuer; what is typed is made canonical first
+TITLE = "title"  # the report's title (search form), matched as a substring
+KINDS = (PLACE, VALUE, YEAR, SECTION, METRIC, REPORT_ID, ISSUER, TITLE)
+FACET_KINDS = (PLACE, VALUE, YEAR, METRIC, ISSUER)  # the kinds the engine can count by
 
 REPORT, PASSAGE = "report", "passage"  # levels: whose value the field is
 
@@ -60,6 +62,28 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),  # fmt: skip
     FieldSpec("district", PLACE, REPORT, "District or county, e.g. 巴南.", facet=True),
     FieldSpec("year", YEAR, REPORT, "Year the report is about: 2021 or 2019..2021.", facet=True),
+    FieldSpec(
+        "issuer",
+        ISSUER,
+        REPORT,
+        "Who issued it: 人民政府, 司法局, 生态环境局 … (司法厅 finds 司法局 too).",
+        facet=True,
+    ),  # fmt: skip
+    FieldSpec(
+        "level",
+        VALUE,
+        REPORT,
+        "Tier of the issuing government: national, province, city or district.",
+        facet=True,
+    ),  # fmt: skip
+    FieldSpec(
+        "kind",
+        VALUE,
+        REPORT,
+        "Document kind: report, interpretation, news or speech.",
+        facet=True,
+    ),  # fmt: skip
+    FieldSpec("title", TITLE, REPORT, "Text in the report's title, e.g. 生态环境."),
     FieldSpec("section", SECTION, PASSAGE, "Text in the section headings."),
     FieldSpec("category", VALUE, PASSAGE, "Section category, e.g. 行政执法.", facet=True),
     FieldSpec(
@@ -70,8 +94,6 @@ FIELDS: tuple[FieldSpec, ...] = (
         facet=True,
     ),  # fmt: skip
     FieldSpec("report", REPORT_ID, REPORT, "Report id.", filter=False),
-    FieldSpec("level", VALUE, REPORT, "province, city, district or department.", filter=False),
-    FieldSpec("kind", VALUE, REPORT, "report or news.", filter=False),
 )
 
 

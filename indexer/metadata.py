@@ -41,13 +41,14 @@ from pathlib import Path
 from .cleaning import CleanedText, Line
 from .errors import SidecarError
 from .formats import short_error
-from .gazetteer import Division, Gazetteer, default_gazetteer
+from .gazetteer import Division, Gazetteer, default_gazetteer, short_name
+from .issuers import canonical_issuer
 from .normalizing import NormalizedText
 from .numerals import parse_chinese_number
 from .sections import heading_style
 
-LEVELS = ("province", "city", "district", "department")
-KINDS = ("report", "news")
+LEVELS = ("national", "province", "city", "district")
+KINDS = ("report", "interpretation", "news", "speech")
 SCRIPTS = ("simplified", "traditional")
 
 
@@ -61,7 +62,8 @@ class ReportMetadata:
     year: int | None = None
     published: str = ""  # ISO date, YYYY-MM-DD
     doc_number: str = ""
-    issuer: str = ""
+    issuer: str = ""  # canonical short name (司法局, 人民政府; ``indexer.issuers``)
+    issuer_name: str = ""  # as written (四川省司法厅)
     kind: str = ""
     script: str = ""
 
@@ -78,7 +80,16 @@ _TITLE_REPORT = re.compile(r"关于.{0,40}(报告|情况)$|^.{2,40}(年度报告
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!\d{1,2}月)")
 # The body opening with the year it reports on: "2021年,江西省坚持…", "2022年是…"
 # ("2019年以来" is not: since 2019, in a report on a later year).
-_YEAR_OPENING = re.compile(r"^((?:19|20)\d\d)年度?(?:[,，:：]|是|里)")
+# Leading junk (a full-width indent lost as "??" or "□") is skipped, and a lost 年
+# ("2022,在省委…") still reads.
+_YEAR_OPENING = re.compile(r"^[^\w\u4e00-\u9fff]*((?:19|20)\d\d)(?:年度?(?:[,，:：]|是|里)|[,，])")
+# The name of a report on a year, wherever the head of the page gives it: a title lost in
+# page furniture, or quoted (《…关于2024年法治政府建设情况的报告》, "发布2023年度法治政府
+# 建设年度报告"); plans (工作要点) are not reports.
+_REPORT_NAME_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)年度?[^,。;:《》\d]{0,24}?法治(?:政府)?建设[^,。;:《》]{0,12}?"
+    r"(?:年度报告|工作报告|情况报告|情况的报告|报告)"
+)
 # "This year" and "the past year", read against the publication date.
 _THIS_YEAR = re.compile(r"今年以来|今年来|本年度以来")
 _PAST_YEAR = re.compile(r"一年来|过去一年|过去的一年|上一年度|本年度")
@@ -103,7 +114,8 @@ _ISSUER_IN_TITLE = re.compile(
 )
 _CN_YEAR_IN_TITLE = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,30})")
-_DEPARTMENT = re.compile(r"(局|委员会|厅|部|办公室|办)$")
+# A national body: a ministry or commission of the State Council (司法部, 国家税务总局).
+_NATIONAL = re.compile(r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$")
 _SENTENCE = re.compile(r"[。,;!?]")
 _SHORT_LINE = 40
 _HEAD_LINES = 12
@@ -130,6 +142,7 @@ def extract_metadata(
     title, title_lines, sources["title"] = _title(cleaned.kept, gazetteer)
     title_text = " ".join(line.text for line in cleaned.kept if line.number in title_lines)
     issuer_line, sources["issuer"] = _issuer(all_lines, title_text, normalized.text)
+    sources["issuer_name"] = sources["issuer"]
     division, place_source = _place(title_text + " " + (issuer_line or ""), cleaned.kept,
                                     gazetteer)  # fmt: skip
     for name in ("province", "city", "district"):
@@ -140,15 +153,11 @@ def extract_metadata(
         published = hints["published"]
         sources["published"] = hints.get("published_from", "the file's properties")
     body = [line for line in cleaned.kept if line.number not in title_lines]
-    year, sources["year"] = _year(title_text, body, kind, published, hints.get("url", ""))
+    year, sources["year"] = _year(title_text, all_lines[:_HEAD_LINES], body, kind, published,
+                                  hints.get("url", ""))  # fmt: skip
     doc_number = _doc_number(all_lines)
     sources["doc_number"] = "the header, before the body" if doc_number else ""
-    level = ""
-    governing = "人民政府" in (issuer_line or "") or "管理委员会" in (issuer_line or "")
-    if issuer_line and _DEPARTMENT.search(issuer_line) and not governing:
-        level, sources["level"] = "department", "the issuer is a department"
-    elif division:
-        level, sources["level"] = division.level, "the level of the place in the gazetteer"
+    issuer, level = _issuer_and_level(issuer_line, division, gazetteer, sources)
     script, changed = _script(original, normalized)
     sources["script"] = f"{changed:.0%} of Han characters change from Traditional to Simplified"
     metadata = ReportMetadata(
@@ -160,7 +169,8 @@ def extract_metadata(
         year=year,
         published=published,
         doc_number=_original_of(doc_number, normalized, original),
-        issuer=_original_of(issuer_line, normalized, original),
+        issuer=issuer,
+        issuer_name=_original_of(issuer_line, normalized, original),
         kind=kind,
         script=script,
     )
@@ -259,12 +269,13 @@ def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | N
 
 
 def _year(
-    title_text: str, body: list[Line], kind: str, published: str, url: str
+    title_text: str, head: list[Line], body: list[Line], kind: str, published: str, url: str
 ) -> tuple[int | None, str]:
-    """The year a report is about, and where it was read: the title; the body's opening
-    ("2021年,…"); the year most named in the text; "今年以来"/"一年来" read against the
+    """The year a report is about, and where it was read: the title; the name of a report
+    on a year in the head of the page (a title lost among page furniture, or quoted); the
+    body's opening ("2021年,…"); the year most named in the text; "今年以来"/"一年来" read against the
     publication date; the date in the page's address. A date (with a month) never counts,
-    and news articles are only read by their title."""
+    and news articles are only read by their title and the report they name."""
     match = _YEAR_IN_TITLE.search(title_text)
     if match:
         return int(match.group(1)), "the title"
@@ -273,6 +284,10 @@ def _year(
         year = parse_chinese_number(match.group(1).replace("○", "〇"))
         if year and 1949 <= year <= 2100:
             return year, "the title (in Chinese numerals)"
+    for line in head:
+        match = _REPORT_NAME_YEAR.search(line.text)
+        if match:
+            return int(match.group(1)), "the name of the report in the head of the page"
     if kind != "report":
         return None, ""
     for line in body[:_OPENING_LINES]:
@@ -354,6 +369,30 @@ def _issuer(lines: list[Line], title_text: str, text: str) -> tuple[str | None, 
         return match.group(1), "the title's prefix (…关于)"
     match = _ISSUER_PROPERTY.search(text)
     return (match.group(2), f"the page's {match.group(1)} property") if match else (None, "")
+
+
+def _issuer_and_level(issuer_line: str | None, division: Division | None, gazetteer: Gazetteer,
+                      sources: dict[str, str]) -> tuple[str, str]:  # fmt: skip
+    """The canonical issuer (``indexer.issuers``) and the tier of the issuing government:
+    a national body (a ministry, named with no place), else the level of the report's place.
+    A report that names no issuer but a place is its government's."""
+    places: tuple[str, ...] = ()
+    if division:
+        names = {division.province, division.city or "", division.name}
+        places = tuple(n for name in names if name for n in (name, short_name(name)))
+    if issuer_line:
+        issuer = canonical_issuer(issuer_line, places)
+    elif division:
+        issuer, sources["issuer"] = "人民政府", "no other issuer named: the place's government"
+    else:
+        issuer = ""
+    if issuer_line and not division and _NATIONAL.search(issuer_line):
+        sources["level"] = "a national body, named with no place"
+        return issuer, "national"
+    if division:
+        sources["level"] = "the level of the place in the gazetteer"
+        return issuer, division.level
+    return issuer, ""
 
 
 def _script(original: str, normalized: NormalizedText) -> tuple[str, float]:

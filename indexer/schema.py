@@ -47,10 +47,11 @@ __all__ = [
     "word_tokens",
 ]
 
-# 12: what hits show is kept in the engine's segments, a segment's arrays in one file, words
-# cut with HMM off (rjieba); 11: the map from each search form to its original text; 10:
-# checksums of every index file; 9: pinyin readings dropped from search forms.
-FORMAT_VERSION = 12
+# 13: issuer (canonical), title, and the new levels and kinds as fields; places by today's
+# gazetteer; 12: what hits show is kept in the engine's segments, a segment's arrays in one
+# file, words cut with HMM off (rjieba); 11: the map from each search form to its original
+# text; 10: checksums of every index file; 9: pinyin readings dropped from search forms.
+FORMAT_VERSION = 13
 
 # Whoosh document types: a passage and a report (files that copy a report are recorded in the
 # engine file, ``IndexWriter.record_copy``).
@@ -90,7 +91,8 @@ def build_schema() -> Schema:
         script=STORED(),
         published=STORED(),
         doc_number=STORED(),
-        issuer=STORED(),
+        issuer=STORED(),  # canonical (司法局); issuer_name: as written (四川省司法厅)
+        issuer_name=STORED(),
         category=STORED(),
         # report documents
         content_hash=STORED(),

@@ -8,8 +8,8 @@ arrays, one value per passage unless named otherwise:
   increasing order);
 * ``report`` (index into ``meta["reports"]``), ``position``, ``length`` (characters of the
   search form, for ranking), ``year`` (0 when the report does not say);
-* ``province``, ``city``, ``district``, ``level``, ``kind``, ``category``: codes into
-  ``meta["values"][column]``;
+* ``province``, ``city``, ``district``, ``level``, ``kind``, ``issuer``, ``title`` (its
+  search form), ``category``: codes into ``meta["values"][column]``;
 * ``section``: code into the distinct section paths (``section_paths``: search forms,
   one heading a line);
 * facts, one row each: ``fact_passage``, ``fact_metric`` (code into
@@ -50,7 +50,7 @@ import numpy as np
 from . import suffix_array
 from .suffix_array import SuffixArrays
 
-CATEGORICAL = ("province", "city", "district", "level", "kind", "category")
+CATEGORICAL = ("province", "city", "district", "level", "kind", "issuer", "title", "category")
 PASSAGE_ARRAYS = ("uid", "report", "position", "length", "year", "section", "word_length")
 PASSAGE_ARRAYS += CATEGORICAL
 FACT_ARRAYS = ("fact_passage", "fact_metric", "fact_value", "metric_passage", "metric_code")
@@ -73,6 +73,8 @@ class PassageRow:
     district: str = ""
     level: str = ""
     kind: str = ""
+    issuer: str = ""  # canonical (``indexer.issuers``)
+    title: str = ""  # search form
     category: str = ""
     # (canonical indicator or "", value) of every fact the passage states
     facts: list[tuple[str, float | None]] = field(default_factory=list)

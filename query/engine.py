@@ -34,10 +34,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from reportsearch.indexer.fields import (
+    ISSUER,
     METRIC,
     PLACE,
     REPORT_ID,
     SECTION,
+    TITLE,
     VALUE,
     YEAR,
     FieldSpec,
@@ -227,6 +229,13 @@ class Engine:
             return np.isin(arrays[column], codes)
         if spec.kind == VALUE:
             return self._coded(segment, column, lambda v: v == node.value)
+        if spec.kind == ISSUER:
+            from reportsearch.indexer.issuers import canonical_issuer  # issuer filters only
+
+            wanted = {node.value, canonical_issuer(node.value)}
+            return self._coded(segment, column, lambda v: v in wanted)
+        if spec.kind == TITLE:
+            return self._coded(segment, column, lambda v: node.value in v)
         raise ValueError(f"field {spec.name!r} has no kind the engine reads: {spec.kind!r}")
 
     @staticmethod

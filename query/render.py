@@ -41,9 +41,9 @@ HIT_COLUMNS = ("report", "passage", "province", "city", "district", "year", "cat
                "section", "matches", "score", "snippet")  # fmt: skip
 REPORT_COLUMNS = (
     "report", "province", "city", "district", "level", "year", "published", "doc_number",
-    "kind", "script", "format", "passages", "encoding", "confidence", "title",
+    "issuer", "kind", "script", "format", "passages", "encoding", "confidence", "title",
 )  # fmt: skip
-REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer", "decided_by", "year_source")
+REPORT_EXPORT_COLUMNS = REPORT_COLUMNS + ("file", "issuer_name", "decided_by", "year_source")
 METRIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "indicator",
                   "canonical", "value", "unit", "qualifier", "kind", "quote")  # fmt: skip
 FACET_COLUMNS = ("facet", "value", "reports", "passages", "count")

@@ -166,7 +166,7 @@ def trend_text(data: dict) -> str:
 
 
 REPORT_FIELDS = ("province", "city", "district", "level", "year", "published", "doc_number",
-                 "issuer", "kind", "script", "format", "file")  # fmt: skip
+                 "issuer", "issuer_name", "kind", "script", "format", "file")  # fmt: skip
 
 
 def report_text(data: dict, color: bool, outline: bool = True) -> str:

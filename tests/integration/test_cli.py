@@ -56,7 +56,8 @@ def test_search_json_schema(run):
     assert (data["total"], data["reports"]) == (4, 2)
     assert all(HIT_KEYS <= set(hit) for hit in data["hits"])
     assert sum(hit["matches"] for hit in data["hits"]) == 15
-    assert set(data["facets"]) == {"province", "city", "district", "year", "category", "metric"}
+    assert set(data["facets"]) == {"province", "city", "district", "year", "issuer", "level", "kind",
+                                  "category", "metric"}
     assert data["facets"]["city"] == [
         {"value": "盘锦市", "count": 3, "reports": 1},
         {"value": "遂宁市", "count": 1, "reports": 1},

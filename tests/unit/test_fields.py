@@ -51,10 +51,13 @@ def test_every_row_is_one_the_engine_can_read():
 
 
 def test_the_derived_lists_are_the_products_fields():
-    assert fields.facet_names() == ("province", "city", "district", "year", "category", "metric")
+    assert fields.facet_names() == (
+        "province", "city", "district", "year", "issuer", "level", "kind", "category",
+        "metric")  # fmt: skip
     assert fields.filter_names() == (
-        "province", "city", "district", "year", "section", "category", "metric")  # fmt: skip
-    assert set(fields.query_names()) == {*fields.filter_names(), "report", "level", "kind"}
+        "province", "city", "district", "year", "issuer", "level", "kind", "title", "section",
+        "category", "metric")  # fmt: skip
+    assert set(fields.query_names()) == {*fields.filter_names(), "report"}
     assert fields.named("city").help and fields.named("nonesuch") is None
 
 
@@ -77,9 +80,10 @@ def test_a_new_field_is_a_cli_option_and_a_facet_in_its_help(tier):
     for command in ("search", "facets", "trend", "metrics"):
         assert "--tier VALUE" in cli_run(command, "--help")
     assert "Level of government" in cli_run("search", "--help")
-    assert "metric, tier" in cli_run("facets", "--help")  # --by's choices
+    folded = "".join(cli_run("facets", "--help").split())  # click folds long lines
+    assert "metric,tier" in folded  # --by's choices
     folded = "".join(cli_run("search", "--help").split())  # click cuts long words
-    assert "[default:province,city,district,year,category,metric,tier]" in folded  # --facets
+    assert "district,year,issuer,level,kind,category,metric,tier]" in folded  # --facets
 
 
 def test_a_new_field_filters_like_the_column_it_reads(tier, seed_index):
