@@ -50,3 +50,10 @@ def canonical_issuer(name: str, places: tuple[str, ...] = ()) -> str:
 def known_issuers() -> list[str]:
     """Every canonical issuer of the data file, in its order."""
     return list(dict.fromkeys(canonical for canonical, _ in data_rows("issuers.tsv")))
+
+
+def is_government_body(name: str) -> bool:
+    """True if ``name`` ends like a government or one of its departments (人民政府, 司法局,
+    政府办公室 …), not a newspaper or a web site."""
+    text = normalize_for_search(name).replace(" ", "")
+    return any(text.endswith(variant) for variant, _ in _variants())

@@ -42,9 +42,10 @@ from .cleaning import CleanedText, Line
 from .errors import SidecarError
 from .formats import short_error
 from .gazetteer import Division, Gazetteer, default_gazetteer, short_name
-from .issuers import canonical_issuer
+from .issuers import canonical_issuer, is_government_body
 from .normalizing import NormalizedText
 from .numerals import parse_chinese_number
+from .places import TIERS, Scope, Subject, find_place, opening_subject
 from .sections import heading_style
 
 LEVELS = ("national", "province", "city", "district")
@@ -117,6 +118,36 @@ _ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,
 # A national body: a ministry or commission of the State Council (司法部, 国家税务总局).
 _NATIONAL = re.compile(r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$")
 _SENTENCE = re.compile(r"[。,;!?]")
+_REPORT_NAME = re.compile(
+    r"[^,。;:《》()]{0,30}?(?:19|20)\d\d年度?[^,。;:《》\d]{0,24}?法治(?:政府)?建设"
+    r"[^,。;:《》]{0,12}?(?:年度报告|工作报告|情况报告|情况的报告|报告)"
+)
+# The year's work named in an opening: "介绍2024年南宁市法治政府建设情况".
+_YEAR_OF_WORK = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)年度?[^,。;\d]{0,12}法治(?:政府)?建设(?:工作)?(?:情况|成效)"
+)
+_YEAR_SINCE = re.compile(r"^[^\w\u4e00-\u9fff]*((?:19|20)\d\d)年以来[,]")
+# A posting time in the head of a page: "2019-12-11 15:55:50" (a site's clock says 星期).
+_POSTED = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}")
+# A heading on the year's work: "一、2023年法治政府建设情况".
+_YEAR_HEADING = re.compile(r"(?<!\d)((?:19|20)\d\d)年度?[^,。;]{0,10}法治(?:政府)?建设")
+_LEADING_NUMBER = re.compile(r"^\s*(?:\[[^\]]{0,30}\]|【[^】]{0,30}】)\s*")
+_BODY_PROPERTY = re.compile(r"(发布机构|发文机关|信息来源|来源)[::]\s*([^\s,。;:]{2,30})")
+_SITE = re.compile(r"人民政府|政府网|门户网站|政务网")
+_INTERPRETATION = re.compile(r"解读|图解|一图读懂|一图看懂")
+_SPEECH = re.compile(r"讲话|致辞|发言(?!人)")
+_SPEECH_TITLE = re.compile(r"^在.{2,40}(?:会议|会)上的?(?:讲话|致辞|发言)$|(?:讲话|致辞)$")
+# A news lede: a dateline ("4月24日上午,", "2026年1月14日,"), a reporter, 本报讯.
+_NEWS_LEDE = re.compile(
+    r"^[(]?(?:记者|本报讯|本报|新华社|中新网|人民网)|^[^,。]{0,24}\d{1,2}月\d{1,2}日电|^[^,。]{1,20}讯\s"
+    r"|^(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚|电)?[,]"
+    r"|记者[^,。]{0,10}(?:获悉|了解到|从)"
+)
+_MEDIA_SOURCE = re.compile(
+    r"(?:来源|稿源)[::]\s*[^\s,。]{0,20}?(?:日报|晚报|早报|时报|商报|报社|新闻|新华社|新华网|"
+    r"人民网|电视台|广播|融媒|政法网|法治网|长安网|客户端)"
+)
+_NEWS_TITLE = re.compile(r"(?:召开|举行|发布会|出炉|亮点|取得新成效|成效显著|获评|入选|第一)$")
 _SHORT_LINE = 40
 _HEAD_LINES = 12
 
@@ -135,29 +166,43 @@ def extract_metadata(
     all_lines = sorted(
         [*cleaned.kept, *(item.line for item in cleaned.removed)], key=lambda line: line.number
     )
+    head = all_lines[:_HEAD_LINES]
     sources: dict[str, str] = {}
-    byline = any(item.category == "byline" for item in cleaned.removed)
-    kind = "news" if byline else "report"
-    sources["kind"] = "a byline (记者/通讯员) on the page" if byline else "no byline on the page"
     title, title_lines, sources["title"] = _title(cleaned.kept, gazetteer)
+    title_proper = normalized.text[title[0] : title[1]] if title else ""
     title_text = " ".join(line.text for line in cleaned.kept if line.number in title_lines)
-    issuer_line, sources["issuer"] = _issuer(all_lines, title_text, normalized.text)
-    sources["issuer_name"] = sources["issuer"]
-    division, place_source = _place(title_text + " " + (issuer_line or ""), cleaned.kept,
-                                    gazetteer)  # fmt: skip
-    for name in ("province", "city", "district"):
-        sources[name] = place_source
+    body = [line for line in cleaned.kept if line.number not in title_lines]
+    opening = _opening(body)
+    subject = opening_subject([line.text for line in opening])
+    kind, sources["kind"] = _kind(title_text, head, opening, cleaned)
     hints = hints or {}
     published, sources["published"] = _published(all_lines, normalized.text)
     if not published and hints.get("published"):
         published = hints["published"]
         sources["published"] = hints.get("published_from", "the file's properties")
-    body = [line for line in cleaned.kept if line.number not in title_lines]
-    year, sources["year"] = _year(title_text, all_lines[:_HEAD_LINES], body, kind, published,
+    year, sources["year"] = _year(title_text, head, body, opening, kind, published,
                                   hints.get("url", ""))  # fmt: skip
+    report_name = _report_name(head)
+    issuer_line, sources["issuer"] = _issuer(all_lines, title_proper or title_text,
+                                             report_name, subject, head)  # fmt: skip
+    sources["issuer_name"] = sources["issuer"]
+    scopes = [
+        Scope(f"{title_proper} {issuer_line or ''}", "the title and issuer"),
+        Scope(report_name, "the name of the report in the head of the page"),
+        Scope(title_text, "the title block"),
+        Scope(subject.clause, "the subject of the opening sentence"),
+        Scope(_properties(head), "the page's properties (发布机构, 来源 …)", own=False),
+        Scope(_site_names(head), "the site's name", own=False),
+    ]
+    division, place_source = find_place(
+        [scope for scope in scopes if scope.text.strip()],
+        " ".join(line.text for line in cleaned.kept), gazetteer, subject.any_tier, year,
+    )  # fmt: skip
+    for name in ("province", "city", "district"):
+        sources[name] = place_source
     doc_number = _doc_number(all_lines)
     sources["doc_number"] = "the header, before the body" if doc_number else ""
-    issuer, level = _issuer_and_level(issuer_line, division, gazetteer, sources)
+    issuer, level = _issuer_and_level(issuer_line, division, subject, gazetteer, sources)
     script, changed = _script(original, normalized)
     sources["script"] = f"{changed:.0%} of Han characters change from Traditional to Simplified"
     metadata = ReportMetadata(
@@ -227,55 +272,81 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
     return (words[0].start, words[-1].end), numbers, "the short lines that open the report"
 
 
-def _place(
-    priority_text: str, kept: list[Line], gazetteer: Gazetteer
-) -> tuple[Division | None, str]:
-    """The report's division and where it was found."""
-    counts = Counter(name for _, name in gazetteer.mentions(" ".join(line.text for line in kept)))
-    context = set(counts)
-    opening = " ".join(line.text for line in kept[:5])
-    for scope, source in ((priority_text, "the title and issuer, via the gazetteer"),
-                          (opening, "the opening lines, via the gazetteer")):  # fmt: skip
-        division = _subject(scope, gazetteer, context)
-        zone = gazetteer.zone(scope)
-        # A functional zone (两江新区, 成都高新区) is more precise than the city it lies in.
-        if zone and (division is None or (division.level != "district"
-                                           and division.province == zone.province)):  # fmt: skip
-            return zone, source.replace("via the gazetteer", "a functional zone")
-        if division:
-            return division, source
-    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        division = gazetteer.resolve(name, context)
-        if division:
-            return division, f"the most named place in the text ({count}×), via the gazetteer"
-    return None, ""
-
-
-def _subject(text: str, gazetteer: Gazetteer, context: set[str]) -> Division | None:
-    """The first division named in ``text``, refined by names right after it that lie inside
-    it ("四川省" + "自贡市" -> 自贡市)."""
-    found: Division | None = None
-    for _, name in gazetteer.mentions(text):
-        division = gazetteer.resolve(name, context | ({found.name} if found else set()))
-        if division is None:
+def _opening(body: list[Line]) -> list[Line]:
+    """The body's first prose lines: headings, a speech's date line and salutations
+    ("市人大常委会:") skipped."""
+    lines = []
+    for line in body[:_HEAD_LINES]:
+        text = line.text.strip()
+        salutation = text.endswith(":") and len(text) <= 30
+        if heading_style(text) or _SPEECH_DATE.match(text) or salutation or len(text) < 15:
             continue
-        if found is None:
-            found = division
-        elif found.contains(division):
-            found = division
-        else:
+        lines.append(line)
+        if len(lines) == 2:
             break
-    return found
+    return lines
 
 
-def _year(
-    title_text: str, head: list[Line], body: list[Line], kind: str, published: str, url: str
-) -> tuple[int | None, str]:
+def _report_name(head: list[Line]) -> str:
+    """The name of a report on a year in the head of the page ("《安徽省人民政府2020年法治
+    政府建设报告》出炉", a title lost among page furniture), with the issuer before it."""
+    for line in head:
+        match = _REPORT_NAME.search(line.text)
+        if match:
+            return match.group(0)
+    return ""
+
+
+def _properties(head: list[Line]) -> str:
+    """The issuing bodies a page's properties name (发布机构, 发文机关, 信息来源, 来源):
+    government bodies only, never a newspaper."""
+    found = []
+    for line in head:
+        for match in _BODY_PROPERTY.finditer(line.text):
+            if is_government_body(match.group(2)):
+                found.append(match.group(2))
+    return " ".join(found)
+
+
+def _site_names(head: list[Line]) -> str:
+    """Short head lines that name a government site ("XX市人民政府门户网站", "杭州市人民政府")."""
+    return " ".join(line.text for line in head
+                    if len(line.text) <= 30 and _SITE.search(line.text)
+                    and not _SENTENCE.search(line.text))  # fmt: skip
+
+
+def _kind(title_text: str, head: list[Line], opening: list[Line],
+          cleaned: CleanedText) -> tuple[str, str]:  # fmt: skip
+    """What kind of document the page is: an interpretation (解读), a speech (讲话), news
+    (a byline, a news lede, a newspaper as its source, a news headline) or a report. A
+    report's own title (关于…报告) outweighs its page's news source or a link to a 解读."""
+    report_title = bool(title_text) and bool(_TITLE_REPORT.search(title_text))
+    short_head = [] if report_title else [line.text for line in head[:4] if len(line.text) <= 60]
+    if _INTERPRETATION.search(title_text) or any(map(_INTERPRETATION.search, short_head)):
+        return "interpretation", "解读 in the title"
+    if _SPEECH.search(title_text) or any(map(_SPEECH_TITLE.search, short_head)):
+        return "speech", "讲话 in the title"
+    if any(item.category == "byline" for item in cleaned.removed):
+        return "news", "a byline (记者/通讯员) on the page"
+    if report_title:
+        return "report", "the title of a report (关于…报告)"
+    if opening and _NEWS_LEDE.search(opening[0].text):
+        return "news", "the body opens like news (a date, 记者, 本报讯)"
+    if any(_MEDIA_SOURCE.search(line.text) for line in head):
+        return "news", "its source is a news outlet"
+    if title_text and _NEWS_TITLE.search(title_text):
+        return "news", "a news headline"
+    return "report", "no sign of news, speech or interpretation"
+
+
+def _year(title_text: str, head: list[Line], body: list[Line], opening: list[Line], kind: str,
+          published: str, url: str) -> tuple[int | None, str]:  # fmt: skip
     """The year a report is about, and where it was read: the title; the name of a report
     on a year in the head of the page (a title lost among page furniture, or quoted); the
-    body's opening ("2021年,…"); the year most named in the text; "今年以来"/"一年来" read against the
-    publication date; the date in the page's address. A date (with a month) never counts,
-    and news articles are only read by their title and the report they name."""
+    body's opening ("2021年,…"); a heading naming the year's 法治政府建设; the year most
+    named in the text; "今年以来"/"一年来" read against the publication date; the date in
+    the page's address. A date (with a month) never counts, and news articles are only read
+    by their title and the report they name."""
     match = _YEAR_IN_TITLE.search(title_text)
     if match:
         return int(match.group(1)), "the title"
@@ -288,25 +359,41 @@ def _year(
         match = _REPORT_NAME_YEAR.search(line.text)
         if match:
             return int(match.group(1)), "the name of the report in the head of the page"
-    if kind != "report":
-        return None, ""
-    for line in body[:_OPENING_LINES]:
+    for line in opening:
         match = _YEAR_OPENING.match(line.text)
-        if match and not heading_style(line.text):
+        if match:
             return int(match.group(1)), "the opening of the body"
+        match = _YEAR_OF_WORK.search(line.text)
+        if match:
+            return int(match.group(1)), "the year's 法治政府建设 named in the opening"
+    if kind != "report":
+        # News, speeches and interpretations tell of their own time.
+        if published:
+            return int(published[:4]), "the publication date (news tells of its own time)"
+        return None, ""
+    for line in body[:40]:
+        match = _YEAR_HEADING.search(line.text)
+        if match and heading_style(line.text):
+            return int(match.group(1)), "a heading naming the year's 法治政府建设"
     counts = Counter(int(y) for line in body for y in _YEAR_MENTION.findall(line.text))
     if counts:
         (year, count), total = counts.most_common(1)[0], sum(counts.values())
         if count >= 3 and count >= 0.4 * total:
             return year, f"the year most named in the text ({count} of {total} mentions)"
-    opening = " ".join(line.text for line in body[: _OPENING_LINES + 2])
-    if published and _THIS_YEAR.search(opening):
+    first_lines = " ".join(line.text for line in body[: _OPENING_LINES + 2])
+    if published and _THIS_YEAR.search(first_lines):
         return int(published[:4]), "今年以来 in the opening, read against the publication date"
-    if published and _PAST_YEAR.search(opening):
+    if published and _PAST_YEAR.search(first_lines):
         year, month = int(published[:4]), int(published[5:7])
         return (year if month >= 7 else year - 1), (
             "一年来 in the opening, read against the publication date"
         )
+    for line in opening[:1]:
+        # "2021年以来,…": since that year, in a report on it when no later year is named.
+        match = _YEAR_SINCE.match(line.text)
+        if match and all(int(y) <= int(match.group(1)) for other in body
+                         for y in _YEAR_MENTION.findall(other.text)):  # fmt: skip
+            return int(match.group(1)), "the opening (…年以来), no later year named"
     match = _URL_DATE.search(url)
     if match:
         # An annual report is posted in the first half of the year after the one it is about.
@@ -336,6 +423,10 @@ def _published(lines: list[Line], text: str) -> tuple[str, str]:
         match = _SPEECH_DATE.match(line.text)
         if match:
             return _iso(*map(int, match.groups())), "the date of the speech under the title"
+    for line in lines[:_HEAD_LINES]:
+        match = _POSTED.search(line.text)
+        if match:
+            return _iso(*map(int, match.groups())), "the posting time in the head of the page"
     return "", ""
 
 
@@ -360,22 +451,35 @@ def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
     return None
 
 
-def _issuer(lines: list[Line], title_text: str, text: str) -> tuple[str | None, str]:
+def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
+            head: list[Line]) -> tuple[str | None, str]:  # fmt: skip
+    """The issuer as written: the title's prefix ("XX人民政府关于…"), the signature line at
+    the end, the issuer of a report named in the head, the government or department opening
+    the body, the page's 发布机构/发文机关 property."""
+    match = _ISSUER_IN_TITLE.match(_LEADING_NUMBER.sub("", title))
+    if match:
+        return match.group(1), "the title's prefix (…关于)"
     for line in reversed(lines[-8:]):
         if _ISSUER_LINE.match(line.text):
             return line.text, "the signature line at the end"
-    match = _ISSUER_IN_TITLE.match(title_text)
+    match = _ISSUER_IN_TITLE.match(_LEADING_NUMBER.sub("", report_name))
     if match:
-        return match.group(1), "the title's prefix (…关于)"
-    match = _ISSUER_PROPERTY.search(text)
-    return (match.group(2), f"the page's {match.group(1)} property") if match else (None, "")
+        return match.group(1), "the name of the report in the head of the page"
+    if subject.body:
+        return subject.body, "the subject of the opening sentence"
+    for line in head:
+        match = _ISSUER_PROPERTY.search(line.text)
+        if match and is_government_body(match.group(2)):
+            return match.group(2), f"the page's {match.group(1)} property"
+    return None, ""
 
 
-def _issuer_and_level(issuer_line: str | None, division: Division | None, gazetteer: Gazetteer,
-                      sources: dict[str, str]) -> tuple[str, str]:  # fmt: skip
+def _issuer_and_level(issuer_line: str | None, division: Division | None, subject: Subject,
+                      gazetteer: Gazetteer, sources: dict) -> tuple[str, str]:  # fmt: skip
     """The canonical issuer (``indexer.issuers``) and the tier of the issuing government:
-    a national body (a ministry, named with no place), else the level of the report's place.
-    A report that names no issuer but a place is its government's."""
+    a national body (a ministry, named with no place); else the tier of the report's place,
+    or the finer tier its opening speaks as (区司法局 in a report placed in 重庆); else that
+    tier. A report that names no issuer but a place is its government's."""
     places: tuple[str, ...] = ()
     if division:
         names = {division.province, division.city or "", division.name}
@@ -390,9 +494,18 @@ def _issuer_and_level(issuer_line: str | None, division: Division | None, gazett
         sources["level"] = "a national body, named with no place"
         return issuer, "national"
     if division:
+        level = division.level
+        municipality = division.level == "province" and division.city
+        if subject.tier and TIERS.index(subject.tier) > TIERS.index(level) and not (
+            municipality and subject.tier == "city"
+        ):
+            sources["level"] = "the tier the opening speaks as (区司法局, 县政府 …)"
+            return issuer, subject.tier
         sources["level"] = "the level of the place in the gazetteer"
-        return issuer, division.level
-    return issuer, ""
+        return issuer, level
+    if subject.tier:
+        sources["level"] = "the tier the opening speaks as (区司法局, 县政府 …)"
+    return issuer, subject.tier
 
 
 def _script(original: str, normalized: NormalizedText) -> tuple[str, float]:

@@ -56,8 +56,8 @@ def test_search_json_schema(run):
     assert (data["total"], data["reports"]) == (4, 2)
     assert all(HIT_KEYS <= set(hit) for hit in data["hits"])
     assert sum(hit["matches"] for hit in data["hits"]) == 15
-    assert set(data["facets"]) == {"province", "city", "district", "year", "issuer", "level", "kind",
-                                  "category", "metric"}
+    assert set(data["facets"]) == {"province", "city", "district", "year", "issuer", "level",
+                                   "kind", "category", "metric"}  # fmt: skip
     assert data["facets"]["city"] == [
         {"value": "盘锦市", "count": 3, "reports": 1},
         {"value": "遂宁市", "count": 1, "reports": 1},
@@ -306,7 +306,7 @@ def test_show_reads_the_report_with_its_outline_and_highlights(run):
     assert result.exit_code == 0, result.output
     assert result.stdout.count("«柔性執法»") == 14  # in the report's own characters
     assert "outline:" in result.stdout and "  一、主要工作成效" in result.stdout
-    assert "city: 盘锦市  (the opening lines, via the gazetteer)" in result.stdout
+    assert "city: 盘锦市  (the subject of the opening sentence, via the gazetteer)" in result.stdout
     assert "14 matches of 柔性执法" in result.stderr
 
 

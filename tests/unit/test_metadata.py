@@ -175,7 +175,7 @@ def test_every_field_with_a_value_says_where_it_came_from(seed_reports):
     suining = seed_reports["遂宁"].sources
     assert suining["year"] == "the title"
     assert suining["published"] == "the page's 发布日期 property"
-    assert suining["issuer"] == "the signature line at the end"
+    assert suining["issuer"] == "the title's prefix (…关于)"
     assert seed_reports["盘锦"].sources["script"].startswith("33%")
     news = seed_reports["嘉陵"]
     assert "year" not in news.sources and news.sources["kind"].startswith("a byline")
