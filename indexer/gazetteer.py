@@ -1,9 +1,17 @@
 """Gazetteer: China's administrative divisions, and finding them in text.
 
-Input: ``data/adcodes.csv`` (see ``data/README.md`` for its source). Output: ``Division``
-records with their parents, ``Gazetteer.mentions(text)`` (every division name in a search-form
-text, with positions), and ``short_name`` (盘锦市 -> 盘锦) used by both the indexer and the
-query filters, so that ``city:盘锦`` and ``city:盘锦市`` mean the same thing.
+Input: ``data/adcodes.csv`` (today's divisions, with their seats) and
+``data/division_changes.tsv`` (the divisions renamed, merged or made since 2013, with the
+year of each change); see ``data/README.md`` for their sources. Output: ``Division`` records
+with their parents, ``Gazetteer.mentions(text)`` (every division name in a search-form text,
+with positions), and ``short_name`` (盘锦市 -> 盘锦) used by both the indexer and the query
+filters, so that ``city:盘锦`` and ``city:盘锦市`` mean the same thing.
+
+Every ``Division`` is one of today's: a former name (那曲地区, 那曲县, 江干区) is found in
+text like any other and resolves to the division it is part of today (那曲市, 色尼区, 上城区),
+so that reports about different years land on the same place in facets and on the map.
+A name that meant different divisions in different years (邢台's 桥东区 until 2020, now
+襄都区, beside 张家口's) is read as the one in use in the report's year, when it is given.
 
 An adcode has 12 digits: 1-2 the province, 1-4 the prefecture-level city, 1-6 the county.
 The four municipalities (北京, 天津, 上海, 重庆) are their own city: a district of 重庆 has
@@ -17,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data_files import data_lines, data_text
+from .data_files import data_lines, data_rows, data_text
 from .normalizing import is_han
 
 MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
@@ -50,6 +58,42 @@ class Division:
         return False
 
 
+@dataclass(frozen=True)
+class Change:
+    """A row of ``data/division_changes.tsv``: a former division (``old_name``, ``old_code``,
+    the prefecture-level ``old_parent`` it lay in, "" for none) and the division of today it
+    is part of, with the year the change took effect. A row of kind "new" has no former
+    division: it gives the year today's division ``new_code`` began."""
+
+    old_name: str
+    old_code: str
+    old_parent: str
+    new_code: str
+    new_name: str
+    year: int
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
+class _Meaning:
+    """What a name means: today's division, the parent names it is written beside (those of
+    its time and of today) and the years it was in use (None: no bound)."""
+
+    division: Division
+    parents: frozenset[str]
+    since: int | None = None
+    until: int | None = None
+
+    def in_use(self, year: int | None) -> bool:
+        """In use in ``year``; with no year, in use today."""
+        if year is None:
+            return self.until is None
+        return (self.since is None or self.since <= year) and (
+            self.until is None or year <= self.until
+        )
+
+
 @lru_cache(maxsize=1)
 def _suffix_regex() -> re.Pattern[str]:
     return re.compile(r"^(.{2,}?)(?:" + "|".join(data_lines("division_suffixes.txt")) + r")$")
@@ -62,13 +106,19 @@ def short_name(name: str) -> str:
 
 
 class Gazetteer:
-    """All divisions, looked up by code and by name, and found in text."""
+    """All divisions, looked up by code and by name (today's and former ones), and found in
+    text."""
 
     def __init__(self, rows: list[tuple], ignore: set[str], ethnic_groups: tuple[str, ...] = (),
-                 zones: dict[str, tuple[str, str]] | None = None):  # fmt: skip
-        """``rows``: (adcode, name) or (adcode, name, longitude, latitude). With
-        ``ethnic_groups``, autonomous prefectures and counties are also found by the short
-        names reports use (凉山彝族自治州 -> 凉山州)."""
+                 zones: dict[str, tuple[str, str]] | None = None,
+                 changes: list[Change] | tuple[Change, ...] = (),
+                 words: set[str] | frozenset[str] = frozenset()):  # fmt: skip
+        """``rows``: (adcode, name) or (adcode, name, longitude, latitude), today's divisions.
+        With ``ethnic_groups``, autonomous prefectures and counties are also found by the
+        short names reports use (凉山彝族自治州 -> 凉山州). ``changes``: former divisions, found
+        by their names as what they are part of today (``by_name`` holds them too), and the
+        year each of today's divisions began. ``words``: names that are also part of
+        everyday phrases, only mentions right after their province or city."""
         names_by_code = {row[0]: row[1] for row in rows}
         seats = {row[0]: (_float(row[2]), _float(row[3])) for row in rows if len(row) >= 4}
         self.by_code: dict[str, Division] = {}
@@ -91,14 +141,37 @@ class Gazetteer:
                     city = province
                 else:
                     # County-level cities directly under a province have a placeholder
-                    # parent row; they are then their own city.
+                    # parent row (or none); they are then their own city.
                     parent = names_by_code.get(code[:4] + "0" * 8)
                     city = parent if parent and parent not in ignore else name
             division = Division(code, name, level, province, city, *seats.get(code, (None, None)))
             self.by_code[code] = division
             self.by_name.setdefault(name, []).append(division)
+        self.changes: list[Change] = list(changes)
+        self._words = frozenset(words)
+        since = {c.new_code: c.year for c in self.changes if c.kind == "new"}
+        self._today: dict[str, str] = {}  # a former code -> today's
+        self._meanings: dict[str, list[_Meaning]] = {}
+        for division in self.by_code.values():
+            self._add(division.name, division, since=since.get(division.code))
         for alias, division in _autonomous_aliases(self.by_code.values(), ethnic_groups):
-            self.by_name.setdefault(alias, [division])
+            if alias not in self.by_name:
+                self.by_name[alias] = [division]
+                self._add(alias, division, since=since.get(division.code))
+        for change in self.changes:
+            division = self.by_code.get(change.new_code)
+            if division is None or change.kind == "new":
+                continue
+            self._today.setdefault(change.old_code, division.code)
+            if change.old_name in ignore:
+                continue  # 城区, 郊区: no place in text
+            self._add(change.old_name, division, (change.old_parent,), until=change.year)
+            known = self.by_name.setdefault(change.old_name, [])
+            if division not in known:
+                known.append(division)
+        # Today's meaning of a name first, then the former ones, latest first.
+        for meanings in self._meanings.values():
+            meanings.sort(key=lambda m: -(m.until or 10_000))
         self.zones: dict[str, tuple[str, str]] = dict(zones or {})
         self._cities_by_short_name: dict[str, list[Division]] = {}
         for division in self.by_code.values():
@@ -107,15 +180,32 @@ class Gazetteer:
                     division
                 )
         # At each place the longest name wins, so "南充市嘉陵区" is read as 南充市 + 嘉陵区.
-        self._names = LongestNames(self.by_name)
+        self._names = LongestNames(self._meanings)
+
+    def _add(self, name: str, division: Division, parents: tuple[str, ...] = (),
+             since: int | None = None, until: int | None = None) -> None:  # fmt: skip
+        """A meaning of ``name``: ``division``, beside its parents of today and ``parents``
+        (of its time), in use from ``since`` to ``until``."""
+        parents = ({*parents} | self.parent_names(division)) - {name, ""}
+        self._meanings.setdefault(name, []).append(
+            _Meaning(division, frozenset(parents), since, until)
+        )
+
+    def today(self, code: str) -> Division | None:
+        """The division of today with ``code``, or that a former division with that code
+        is part of (542400000000, 那曲地区 -> 那曲市)."""
+        return self.by_code.get(code) or self.by_code.get(self._today.get(code, ""))
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, name) of every division name in ``text``, left to right. A two-character
         name (和县, 萧县) inside running text is only a mention after its province or city,
         after a preposition, or where no Han character precedes it: "市和县两级" names no
-        county."""
+        county. A name that is also part of everyday phrases (``words``: 新建县级…) is only a
+        mention right after its province or city."""
         found = []
         for start, name in self._names.finditer(text):
+            if name in self._words and not self._after_parent(text, start, name):
+                continue
             if len(name) == 2 and start and is_han(text[start - 1]):
                 if text[start - 1] not in _PREPOSITIONS and not self._after_parent(
                     text, start, name
@@ -128,8 +218,8 @@ class Gazetteer:
         before = text[max(0, start - 12) : start]
         return any(
             before.endswith(parent) or before.endswith(short_name(parent))
-            for division in self.by_name.get(name, [])
-            for parent in self.parent_names(division)
+            for meaning in self._meanings.get(name, [])
+            for parent in meaning.parents
         )
 
     def names_only(self, text: str) -> bool:
@@ -142,14 +232,19 @@ class Gazetteer:
     def parent_names(self, division: Division) -> set[str]:
         return {n for n in (division.province, division.city) if n and n != division.name}
 
-    def locate(self, province: str, city: str = "", district: str = "") -> Division | None:
+    def locate(self, province: str, city: str = "", district: str = "",
+               year: int | None = None) -> Division | None:  # fmt: skip
         """The most precise division of a report's place (full names, as the metadata holds
-        them): its district, else its city, else its province; None if none is known."""
+        them, today's or former ones): its district, else its city, else its province; None
+        if none is known. A name in use in ``year`` (today, with no year) is tried first."""
         for name, parent in ((district, city or province), (city, province), (province, "")):
             if not name:
                 continue
-            for division in self.by_name.get(name, []):
-                if not parent or parent in (division.province, division.city):
+            meanings = self._meanings.get(name, [])
+            for meaning in sorted(meanings, key=lambda m: not m.in_use(year)):
+                division = meaning.division
+                if not parent or parent in meaning.parents or parent in (division.province,
+                                                                        division.city):  # fmt: skip
                     return division
         return None
 
@@ -168,21 +263,36 @@ class Gazetteer:
                                     division.city)  # fmt: skip
         return None
 
-    def resolve(self, name: str, context_names: set[str]) -> Division | None:
-        """The division called ``name``; when several share it, the one whose province or
-        city is among ``context_names``. None when that still leaves a choice."""
-        candidates = self.by_name.get(name, [])
-        if len(candidates) == 1:
-            return candidates[0]
-        fitting = [d for d in candidates if self.parent_names(d) & context_names]
-        return fitting[0] if len(fitting) == 1 else None
+    def resolve(self, name: str, context_names: set[str],
+                year: int | None = None) -> Division | None:  # fmt: skip
+        """The division of today called ``name`` (or that the former division called
+        ``name`` is part of); when several share it, the one whose province or city (today's,
+        or of its time) is among ``context_names``, in use in ``year`` first (with no year,
+        today's meaning first), then at any time; else the only one in use in that year (or
+        today). None when that still leaves a choice."""
+        meanings = self._meanings.get(name, [])
+        if len({m.division.code for m in meanings}) == 1:
+            return meanings[0].division
+        timely = [m for m in meanings if m.in_use(year)]
+        for group in (
+            [m for m in timely if m.parents & context_names],
+            [m for m in meanings if m.parents & context_names],
+            timely,
+        ):
+            if len({m.division.code for m in group}) == 1:
+                return group[0].division
+            if len(group) > 1:
+                return None  # several fit: no choice is sure
+        return None
 
 
 class LongestNames:
     """Finds, left to right, the longest of ``names`` at each place, as
     ``longest_name_pattern`` does, four times faster on a report: a character class finds
     where a name can start, and only the names starting with that character are tried
-    there (one regex holding all names tries each first character in turn)."""
+    there (one regex holding all names tries each first character in turn). Each first
+    character's regex is built when a text first has it: a gazetteer loads in a fraction
+    of the time, and most of the ~900 are never needed."""
 
     def __init__(self, names):
         by_first: dict[str, list[str]] = {}
@@ -193,14 +303,18 @@ class LongestNames:
             "[" + "".join(re.escape(char) for char in sorted(by_first)) + "]" if by_first
             else "(?!)"
         )  # fmt: skip
-        self._from = {char: longest_name_pattern(group) for char, group in by_first.items()}
+        self._groups = by_first
+        self._from: dict[str, re.Pattern] = {}
 
     def finditer(self, text: str):
         """(position, name) of each name found."""
         position = 0
         while start := self._starts.search(text, position):
             at = start.start()
-            found = self._from[text[at]].match(text, at)
+            pattern = self._from.get(text[at])
+            if pattern is None:
+                pattern = self._from[text[at]] = longest_name_pattern(self._groups[text[at]])
+            found = pattern.match(text, at)
             if found:
                 yield at, found.group()
                 position = found.end()
@@ -248,7 +362,12 @@ def default_gazetteer() -> Gazetteer:
     for line in data_lines("functional_zones.tsv"):
         name, province, city = line.split("\t")
         zones[name] = (province, city)
-    return Gazetteer(rows, set(data_lines("gazetteer_ignore.txt")), ethnic, zones)
+    changes = [
+        Change(*(cell if cell != "-" else "" for cell in row[:5]), int(row[5]), row[6], row[7])
+        for row in data_rows("division_changes.tsv")
+    ]
+    return Gazetteer(rows, set(data_lines("gazetteer_ignore.txt")), ethnic, zones, changes,
+                     set(data_lines("former_name_words.txt")))  # fmt: skip
 
 
 def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):
