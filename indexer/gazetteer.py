@@ -375,7 +375,11 @@ def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):
     before its ethnic groups, with 州 or 县 (黔东南苗族侗族自治州 -> 黔东南州)."""
     if not ethnic_groups:
         return
-    groups = "|".join(sorted(map(re.escape, ethnic_groups), key=len, reverse=True))
+    # Names write a group with or without 族 (伊犁哈萨克自治州, 昌吉回族自治州); a group of one
+    # character without it (回) would cut names anywhere.
+    forms = {form for group in ethnic_groups
+             for form in (group, group.removesuffix("族")) if len(form) >= 2}  # fmt: skip
+    groups = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
     pattern = re.compile(rf"^(.{{2,}}?)(?:{groups})+自治(州|县)$")
     for division in sorted(divisions, key=lambda d: d.code):
         match = pattern.match(division.name)

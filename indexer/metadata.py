@@ -42,7 +42,7 @@ from .cleaning import CleanedText, Line
 from .errors import SidecarError
 from .formats import short_error
 from .gazetteer import Division, Gazetteer, default_gazetteer, short_name
-from .issuers import canonical_issuer, is_government_body
+from .issuers import canonical_issuer, is_government_body, known_issuers
 from .normalizing import NormalizedText
 from .numerals import parse_chinese_number
 from .places import TIERS, Scope, Subject, find_place, opening_subject
@@ -114,12 +114,12 @@ _ISSUER_IN_TITLE = re.compile(
     r"^(.{2,30}?(人民政府|委员会|局|厅|部|办公室))(关于|\d{4}年|[〇零○一二三四五六七八九]{4}年)"
 )
 _CN_YEAR_IN_TITLE = re.compile(r"([〇零○一二三四五六七八九]{4})年")
-_ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)[::]\s*([^\s,。;]{2,30})")
+_ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)\s*[::|]\s*([^\s,。;|]{2,30})")
 # A national body: a ministry or commission of the State Council (司法部, 国家税务总局).
 _NATIONAL = re.compile(r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$")
 _SENTENCE = re.compile(r"[。,;!?]")
 _REPORT_NAME = re.compile(
-    r"[^,。;:《》()]{0,30}?(?:19|20)\d\d年度?[^,。;:《》\d]{0,24}?法治(?:政府)?建设"
+    r"[^,。;:《》()|]{0,30}?(?:19|20)\d\d年度?[^,。;:《》\d|]{0,24}?法治(?:政府)?(?:部门|机关)?建设"
     r"[^,。;:《》]{0,12}?(?:年度报告|工作报告|情况报告|情况的报告|报告)"
 )
 # The year's work named in an opening: "介绍2024年南宁市法治政府建设情况".
@@ -132,7 +132,13 @@ _POSTED = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2
 # A heading on the year's work: "一、2023年法治政府建设情况".
 _YEAR_HEADING = re.compile(r"(?<!\d)((?:19|20)\d\d)年度?[^,。;]{0,10}法治(?:政府)?建设")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\[[^\]]{0,30}\]|【[^】]{0,30}】)\s*")
-_BODY_PROPERTY = re.compile(r"(发布机构|发文机关|信息来源|来源)[::]\s*([^\s,。;:]{2,30})")
+_BODY_PROPERTY = re.compile(r"(发布机构|发文机关|信息来源|来源)\s*[::|]\s*([^\s,。;:|]{2,30})")
+# "首页 > 部门 > 区生态环境局 > 政务公开": the department whose pages these are.
+_CRUMB = re.compile(r"(?:^|>)\s*([^\s>:]{2,20})\s*(?=>)")
+# "我厅", "本局": a department speaking of itself; the ministry or department above it
+# ("在生态环境部的关心指导下") says which kind.
+_SELF = re.compile(r"我(?:厅|局|委|办)|本(?:厅|局|委|办)")
+_ABOVE = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:部|厅)(?=的|和|、)")
 _SITE = re.compile(r"人民政府|政府网|门户网站|政务网")
 _INTERPRETATION = re.compile(r"解读|图解|一图读懂|一图看懂")
 _SPEECH = re.compile(r"讲话|致辞|发言(?!人)")
@@ -184,7 +190,7 @@ def extract_metadata(
                                   hints.get("url", ""))  # fmt: skip
     report_name = _report_name(head)
     issuer_line, sources["issuer"] = _issuer(all_lines, title_proper or title_text,
-                                             report_name, subject, head)  # fmt: skip
+                                             report_name, subject, head, opening)  # fmt: skip
     sources["issuer_name"] = sources["issuer"]
     scopes = [
         Scope(f"{title_proper} {issuer_line or ''}", "the title and issuer"),
@@ -261,6 +267,8 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
     for line in head:
         if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text) or heading_style(line.text):
             break  # the body starts: prose, or a numbered heading ("一、总体情况")
+        if line.text.rstrip().endswith(":"):
+            break  # a salutation ("中共红河州委、红河州人民政府:"): whom it is for, not who
         block.append(line)
     # The block must stop before the body: with no long line after it, it is not a title.
     if not block or len(block) == len(head):
@@ -279,7 +287,8 @@ def _opening(body: list[Line]) -> list[Line]:
     for line in body[:_HEAD_LINES]:
         text = line.text.strip()
         salutation = text.endswith(":") and len(text) <= 30
-        if heading_style(text) or _SPEECH_DATE.match(text) or salutation or len(text) < 15:
+        prose = len(text) >= 15 and _SENTENCE.search(text)
+        if heading_style(text) or _SPEECH_DATE.match(text) or salutation or not prose:
             continue
         lines.append(line)
         if len(lines) == 2:
@@ -312,7 +321,8 @@ def _site_names(head: list[Line]) -> str:
     """Short head lines that name a government site ("XX市人民政府门户网站", "杭州市人民政府")."""
     return " ".join(line.text for line in head
                     if len(line.text) <= 30 and _SITE.search(line.text)
-                    and not _SENTENCE.search(line.text))  # fmt: skip
+                    and not _SENTENCE.search(line.text)
+                    and not line.text.rstrip().endswith(":"))  # fmt: skip
 
 
 def _kind(title_text: str, head: list[Line], opening: list[Line],
@@ -452,7 +462,7 @@ def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
-            head: list[Line]) -> tuple[str | None, str]:  # fmt: skip
+            head: list[Line], opening: list[Line]) -> tuple[str | None, str]:  # fmt: skip
     """The issuer as written: the title's prefix ("XX人民政府关于…"), the signature line at
     the end, the issuer of a report named in the head, the government or department opening
     the body, the page's 发布机构/发文机关 property."""
@@ -467,6 +477,15 @@ def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
         return match.group(1), "the name of the report in the head of the page"
     if subject.body:
         return subject.body, "the subject of the opening sentence"
+    for line in head:
+        crumbs = [name for name in _CRUMB.findall(line.text) if is_government_body(name)]
+        if crumbs and ">" in line.text:
+            return crumbs[-1], "the page's breadcrumb"
+    if _SELF.search(subject.clause):
+        for match in _ABOVE.finditer(" ".join(line.text for line in opening[:1])):
+            issuer = canonical_issuer(match.group(1) + "局")
+            if issuer in known_issuers() and issuer not in ("人民政府", "政府办公室"):
+                return issuer, "the department above the one that says 我厅/我局"
     for line in head:
         match = _ISSUER_PROPERTY.search(line.text)
         if match and is_government_body(match.group(2)):
@@ -496,8 +515,11 @@ def _issuer_and_level(issuer_line: str | None, division: Division | None, subjec
     if division:
         level = division.level
         municipality = division.level == "province" and division.city
-        if subject.tier and TIERS.index(subject.tier) > TIERS.index(level) and not (
-            municipality and subject.tier == "city"
+        region = division.name.endswith("自治区") and subject.marker == "区"  # 全区: the region
+        if (
+            subject.tier
+            and TIERS.index(subject.tier) > TIERS.index(level)
+            and not ((municipality and subject.tier == "city") or region)
         ):
             sources["level"] = "the tier the opening speaks as (区司法局, 县政府 …)"
             return issuer, subject.tier

@@ -50,6 +50,10 @@ _BODY = re.compile(
     rf"^(?:[\u4e00-\u9fff]{{0,10}}?)({_MARKER})(?:人民)?政府"
     rf"|^[\u4e00-\u9fff]{{0,14}}?({_MARKER})[\u4e00-\u9fff]{{1,12}}?(局|厅|委员会|办公室|处)"
 )
+# A national body opening the clause: "司法部坚持…", "国家税务总局认真…".
+_NATIONAL_BODY = re.compile(
+    r"^(?:国务院|国家)?[\u4e00-\u9fff]{1,10}?(?:部|总局|总署)(?=坚持|认真|深入|全面|始终|持续|紧紧|以)"
+)
 # Clauses that name whom a report answers to, what it is, or how it worked: not who.
 _NOT_SUBJECT = re.compile(
     r"^(?:在|按照|根据|围绕|紧扣|聚焦|对照|依据|遵照|按|坚持|以|为|通过|是|全面|深入|认真)"
@@ -77,9 +81,10 @@ class Subject:
     and the tier its sentence's party committee or "全市" suggests (``hint``: weaker)."""
 
     clause: str = ""
-    body: str = ""  # "区司法局", "省政府", "" when the clause opens with neither
+    body: str = ""  # "区司法局", "省政府", "司法部", "" when the clause opens with none
     tier: str = ""  # "province", "city", "district" or ""
     hint: str = ""
+    marker: str = ""  # what the tier was read from: "省", "区" (an autonomous region's too)
 
     @property
     def any_tier(self) -> str:
@@ -100,12 +105,16 @@ def opening_subject(sentences: list[str]) -> Subject:
                 continue
             found = _BODY.match(part)
             if found:
-                tier = _TIER_OF_MARKER[found.group(1) or found.group(2)]
-                return Subject(part, found.group(0), tier, hint)
+                marker = found.group(1) or found.group(2)
+                return Subject(part, found.group(0), _TIER_OF_MARKER[marker], hint, marker)
+            national = _NATIONAL_BODY.match(part)
+            if national:
+                return Subject(part, national.group(0), "", hint)
             speaker = _SPEAKER.search(part)
-            tier = _TIER_OF_MARKER[speaker.group(1)] if speaker else ""
+            marker = speaker.group(1) if speaker else ""
             own = _COMMITTEE.search(sentence)
-            return Subject(part, "", tier, (_TIER_OF_MARKER[own.group(1)] if own else hint))
+            return Subject(part, "", _TIER_OF_MARKER.get(marker, ""),
+                           (_TIER_OF_MARKER[own.group(1)] if own else hint), marker)  # fmt: skip
     return Subject(hint=hint)
 
 
@@ -188,10 +197,20 @@ def find_place(scopes: list[Scope], text: str, gazetteer: Gazetteer, tier: str =
                                            and division.province == zone.province)):  # fmt: skip
             return zone, f"{scope.source}, a functional zone"
         if division:
-            if not scope.own:
-                division = at_tier(division, tier, gazetteer)
-            return division, f"{scope.source}, via the gazetteer"
+            if scope.own:
+                return division, f"{scope.source}, via the gazetteer"
+            finer = _finer(division, tier)
+            if finer:  # a county's report on its prefecture's site: the county it names
+                inside, source = _vote(text, gazetteer, context, tier, year, within=division)
+                if inside is not None and _tier(inside) == tier:
+                    return inside, f"{source}, inside {scope.source}"
+            return at_tier(division, tier, gazetteer), f"{scope.source}, via the gazetteer"
     return _vote(text, gazetteer, context, tier, year)
+
+
+def _finer(division: Division, tier: str) -> bool:
+    """True if ``tier`` is finer than ``division``'s."""
+    return bool(tier) and TIERS.index(tier) > TIERS.index(_tier(division))
 
 
 def at_tier(division: Division, tier: str, gazetteer: Gazetteer) -> Division:
@@ -209,12 +228,13 @@ def _tier(division: Division) -> str:
     return "city" if division.level == "province" and division.city else division.level
 
 
-def _vote(text: str, gazetteer: Gazetteer, context: set[str], tier: str,
-          year: int | None) -> tuple[Division | None, str]:  # fmt: skip
+def _vote(text: str, gazetteer: Gazetteer, context: set[str], tier: str, year: int | None,
+          within: Division | None = None) -> tuple[Division | None, str]:  # fmt: skip
+    """The division the places ``text`` names vote for (at ``tier``; ``within`` one)."""
     votes: Counter = Counter()
     for _, name, divisions in _mentions(text, gazetteer):
         division = _resolve(name, divisions, context, gazetteer, year)
-        if division is not None:
+        if division is not None and (within is None or within.contains(division)):
             votes[division.code] += 1
     if not votes:
         return None, ""
@@ -227,7 +247,8 @@ def _vote(text: str, gazetteer: Gazetteer, context: set[str], tier: str,
         if at:
             code, count = min(at.items(), key=lambda item: (-item[1], item[0]))
             return gazetteer.by_code[code], (
-                f"the {tier} the text names most ({count}×), via the gazetteer")
+                f"the {tier} the text names most ({count}×), via the gazetteer"
+            )
     code, count = min(votes.items(), key=lambda item: (-item[1], item[0]))
     return gazetteer.by_code[code], (
         f"the most named place in the text ({count}×), via the gazetteer"

@@ -146,8 +146,8 @@ def _score_figures(label: dict, report, text: str, figures: FigureScore) -> None
                 figures.wrong.append(f"{label['id']}: {fact.value} ({fact.indicator}) not "
                                      f"named, labelled {match['canonical']!r}")  # fmt: skip
         for missed in unmatched:
-            figures.wrong.append(f"{label['id']}: missed {missed['value']}{missed['unit']}"
-                                 f" ({missed.get('counts')}) in {item['sentence'][:40]}")  # fmt: skip
+            figures.wrong.append(f"{label['id']}: missed {missed['value']}{missed['unit']} "
+                                 f"({missed.get('counts')}) in {item['sentence'][:9]}")  # fmt: skip
 
 
 def lines(fields: dict[str, FieldScore], figures: FigureScore) -> dict[str, str]:
