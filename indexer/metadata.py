@@ -76,7 +76,18 @@ class ReportMetadata:
 
 FIELD_NAMES = tuple(f.name for f in fields(ReportMetadata))
 
-_TITLE_REPORT = re.compile(r"关于.{0,40}(报告|情况)$|^.{2,40}(年度报告|工作报告|情况的报告)$")
+_TITLE_REPORT = re.compile(
+    r"关于.{0,40}(报告|情况)$|^.{2,40}(年度报告|工作报告|情况的报告)$"
+    r"|^.{0,40}法治(?:政府)?(?:部门|机关)? ?建设.{0,16}(?:报告|情况)$"
+)
+# What opens a title line on some pages: a bullet, a property's label, its 文号 in brackets.
+_TITLE_LEAD = re.compile(r"^[•·\-\s]*(?:标题\s*[::|]\s*)?(?:\[[^\]]{0,30}\]|【[^】]{0,30}】)?\s*")
+# Page furniture that shares the head with a title: dates and times, sources, font sizes,
+# "you are here" lines, language and accessibility switches.
+_HEAD_FURNITURE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|来源|字号|浏览|点击|位置|首页|打印|星期"
+    r"|简体|繁体|无障碍|分享|索引号|发布机构|朋友圈|微信|^目录|http|^[\x00-\x7f]+$|[>»]|^[•\[]"
+)
 # A year, not the year of a date ("2023年6月27日" is when, not what, a report is about).
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!\d{1,2}月)")
 # The body opening with the year it reports on: "2021年,江西省坚持…", "2022年是…"
@@ -98,6 +109,7 @@ _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])(?:[/_-]?\d\
 _OPENING_LINES = 3
 _YEAR_MENTION = re.compile(r"(?<![\d\-—~至])((?:19|20)\d\d)年")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(]\d{4}[〕\])]\d{1,5}号")
+_CITED = re.compile(r"《|根据|按照|依据|依照|印发|转发|贯彻")
 _PROPERTY_DATE = re.compile(
     r"(发布日期|发布时间|成文日期)[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
@@ -212,7 +224,7 @@ def extract_metadata(
     script, changed = _script(original, normalized)
     sources["script"] = f"{changed:.0%} of Han characters change from Traditional to Simplified"
     metadata = ReportMetadata(
-        title=_original_of(title, normalized, original),
+        title=_joined(_original_of(title, normalized, original)),
         province=division.province if division else "",
         city=(division.city or "") if division else "",
         district=division.name if division and division.level == "district" else "",
@@ -242,10 +254,19 @@ def _original_of(found: tuple[int, int] | str | None, normalized, original) -> s
     return re.sub(r"\s+", " ", original[start:end]).strip()
 
 
+def _joined(title: str) -> str:
+    """A report's name split over two lines is one name ("…2025年度法治政府" / "建设情况的报
+    告"): no space where the lines met. A title and its subtitle keep theirs."""
+    joined = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", title)
+    return joined if " " in title and _TITLE_REPORT.search(joined) else title
+
+
 def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | None, frozenset, str]:
     head = kept[:_HEAD_LINES]
-    for line in head:
-        if len(line.text) <= 80 and _TITLE_REPORT.search(line.text):
+    for number, line in enumerate(head):
+        text = _TITLE_LEAD.sub("", line.text)
+        if (len(line.text) <= 80 and _TITLE_REPORT.search(line.text)
+                and not heading_style(text) and not _HEAD_FURNITURE.search(text)):  # fmt: skip
             # Anything above it in the head (place lines, a split title) belongs to the title
             # block too, as long as those lines are short and not sentences.
             above = [
@@ -260,15 +281,27 @@ def _title(kept: list[Line], gazetteer: Gazetteer) -> tuple[tuple[int, int] | No
                 other.number
                 for other in head
                 if len(other.text) <= 80 and _TITLE_REPORT.search(other.text)
+                and not heading_style(_TITLE_LEAD.sub("", other.text))
             ]
             source = "the first line of the head that reads like 关于…报告"
-            return (line.start, line.end), frozenset([*above, *repeats]), source
+            start = line.start + len(_TITLE_LEAD.match(line.text).group(0))
+            previous = head[number - 1] if number else None
+            if (previous and len(previous.text) <= _SHORT_LINE
+                    and not _SENTENCE.search(previous.text + line.text)
+                    and not _HEAD_FURNITURE.search(previous.text)
+                    and "关于" not in line.text and not _YEAR_IN_TITLE.search(line.text)
+                    and re.search(r"关于|(?:19|20)\d\d年", previous.text)):  # fmt: skip
+                # A title split over two lines: "关于那曲市色尼区2025年度法治政府" / "建设…报告"
+                start = previous.start
+            return (start, line.end), frozenset([*above, *repeats]), source
     block: list[Line] = []
     for line in head:
         if len(line.text) > _SHORT_LINE or _SENTENCE.search(line.text) or heading_style(line.text):
             break  # the body starts: prose, or a numbered heading ("一、总体情况")
         if line.text.rstrip().endswith(":"):
             break  # a salutation ("中共红河州委、红河州人民政府:"): whom it is for, not who
+        if _HEAD_FURNITURE.search(line.text):
+            continue  # a date, a source, a font switch: the page's, not the title's
         block.append(line)
     # The block must stop before the body: with no long line after it, it is not a title.
     if not block or len(block) == len(head):
@@ -451,6 +484,8 @@ def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
         if len(line.text) > 80:
             break  # the body has started: numbers there are cited documents, not this one
         match = _DOC_NUMBER.search(line.text)
+        if match and _CITED.search(line.text[: match.start()]):
+            continue  # "根据《…规定》(厅字〔2019〕28号)": a cited document's number
         if match:
             start = match.start()
             # "文号:遂府〔2024〕6号": the pattern's leading Han run may swallow the label.

@@ -202,3 +202,42 @@ def test_labelled_openings_per_field_accuracy():
         RUN_REPORT[f"metadata {field} on labelled openings"] = f"{count}/{len(cases)}"
     assert len(cases) >= 30
     assert all(count >= 0.95 * len(cases) for count in right.values()), wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "doc_number"),
+    [
+        # page furniture beside the title: a site clock, language switches, a source line
+        (
+            "天津市静海区人民政府 2019年12月3日星期二\n无障碍 简体| 繁体\n"
+            "静海区2025年度法治政府建设情况报告\n来源:天津市静海区人民政府\n"
+            "2025年,静海区坚持依法行政,扎实推进法治政府建设,取得明显成效。",
+            "静海区2025年度法治政府建设情况报告",
+            "",
+        ),
+        # a title split over two lines is one title
+        (
+            "关于那曲市色尼区2025年度法治政府\n建设情况的报告\n"
+            "2025年,色尼区坚持以习近平新时代中国特色社会主义思想为指导,全面推进依法行政。",
+            "关于那曲市色尼区2025年度法治政府建设情况的报告",
+            "",
+        ),
+        # a heading is not a title; a cited regulation's number is not the report's
+        (
+            "根据《法治政府建设与责任落实督察工作规定》(厅字〔2019〕28号)要求,现将情况报告如下。\n"
+            "一、2023年法治政府建设情况\n2023年,全省各级政府坚持依法行政,取得明显成效。",
+            "",
+            "",
+        ),
+        # the report's own number, in brackets before its title
+        (
+            "- 标题: [天政发〔2026〕7号]天水市人民政府关于2025年法治政府建设情况的报告\n"
+            "市委:\n2025年,市政府坚持以习近平新时代中国特色社会主义思想为指导,依法行政。",
+            "天水市人民政府关于2025年法治政府建设情况的报告",
+            "天政发〔2026〕7号",
+        ),
+    ],
+)
+def test_titles_leave_page_furniture_and_cited_numbers_out(text, title, doc_number):
+    metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata
+    assert (metadata.title, metadata.doc_number) == (title, doc_number)
