@@ -370,6 +370,17 @@ def default_gazetteer() -> Gazetteer:
                      set(data_lines("former_name_words.txt")))  # fmt: skip
 
 
+def today_names(name: str) -> set[str]:
+    """The names of today's divisions a place name typed by a person stands for: itself
+    when current, what a former division (那曲地区, 那曲县) is part of today. Loads the
+    gazetteer: for a name no index value matched."""
+    gazetteer = default_gazetteer()
+    found = {d.name for d in gazetteer.by_name.get(name, [])}
+    for suffix in ("地区", "市", "县", "区", "州", "盟", "旗", "省"):  # 那曲 -> 那曲地区
+        found |= {d.name for d in gazetteer.by_name.get(name + suffix, [])}
+    return found
+
+
 def _autonomous_aliases(divisions, ethnic_groups: tuple[str, ...]):
     """(short name, division) for each autonomous prefecture or county: the place name
     before its ethnic groups, with 州 or 县 (黔东南苗族侗族自治州 -> 黔东南州)."""

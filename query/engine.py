@@ -208,9 +208,13 @@ class Engine:
         spec = field_spec(node.name)
         column = spec.source
         if spec.kind == PLACE:
-            from reportsearch.indexer.gazetteer import short_name  # place filters only
+            from reportsearch.indexer.gazetteer import short_name, today_names  # places only
 
             wanted = {node.value, short_name(node.value)}
+            values = segment.values(column)
+            if not any(v in wanted or short_name(v) in wanted for v in values if v):
+                # A former name (那曲地区, 那曲县) finds what it is part of today.
+                wanted |= {n for name in today_names(node.value) for n in (name, short_name(name))}
             return self._coded(segment, column, lambda v: bool(v) and (
                 v in wanted or short_name(v) in wanted))  # fmt: skip
         if spec.kind == YEAR:

@@ -40,6 +40,32 @@ def seed_index_dir(tmp_path_factory):
     return directory
 
 
+ISSUER_REPORTS = {
+    # A city government, a provincial department (厅) and a city department (局).
+    "gov.txt": "盘锦市人民政府关于2021年法治政府建设情况的报告\n2021年,盘锦市坚持依法行政,"
+    "推行柔性执法。\n一、主要工作\n深化柔性执法,规范行政裁量。",
+    "sft.txt": "四川省司法厅关于2022年法治政府建设情况的报告\n2022年,省司法厅坚持依法行政,"
+    "推行柔性执法。\n一、主要工作\n深化柔性执法,办理行政复议案件。",
+    "sfj.txt": "自贡市司法局2023年法治政府建设年度报告\n2023年,市司法局坚持依法行政,"
+    "推行柔性执法。\n一、主要工作\n深化柔性执法,开展普法活动。",
+    "news.txt": "盘锦市法治政府建设取得新成效\n来源:盘锦日报 2022-03-01 10:00\n"
+    "3月1日,盘锦市召开会议,部署推行柔性执法。\n会议要求深化柔性执法。",
+}
+
+
+@pytest.fixture(scope="session")
+def issuer_index_dir(tmp_path_factory):
+    """An index of four short reports by different issuers, tiers and kinds."""
+    from reportsearch.indexer.store import IndexStore
+
+    source = tmp_path_factory.mktemp("issuer-source")
+    for name, text in ISSUER_REPORTS.items():
+        (source / name).write_text(text, "utf-8")
+    directory = tmp_path_factory.mktemp("issuer-index")
+    IndexStore(directory).update([source])
+    return directory
+
+
 @pytest.fixture(scope="session")
 def seed_index(seed_index_dir):
     from reportsearch.query import open_index

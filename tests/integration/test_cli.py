@@ -858,3 +858,39 @@ def test_an_unknown_words_backend_is_one_error_not_an_empty_index(run, tmp_path,
     result = run("index", str(SEEDS), index_dir=tmp_path / "index")
     assert_one_line_error(result, "hanlp", "REPORTSEARCH_WORDS_BACKEND")
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "reports"),
+    [
+        ("柔性执法 issuer:司法局", {"sft", "sfj"}),
+        ("柔性执法 issuer:司法厅", {"sft", "sfj"}),  # one canonical issuer for 厅 and 局
+        ("柔性执法 issuer:人民政府", {"gov", "news"}),
+        ("柔性执法 level:province", {"sft"}),
+        ("柔性执法 level:city", {"gov", "sfj", "news"}),
+        ("柔性执法 kind:news", {"news"}),
+        ("柔性执法 title:司法", {"sft", "sfj"}),
+        ('柔性执法 title:"关于2021年"', {"gov"}),
+    ],
+)
+def test_issuer_level_kind_and_title_filter(run, issuer_index_dir, query, reports):
+    result = run("search", query, "--format", "json", "--limit", "0",
+                 index_dir=issuer_index_dir)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert {hit["report"] for hit in json.loads(result.stdout)["hits"]} == reports
+
+
+def test_issuer_level_and_kind_are_options_and_facets(run, issuer_index_dir):
+    result = run("search", "柔性执法", "--issuer", "司法局", "--kind", "report", "--format",
+                 "json", "--facets", "issuer,level,kind", index_dir=issuer_index_dir)  # fmt: skip
+    data = json.loads(result.stdout)
+    assert {hit["report"] for hit in data["hits"]} == {"sft", "sfj"}
+    assert data["facets"]["issuer"] == [{"value": "司法局", "count": 4, "reports": 2}]
+    assert {row["value"] for row in data["facets"]["level"]} == {"province", "city"}
+    everything = json.loads(run("facets", "--by", "issuer,kind", "--format", "json",
+                                index_dir=issuer_index_dir).stdout)["facets"]  # fmt: skip
+    assert {(row["value"], row["reports"]) for row in everything["issuer"]} == {
+        ("人民政府", 2), ("司法局", 2)}  # fmt: skip
+    assert {row["value"] for row in everything["kind"]} == {"report", "news"}
+    nothing = run("search", "柔性执法", "--title", "生态环境", index_dir=issuer_index_dir)
+    assert nothing.exit_code == 1

@@ -254,3 +254,39 @@ def test_distinct_and_first_of_each_are_numpys_unique(values):
     present, at = np.unique(array, return_index=True)
     got, got_at = first_of_each(array)
     assert got.tolist() == present.tolist() and got_at.tolist() == at.tolist()
+
+
+def test_former_and_current_names_are_one_place_in_facets_and_filters(tmp_path):
+    """The issue's acceptance: a report about 2016 naming 那曲地区 and one about 2023 naming
+    那曲市 land on the same place in facets, filters and the map; a former name typed as a
+    filter finds today's place."""
+    from reportsearch.indexer.store import IndexStore
+
+    body = "坚持依法行政,深入推进法治政府建设,柔性执法取得成效。\n一、主要工作\n全面推进依法行政。"
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "naqu-2016.txt").write_text(
+        f"那曲地区行政公署关于2016年度法治政府建设情况的报告\n2016年,那曲地区{body}", "utf-8"
+    )
+    (folder / "naqu-2023.txt").write_text(
+        f"那曲市人民政府关于2023年度法治政府建设情况的报告\n2023年,那曲市{body}", "utf-8"
+    )
+    (folder / "seni-2016.txt").write_text(
+        f"那曲县人民政府关于2016年度法治政府建设情况的报告\n2016年,那曲县{body}", "utf-8"
+    )
+    from reportsearch.query import open_index
+
+    IndexStore(tmp_path / "index").update([folder])
+    with open_index(tmp_path / "index") as index:
+        _check_naqu(index)
+
+
+def _check_naqu(index):
+    cities = index.facets("", ["city", "district"])["facets"]
+    assert [(row["value"], row["reports"]) for row in cities["city"]] == [("那曲市", 3)]
+    assert ("色尼区", 1) in [(row["value"], row["reports"]) for row in cities["district"]]
+    for old in ("那曲地区", "那曲"):
+        assert index.search("柔性执法", filters={"city": old}, limit=0).reports == 3
+    assert index.search("柔性执法", filters={"district": "那曲县"}, limit=0).reports == 1
+    places = index.spread("柔性执法")["places"]
+    assert len({(p["longitude"], p["latitude"]) for p in places if p["city"] == "那曲市"}) <= 2

@@ -561,3 +561,17 @@ def test_out_of_descriptors_is_one_line_and_the_server_comes_back(hostile_index)
     resource_lines = [line for line in stderr.splitlines() if "out of resources" in line]
     assert len(resource_lines) == 1, stderr[:2000]
     assert "Too many open files" in resource_lines[0]
+
+
+def test_issuer_level_kind_and_title_on_the_page_and_api(issuer_index_dir):
+    with TestClient(create_app(issuer_index_dir), base_url="http://localhost") as client:
+        page = client.get("/", params={"q": "柔性执法", "issuer": "司法厅"})
+        assert page.status_code == 200
+        assert 'data-facet="issuer"' in page.text and "issuer: 司法厅" in page.text
+        found = client.get("/api/search", params={"q": "柔性执法 level:province"}).json()
+        assert {hit["report"] for hit in found["hits"]} == {"sft"}
+        found = client.get("/api/search", params={"q": "柔性执法", "kind": "news",
+                                                  "title": "成效"}).json()  # fmt: skip
+        assert {hit["report"] for hit in found["hits"]} == {"news"}
+        counted = client.get("/api/facets", params={"by": "issuer,level"}).json()["facets"]
+        assert {row["value"] for row in counted["issuer"]} == {"人民政府", "司法局"}
