@@ -701,16 +701,35 @@ def _check_places(path: Path, data: dict) -> None:
             raise SidecarError(str(path), f"{field_name} {name!r} is not in the gazetteer{hint}")
         chosen[field_name] = divisions
     province, city = data.get("province"), data.get("city")
-    if province and "city" in chosen and not any(d.province == province for d in chosen["city"]):
+    # Names may be former ones (那曲地区): they fit by what they are part of today.
+    provinces = {d.name for d in chosen.get("province", [])}
+    cities = {d.city or d.name for d in chosen.get("city", [])}
+    if province and "city" in chosen and not any(d.province in provinces for d in chosen["city"]):
         raise SidecarError(str(path), f"city {city!r} is not in province {province!r}")
     if "district" in chosen:
         district = data["district"]
-        fits = [d for d in chosen["district"] if (not city or d.city == city)
-                and (not province or d.province == province)]  # fmt: skip
+        fits = [d for d in chosen["district"] if (not city or d.city in cities)
+                and (not province or d.province in provinces)]  # fmt: skip
         if not fits:
             where = city or province
             raise SidecarError(str(path), f"district {district!r} is not in {where!r}")
 
 
 def apply_overrides(metadata: ReportMetadata, overrides: dict) -> ReportMetadata:
-    return replace(metadata, **overrides) if overrides else metadata
+    """``metadata`` with a sidecar's fields; place names as they are today (a sidecar may
+    give 那曲地区: facets and the map count it as 那曲市)."""
+    if not overrides:
+        return metadata
+    overrides = dict(overrides)
+    if any(overrides.get(name) for name in ("province", "city", "district")):
+        division = default_gazetteer().locate(
+            overrides.get("province") or metadata.province,
+            overrides.get("city") or ("" if overrides.get("province") else metadata.city),
+            overrides.get("district") or "",
+            year=overrides.get("year") or metadata.year,
+        )
+        if division is not None:
+            overrides["province"] = division.province
+            overrides["city"] = division.city or ""
+            overrides["district"] = division.name if division.level == "district" else ""
+    return replace(metadata, **overrides)

@@ -241,3 +241,17 @@ def test_labelled_openings_per_field_accuracy():
 def test_titles_leave_page_furniture_and_cited_numbers_out(text, title, doc_number):
     metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata
     assert (metadata.title, metadata.doc_number) == (title, doc_number)
+
+
+def test_a_sidecar_may_name_a_place_by_its_former_name(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("关于2016年度法治政府建设情况的报告\n2016年,全地区坚持依法行政。", "utf-8")
+    (tmp_path / "r.meta.json").write_text(
+        json.dumps({"province": "西藏自治区", "city": "那曲地区", "district": "那曲县"}), "utf-8"
+    )
+    metadata = ingest_file(path).metadata
+    assert (metadata.province, metadata.city, metadata.district) == (
+        "西藏自治区",
+        "那曲市",
+        "色尼区",
+    )
