@@ -3,12 +3,22 @@
 Input: a passage's original text (and its offset in the report). Output: ``Fact`` records
 ``{indicator, canonical, value, unit, qualifier, quote, start, end}``:
 
-* ``indicator``: the thing measured, as written in the clause before the figure
-  ("全市行政机关负责人出庭应诉率"), or after it when nothing precedes ("5个领域" -> 领域...);
-* ``canonical``: its name in ``data/indicators.tsv`` (the variant that ends nearest the end of
-  the indicator wins, longer first: Chinese phrases put the head noun last), or "";
+* ``indicator``: the thing measured, as written in the clause before the figure, without
+  the words before it that only set the scene ("全市行政机关负责人出庭应诉率" ->
+  行政机关负责人出庭应诉率, "办理行政复议案件" -> 行政复议案件). A clause that is only such
+  words, a verb or a function word ("将全县", "对其中", "明确", "累计开展"), never stands as a
+  name: the noun right after the figure's unit does ("明确65项具体任务" -> 具体任务), or the
+  name is empty. The words are classed in ``data/indicator_fragments.txt``;
+* ``canonical``: its name in ``data/indicators.tsv``, only when the indicator's head is the
+  variant's head: the indicator must end with the variant (Chinese puts the head noun last,
+  so "行政检查事项覆盖率" is a 覆盖率, not a 检查事项), longer variants first; rates (…率,
+  满意度, 占比) and counts never take each other's names, nor the other's units; a bare rate
+  word (满意度, 成功率) is checked against what stands before it ("群众对法治建设的满意度" is
+  法治建设满意度, "信用修复成功率" no 调解成功率). See ``canonical_indicator``;
 * ``value``: a number; 万/亿 scale it, 万元/亿元 become 元 (``data/units.tsv``), percentages
-  stay percentages (93.16 with unit "%"), written-out ones too (百分之九十五, 百分之百);
+  stay percentages (93.16 with unit "%"), written-out ones too (百分之九十五, 百分之百,
+  百分之十二点五, 零点五个百分点); a written fraction is a share, stored as a percentage
+  (三分之二 -> 66.67 %, 千分之三 -> 0.3 %; rounded to 2 decimals when it does not end);
   one space may stand between a figure and its unit ("412 项"); ranges give the low end;
 * ``qualifier``: "at least" (余, 多, 以上, 超过, 逾, 不低于), "about" (约, 近, 左右),
   "range" (3-5个), or "";
@@ -28,15 +38,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data_files import data_lines, data_rows
+from .data_files import data_rows
 from .normalizing import normalize_for_search, normalize_with_offsets
-from .numerals import parse_chinese_number
+from .numerals import parse_chinese_decimal, parse_chinese_fraction
+from .words import word_tokens
 
 _DELIMITERS = set(",。;:、!?()《》“”‘’\"'[]【】\n")
 # Connecting words between an indicator and its figure ("出庭应诉率达100%", "税费等14亿元").
 _TRAILING_FILLERS = (
-    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于",
-    "分别", "达", "为", "是", "共", "计", "约", "近", "逾", "等", "了", "的",
+    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于", "不少于",
+    "分别", "均", "各", "达", "为", "是", "共", "计", "约", "近", "逾", "等", "了", "的",
 )  # fmt: skip
 _LEADING_FILLERS = ("其中", "全年", "同时", "共计", "并", "共")
 _AT_LEAST_BEFORE = ("超过", "逾", "不低于", "不少于")
@@ -56,23 +67,30 @@ _CHANGE_ONLY = re.compile(_CHANGE_WORDS)
 # The year a sentence gives a figure: "2021年的98%", "2020年底的85%".
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)年(?:底|末)?的?$")
 # What is left of an indicator once the year and "由/从" of a from-to sentence go.
-_FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
+_FROM_YEAR_TAIL = re.compile(r"(?:由|从)?(?:(?:19|20)\d\d年(?:底|末)?的?|原来的?|原先的?)?$")
 _ABOUT_BEFORE = ("约", "近")
 # Closing marks -> their opening marks: a short quoted or bracketed name inside a clause.
 _CLOSING = {"”": "“", ")": "(", "】": "【"}  # not 《》: a title names a law, not what is counted
 # Endings of a clause after which the figure's noun follows it: conjunctions, and verbs of
 # setting up ("在派出所设立19个调解室").
 _COUNTED_AFTER = ("和", "及", "与", "以及", "设立", "建成", "建立", "组建", "成立", "新建", "启用")
-# The noun a figure counts when it follows the unit: up to the first 的 or verb-like break.
-_NOUN_AFTER = re.compile(
-    r"(?!参加|用于|进行|通过|完成|实现|受益|参与|有)[^的和及与,。;、]{2,12}?"
-    r"(?=的|和|及|与|在|用于|组成|进行|完成|参加|通过|$)"
+# A rate, share or degree: what takes a percentage, never a count's unit.
+_RATE = re.compile(r"(?:率|占比|比例|比重|(?:满意|知晓|认可|认同|参与|信任|获得)度)$")
+# Words after a variant that do not change what is counted ("办件量" is 办件, "行政复议案件数"
+# is 行政复议案件, "矛盾纠纷案件" 矛盾纠纷, "常务会议学法活动" 常务会议学法): tried when the
+# phrase itself ends in no variant.
+_QUOTES = re.compile("[“”\"'‘’《》]")
+_BRACKETED_TAIL = re.compile(r"[(【][^()【】]{1,8}[)】]$")
+_NEUTRAL_TAIL = re.compile(
+    r"(?:办理|受理|办结|处理|审结|发案|收案|结案)?(?:案件数|件数|数量|总数|总量|人数|数|量)$"
+    r"|(?<=..)(?:案件|活动)$"
 )
 # The rest of an ordinal list before a figure: "第60、" of "第60、62期".
 _ORDINAL_LIST = re.compile(r"第[\d〇零一二三四五六七八九十、,和及至-]*$")
 # A verb of change left at the end of an indicator: "办结率提高到" -> "办结率".
 _CHANGE_TO = re.compile(
-    r"(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大|压缩|缩短|调整)(?:到|至|为)$"
+    r"(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大|压缩|压减|精简|削减|缩短|调整)"
+    r"(?:到|至|为)$"
 )
 
 
@@ -109,26 +127,123 @@ def canonical_names() -> list[str]:
     return sorted({canonical for _, canonical in indicator_variants()})
 
 
+def is_rate(name: str) -> bool:
+    """A rate, share or degree (出庭应诉率, 满意度, 占比): what a percentage measures."""
+    return bool(_RATE.search(name))
+
+
 @lru_cache(maxsize=8192)
 def canonical_indicator(text: str) -> str:
-    """The canonical name for an indicator as written, or "" when it is not in the list.
+    """The canonical name for an indicator as written, or "" when none has its head.
+
+    The indicator must end with a variant (the head noun comes last: "全市行政机关负责人
+    出庭应诉率" ends with 行政机关负责人出庭应诉率; "行政检查事项覆盖率" ends with no variant,
+    and is no 检查事项), the longest first; a count word after a variant may go ("办件量",
+    "行政复议案件数"), and so do quotation marks, a bracketed tail ("示范村(社区)") and 等
+    ("要素保障等问题"). A bare rate word of three characters or fewer (满意度, 成功率), or a
+    bare head word whose canonical is that word after a law topic (培训 of 法治培训), carries
+    its canonical only when nothing but neutral words stands before it, or when what
+    stands before it shares a word with a canonical of the same head, or when its canonical
+    is itself a bare head (办结率): "群众满意度" is 政务服务满意率, "群众对法治建设的满意度"
+    法治建设满意度, "行政复议案件办结率" 办结率, "信用修复成功率" none, "党员教育培训"
+    none (no 法治培训).
     Cached: reports write the same indicators again and again."""
-    text = normalize_for_search(text)
-    best, best_key = "", None
-    for variant, canonical in indicator_variants():
-        end = text.rfind(variant)
-        if end < 0:
-            continue
-        key = (end + len(variant), len(variant))
-        if best_key is None or key > best_key:
-            best, best_key = canonical, key
-    return best
+    text = _QUOTES.sub("", _BRACKETED_TAIL.sub("", normalize_for_search(text)))
+    forms = dict.fromkeys((text, text.replace("等", "")))
+    by_variant, longest = _variant_map()
+    for phrase in [*forms, *(_NEUTRAL_TAIL.sub("", form) for form in forms)]:
+        for length in range(min(len(phrase), longest), 0, -1):  # the longest variant first
+            variant = phrase[-length:]
+            canonical = by_variant.get(variant)
+            if canonical is None:
+                continue
+            if length <= 3 and (is_rate(variant) or _qualified(canonical, variant)):
+                return _bare_head(phrase[:-length], variant, canonical)
+            return canonical
+    return ""
 
 
 @lru_cache(maxsize=1)
-def _fragments() -> frozenset[str]:
-    """Words that do not say what a figure counts (``data/indicator_fragments.txt``)."""
-    return frozenset(normalize_for_search(line) for line in data_lines("indicator_fragments.txt"))
+def _variant_map() -> tuple[dict[str, str], int]:
+    """variant -> canonical, and the longest variant's length."""
+    pairs = indicator_variants()
+    return dict(pairs), max(len(variant) for variant, _ in pairs)
+
+
+@lru_cache(maxsize=1)
+def _count_variants() -> tuple[tuple[str, str], ...]:
+    """The (variant, canonical) pairs ``_count_within`` looks for: counts, three characters
+    or more."""
+    return tuple(
+        pair for pair in indicator_variants() if len(pair[0]) >= 3 and not is_rate(pair[0])
+    )
+
+
+def _qualified(canonical: str, head: str) -> bool:
+    """Whether ``canonical`` is its bare head word ``head`` after a law topic the head
+    lacks (法治培训 for 培训, 法律咨询 for 咨询): a head that names other topics' things too
+    (党员教育培训, 政策咨询). 学法 of 会前学法 is law study wherever it is held."""
+    return canonical.endswith(head) and "法" in canonical[: -len(head)] and "法" not in head
+
+
+def _count_within(words: str) -> str:
+    """The canonical of the count variant (three characters or more, not a rate) that ends
+    nearest the end of ``words``, longer first, or ""."""
+    best, best_key = "", None
+    for variant, canonical in _count_variants():
+        end = words.rfind(variant)
+        if end >= 0 and (best_key is None or (end + len(variant), len(variant)) > best_key):
+            best, best_key = canonical, (end + len(variant), len(variant))
+    return best
+
+
+def _bare_head(modifier: str, variant: str, canonical: str) -> str:
+    """The canonical a bare head word (满意度) takes after ``modifier``: its own when the
+    modifier is empty once neutral words go, else the canonical of the same head whose
+    names share the most two-character words with the modifier, else none."""
+    # "参考率和合格率": the words before a coordination are another rate's
+    modifier = re.split("[和及与或、]", modifier)[-1]
+    for word in sorted(_word_classes(), key=len, reverse=True):
+        if len(word) > 1 and _word_classes()[word] != "noun":
+            modifier = modifier.replace(word, "")
+    modifier = re.sub(r"[^\u4e00-\u9fff]|[对的之和及与在]", "", modifier)
+    if len(modifier) < 2:
+        return canonical
+    grams = {modifier[i : i + 2] for i in range(len(modifier) - 1)}
+    # a canonical that is itself a bare head (办结率) names any such rate no other one claims
+    best, best_shared = (canonical if len(canonical) <= 3 else ""), 0
+    for name, names in _names_by_head(_head_key(variant)).items():
+        shared = len(grams & {n[i : i + 2] for n in names for i in range(len(n) - 1)})
+        if shared > best_shared or (shared == best_shared and shared and name == canonical):
+            best, best_shared = name, shared
+    return best
+
+
+def _head_key(variant: str) -> str:
+    """A bare head word with 度 and 率 made one (满意度, 满意率: both a satisfaction share)."""
+    return variant[:-1] + "率" if variant.endswith("度") else variant
+
+
+@lru_cache(maxsize=256)
+def _names_by_head(key: str) -> dict[str, tuple[str, ...]]:
+    """canonical -> its name and variants, for the canonicals with a variant ending in a
+    head word of key ``key``, their head word cut off (what the modifier is compared with)."""
+    found: dict[str, list[str]] = {}
+    for variant, canonical in indicator_variants():
+        tail = variant[-len(key) :]
+        if _head_key(tail) == key:
+            found.setdefault(canonical, [])
+    for variant, canonical in indicator_variants():
+        if canonical in found:
+            found[canonical].append(variant[: -len(key)] if len(variant) > len(key) else "")
+    return {name: (name, *parts) for name, parts in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, str]:
+    """word -> its class (function, adverb, scope, verb, action, neutral, noun) in
+    ``data/indicator_fragments.txt``: words that do not say what a figure counts."""
+    return {normalize_for_search(word): kind for word, kind in data_rows("indicator_fragments.txt")}
 
 
 @lru_cache(maxsize=1)
@@ -136,23 +251,39 @@ def _units() -> dict[str, tuple[str, float]]:
     return {unit: (normalized, float(scale)) for unit, normalized, scale in data_rows("units.tsv")}
 
 
+_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_NUMERAL = "〇零一二三四五六七八九十百千万亿两"
+
+
 @lru_cache(maxsize=1)
 def _figure_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
-    # thousands separators are read ("1,286件"), never as two figures
-    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万亿两]{2,}"
-    # "百分之九十五", "百分之百", "百分之5": a percentage written out.
-    percent = r"百分之(?P<percent>\d+(?:\.\d+)?|百|[〇零一二三四五六七八九十]{1,3})"
+    # thousands separators are read ("1,286件"), never as two figures; written decimals too
+    # ("零点五个百分点"); one written digit only before 百分点 ("提高三个百分点"): elsewhere a
+    # lone 一, 三 names things (三项制度)
+    number = (
+        r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+        rf"|[{_CN_NUMERAL}]+点[{_CN_DIGIT}]+|[{_CN_NUMERAL}]{{2,}}"
+        r"|[一二三四五六七八九两](?=个?百分点)"
+    )
+    # "百分之九十五", "百分之百", "百分之5", "百分之十二点五": a percentage written out.
+    percent = rf"百分之(?P<percent>\d+(?:\.\d+)?|百|[{_CN_NUMERAL}]{{1,5}}(?:点[{_CN_DIGIT}]+)?)"
+    # "三分之二", "千分之三", "万分之五": a share written as a fraction.
+    fraction = (
+        r"(?P<fraction>(?:[二三四五六七八九]|十[一二三四五六七八九]?|千|万)分之"
+        rf"(?:\d+(?:\.\d+)?|[{_CN_NUMERAL}]{{1,4}}(?:点[{_CN_DIGIT}]+)?))"
+    )
     # "九成以上", "近七成": tenths, as a percentage; not the 成 of 成立, 成为, 一成不变 ...
     tenths = r"(?P<tenths>[一二三四五六七八九]|[1-9](?:\.\d)?)成(?![立为果功效本员都交就熟型不])"
     return re.compile(
-        r"(?<![\d.\-/a-z第〔\[〇零一二三四五六七八九十百千万亿两])(?<!\d,)"
-        rf"(?:{percent}|{tenths}(?P<tenths_after>以上|左右|多)?|"
+        rf"(?<![\d.\-/a-z第〔\[{_CN_NUMERAL}])(?<!\d,)"
+        rf"(?:(?:{percent}|{fraction}|{tenths})(?P<share_after>以上|左右|多)?|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
-        r"(?P<more_before>余|多)?(?P<scale>万|亿)?"  # "4000余万条", "1.9万余名"
+        # "4000余万条", "1.9万余名"; one space may stand after the figure and before its
+        # unit ("412 项", "240 余人次", "1.3 万件", a thin space too)
+        r" ?(?P<more_before>余|多)?(?P<scale>万|亿)?"
         r"(?P<more>余|多)?"
-        # one space may stand between a figure and its unit ("412 项", a thin space too)
         rf" ?(?P<unit>{units})"
         r"(?P<after>以上|左右)?)"
     )
@@ -161,8 +292,20 @@ def _figure_pattern() -> re.Pattern[str]:
 def _number(text: str) -> float | None:
     if text[0].isdigit():
         return float(text.replace(",", ""))
-    value = parse_chinese_number(text)
-    return float(value) if value is not None else None
+    return parse_chinese_decimal(text)
+
+
+def _share(fraction: str) -> float | None:
+    """A written fraction as a percentage: exact when it ends (千分之三 -> 0.3), else
+    rounded to 2 decimals (三分之二 -> 66.67)."""
+    denominator, _, numerator = fraction.partition("分之")
+    if numerator[0].isdigit():
+        numerator = "".join(_CN_DIGIT[int(c)] if c.isdigit() else "点" for c in numerator)
+    share = parse_chinese_fraction(f"{denominator}分之{numerator}")
+    if share is None:
+        return None
+    percent = share * 100
+    return percent if abs(percent - round(percent, 6)) < 1e-9 else round(percent, 2)
 
 
 def extract_facts(original: str, offset: int = 0) -> list[Fact]:
@@ -172,10 +315,14 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     boundary = 0  # indicators never reach back past a previous figure
     previous: Fact | None = None  # the figure before, when nothing delimits the two
+    previous_noun = ""  # the noun after its unit: "12个盟市46个…" -> 盟市
     for match in _figure_pattern().finditer(text):
         if match.group("percent"):
             written = match.group("percent")
             low = 100.0 if written == "百" else _number(written)
+            unit, scale = "%", 1.0
+        elif match.group("fraction"):
+            low = _share(match.group("fraction"))
             unit, scale = "%", 1.0
         elif match.group("tenths"):
             low = _number(match.group("tenths"))
@@ -198,27 +345,35 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         year = int(year_match.group(1)) if year_match else None
         change = _CHANGE.search(before)
         value = low * scale
+        kind = "change" if change and not match.group("percent") else "level"
         if previous is not None and before_start == boundary and _FROM_TO.match(before):
             # "由2020年的85%提高到2021年的98%": the same indicator, another year.
             indicator, canonical = previous.indicator, previous.canonical
             quote_start = match.start() - len(before)
             kind = "level"
         else:
-            indicator, ind_start, ind_end = _indicator(text, before_start, match)
-            canonical = canonical_indicator(indicator)
+            # "12个盟市46个委办厅局": the noun right after a figure is its own, not the next's.
+            if previous is not None and before_start == boundary:
+                if text.startswith(previous_noun, before_start):
+                    before_start += len(previous_noun)
+            indicator, ind_start, clause_start, clause = _indicator(text, before_start, match)
+            canonical = canonical_indicator(clause) if clause else ""
             if not canonical and unit != "%":
-                # "制发第三批101项“川渝通办”事项": the measure word's noun names the thing
-                # counted when the clause before only names the action.
-                canonical = canonical_indicator(_after_unit(text, match))
+                # "启用69名行政执法编制": the noun after the unit names the thing counted
+                # when the clause before names none; else a count's name held in the words
+                # after it ("制发第三批101项“川渝通办”事项办事指南").
+                canonical = canonical_indicator(_noun_after(text, match)) or _count_within(
+                    _up_to_function_word(_after_unit(text, match))
+                )
             if unit == "%" and ind_start >= match.end():
                 canonical = ""  # "九成的矛盾纠纷": a share of them, not a count of them
-            quote_start = min(ind_start, match.start())
-            kind = "change" if change and not match.group("percent") else "level"
+            quote_start = min(clause_start, ind_start, match.start())
             if kind == "change" and change.group(1) in _DOWN:
                 value = -value
             if kind == "change" and facts and _han(_CHANGE_ONLY.sub("", before)) < 2:
                 # "…化解率达到65%,较上年提高10个百分点": the change of the figure before.
                 indicator, canonical = facts[-1].indicator, facts[-1].canonical
+            canonical = _fits_unit(canonical, unit)
         o_start, o_end = normalized.to_original(quote_start, match.end())
         fact = Fact(
             indicator=indicator,
@@ -235,8 +390,18 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         facts.append(fact)
         delimited = any(c in _DELIMITERS for c in text[match.end() : match.end() + 1])
         previous = None if delimited else fact
+        previous_noun = "" if delimited else _noun_after(text, match)
         boundary = match.end()
     return facts
+
+
+def _fits_unit(canonical: str, unit: str) -> str:
+    """``canonical``, or "" when it is a rate and the figure's unit is not a percentage or
+    points ("调解成功28.59万件" is no 调解成功率). A count may take a percentage: its change
+    (增长12%), or a cut in it (申请材料压减67.3%)."""
+    if canonical and is_rate(canonical) and unit not in ("%", "pp"):
+        return ""
+    return canonical
 
 
 def _clause_start(text: str, position: int, boundary: int) -> int:
@@ -259,7 +424,7 @@ def _clause_start(text: str, position: int, boundary: int) -> int:
 def _qualifier(match: re.Match, before: str) -> str:
     if match.group("dash") and match.group("high"):
         return "range"
-    after = match.group("after") or match.group("tenths_after")
+    after = match.group("after") or match.group("share_after")
     if match.group("more") or match.group("more_before") or after in ("以上", "多"):
         return "at least"
     if after == "左右":
@@ -272,10 +437,13 @@ def _qualifier(match: re.Match, before: str) -> str:
     return ""
 
 
-def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
-    """The indicator's text and span: the clause before the figure without connecting words;
-    when that leaves nothing, the words after the unit up to the next delimiter."""
+def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int, str]:
+    """(name, its start, the clause's start, the clause): the clause before the figure
+    without connecting words is what the canonical name is looked up on; the name is the
+    clause without its leading scene-setting words. A fragment clause (only such words, a
+    verb, a function word) gives way to the noun after the unit, or to no name at all."""
     end = match.start()
+    raw, after_list_comma = text[start:end].rstrip(), start > 0 and text[start - 1] == "、"
     changed = True
     while changed:
         changed = False
@@ -296,24 +464,107 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int]:
         found = tail.search(text, start, end)
         if found and found.end() == end and found.start() > start:
             end = found.start()
+    end = start + _without_trailing_adverbs(text[start:end])
     clause = text[start:end]
-    # "重点领域和17个部门": what is counted comes after; "设立19个调解室" likewise.
-    fragment = clause in _fragments() or clause.endswith(_COUNTED_AFTER)
-    if _han(text[start:end]) >= 2 and not fragment:
-        return text[start:end], start, end
-    # Nothing before says what is counted: the noun after the unit does ("完成29家企业的").
+    scene, last_scene = _leading_words(clause)
+    name_start = start + (scene if _han(clause[scene:]) >= 2 else last_scene)
+    if name_start > start and text[name_start - 1] in '“"《(':
+        name_start -= 1  # 培育“枫桥式”司法所 -> “枫桥式”司法所
+    name = text[name_start:end]
     noun = _noun_after(text, match)
-    if noun:
+    # "交通等24个执法部门", "…、农业5个领域": the clause names members, the noun the set
+    enumerated = bool(noun) and (after_list_comma or raw.endswith("等"))
+    fragment = (
+        scene == len(clause)  # "将全县", "对其中", "明确", "累计开展"
+        or _han(name) < 2
+        or enumerated
+        or clause.endswith(_COUNTED_AFTER)
+        or _ends_in(name, ("function", "scope"))  # "委办局对"
+        or (bool(noun) and _ends_in(name, ("verb",)))  # "政府共召开9次常务会议"
+    )
+    if not fragment:
+        return name, name_start, start, clause
+    if enumerated:
+        clause = ""  # the clause names members of what is counted, not what is counted
+    # Nothing before says what is counted: the noun after the unit does ("完成29家企业的").
+    if noun and _word_classes().get(noun) in (None, "noun"):
         after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
-        return noun, after_start, after_start + len(noun)
-    if fragment:
-        return "", match.start(), match.start()
-    return text[start:end], start, end
+        return noun, after_start, start, clause
+    return "", match.start(), start, clause
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """The jieba words of ``text`` (a search form) with their offsets; punctuation goes."""
+    return list(_cut(text))
+
+
+@lru_cache(maxsize=4096)
+def _cut(text: str) -> tuple[tuple[str, int], ...]:
+    found, position = [], 0
+    for word in word_tokens(text):
+        at = text.find(word, position)
+        if at < 0:
+            continue
+        found.append((word, at))
+        position = at + len(word)
+    return tuple(found)
+
+
+def _run_class(words: list[tuple[str, int]], i: int) -> tuple[str | None, int]:
+    """The class of the longest run of words from ``i`` (up to three) that is one word of
+    ``data/indicator_fragments.txt`` ("我区" cut as 我/区), and how many words it takes."""
+    classes = _word_classes()
+    for count in (3, 2, 1):
+        if i + count <= len(words):
+            joined = "".join(word for word, _ in words[i : i + count])
+            if joined in classes:
+                return classes[joined], count
+    return None, 1
+
+
+_SCENE = ("function", "adverb", "scope", "verb", "action")
+
+
+def _leading_words(clause: str) -> tuple[int, int]:
+    """How many characters of ``clause`` its leading scene-setting words take (function,
+    adverb, scope, verb and action words: "将全县" -> all 3; "全市行政机关负责人出庭应诉率"
+    -> 2), and where the last of them starts ("审结率" -> 0: 率 alone names nothing)."""
+    words = _words(clause)
+    i, last = 0, 0
+    while i < len(words):
+        kind, count = _run_class(words, i)
+        if kind not in _SCENE:
+            return words[i][1], last
+        last = words[i][1]
+        i += count
+    return len(clause), last
+
+
+def _without_trailing_adverbs(clause: str) -> int:
+    """The length of ``clause`` without its trailing adverbs ("审批时限全部" -> 4), but one
+    word at least."""
+    words = _words(clause)
+    cut = len(clause)
+    while len(words) > 1 and _word_classes().get(words[-1][0]) == "adverb":
+        cut = words.pop()[1]
+    return cut
+
+
+def _ends_in(name: str, kinds: tuple[str, ...]) -> bool:
+    """Whether ``name`` ends in a word of one of ``kinds`` after a word of another
+    ("委办局对": the clause stops where what it counts begins)."""
+    words = _words(name)
+    for count in (3, 2, 1):
+        if len(words) > count:
+            joined = "".join(word for word, _ in words[-count:])
+            if _word_classes().get(joined) in kinds:
+                return True
+    return False
 
 
 def _after_unit(text: str, match: re.Match) -> str:
     """The words after a figure's unit up to the next delimiter or figure, at most 16
-    characters, quotation marks dropped ("29家企业的信用修复申请" -> 企业的信用修复申请)."""
+    characters, quotation marks kept ("29家企业的信用修复申请" -> 企业的信用修复申请)."""
     after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
     after_end = after_start
     while (
@@ -323,17 +574,44 @@ def _after_unit(text: str, match: re.Match) -> str:
         and after_end - after_start < 16
     ):
         after_end += 1
-    words = re.sub('[“”"]', "", text[after_start:after_end])
-    if words.startswith(("有", "在")):
-        return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
-    return re.split("均|在|进行|参加|用于|组成|实现", words, maxsplit=1)[0]
+    return text[after_start:after_end]
 
 
 def _noun_after(text: str, match: re.Match) -> str:
     """The noun right after a figure's unit ("29家企业的" -> 企业, "4个“枫桥式司法所”" ->
-    枫桥式司法所), or ""."""
-    noun = _NOUN_AFTER.match(_after_unit(text, match))
-    return noun.group() if noun and _han(noun.group()) >= 2 else ""
+    枫桥式司法所, "20个自治区直属部门开展督察" -> 自治区直属部门, "600个单个事项“一件事”" ->
+    单个事项), or "": its words up to the first function word, or the first verb or
+    quotation once it has two characters."""
+    after = _after_unit(text, match)
+    words = _words(after)
+    noun = ""
+    for i, (word, at) in enumerate(words):
+        kind, _count = _run_class(words, i)
+        if kind in ("function", "adverb"):
+            break
+        if kind is None and _word_classes().get(word[:2]) == "verb" and len(word) > 2:
+            kind = "verb"  # "参加考试" is one jieba word
+        if _han(noun) >= 2 and (kind == "verb" or (at > 0 and after[at - 1] in '“"')):
+            break
+        if kind == "verb" and not noun:
+            return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
+        noun += word
+        if len(noun) >= 12:
+            break
+    return noun if _han(noun) >= 2 else ""
+
+
+def _up_to_function_word(words: str) -> str:
+    """``words`` up to the first function word but 的, quotation marks dropped ("领域均在
+    区县设立综合执法大队" -> 领域)."""
+    found = _words(words)
+    if found and _run_class(found, 0)[0] == "verb":
+        return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
+    for i, (word, at) in enumerate(found):
+        if word != "的" and _run_class(found, i)[0] in ("function", "adverb"):
+            words = words[:at]
+            break
+    return _QUOTES.sub("", words)
 
 
 def _han(text: str) -> int:

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import json
 
+import cn2an
 import pytest
 from helpers import DATA_DIR, RUN_REPORT
-from reportsearch.indexer.metrics import canonical_indicator, canonical_names, extract_facts
+from hypothesis import given
+from hypothesis import strategies as st
+from reportsearch.indexer.metrics import (
+    _leading_words,
+    _word_classes,
+    canonical_indicator,
+    canonical_names,
+    extract_facts,
+    indicator_variants,
+    is_rate,
+)
 
 LABELS = DATA_DIR / "labelled_facts.tsv"
 EXCERPTS = DATA_DIR / "labelled_excerpts.jsonl"
 # Floors are the issue's targets (values 0.95, canonical names 0.90). On the 306 labels
 # written when they were set, extraction measures values P 0.997 / R 0.997 and canonical
-# names P 0.964 / R 0.964 (printed at the end of every run): losing about 14 values or 20
-# canonical names fails. The
+# names P 0.961 / R 0.961 (printed at the end of every run; 0.964 before names had to match
+# their head): losing about 14 values or 20 canonical names fails. The
 # labels say what an analyst would file, not what the extractor gives; some disagree with
 # it on purpose (盘锦's 854项 is 柔性执法事项, named a sentence earlier).
 VALUE_FLOOR = 0.95
@@ -270,17 +281,26 @@ def test_changes_are_changes_in_points_or_percent_never_levels():
 
 
 def test_composite_chinese_numerals_and_lists():
+    # the name is what is counted: a leading verb (争取, 办理) sets the scene, the canonical
+    # name is still looked up on the whole clause
     (money,) = extract_facts("争取资金一亿二千万元。")
-    assert (money.indicator, money.value, money.unit) == ("争取资金", 120_000_000, "元")
+    assert (money.indicator, money.canonical, money.value, money.unit) == (
+        "资金",
+        "财政资金",
+        120_000_000,
+        "元",
+    )
     facts = extract_facts("受理案件128件、办结120件、办结率93.75%。")
-    assert [(f.indicator, f.value) for f in facts] == [("受理案件", 128), ("办结", 120),
+    # 办结 alone is a verb: it names nothing (the brief's fragments), and 受理 sets the scene
+    assert [(f.indicator, f.value) for f in facts] == [("案件", 128), ("", 120),
                                                       ("办结率", 93.75)]  # fmt: skip
 
 
 def test_fragments_give_way_to_the_noun_they_count():
     """The issue's 以及 600个 and 完成 29家: a verb or connective is not an indicator."""
     (items,) = extract_facts("以及600个单个事项“一件事”。")
-    assert (items.indicator, items.canonical, items.value) == ("单个事项一件事", "通办事项", 600)
+    # the quoted name after the noun is its label, not part of it
+    assert (items.indicator, items.canonical, items.value) == ("单个事项", "通办事项", 600)
     (firms,) = extract_facts("完成29家企业的信用修复申请初审工作;")
     assert (firms.indicator, firms.canonical, firms.value) == ("企业", "信用修复", 29)
     (share,) = extract_facts("超过九成的矛盾纠纷在基层化解。")
@@ -295,3 +315,193 @@ def test_ordinal_issues_are_not_counts_and_a_bare_change_belongs_to_the_figure_b
         == (level.canonical, 10, "pp", "change")
         == ("行政争议实质性化解率", 10, "pp", "change")
     )
+
+
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        # the issue's fragments: a verb, a preposition, a place word is never a name
+        ("将全县27个乡镇纳入网格化管理。", ["乡镇"]),
+        ("对其中12件进行了纠错。", [""]),
+        ("明确65项具体任务。", ["具体任务"]),
+        ("形成3个工作机制。", ["工作机制"]),
+        ("累计开展16场法治宣传活动。", ["法治宣传活动"]),
+        ("组织动员全县5家律师事务所参与。", ["律师事务所"]),
+        ("共计854项。", [""]),
+        # the noun right after a figure is that figure's, not the next one's
+        ("年终对自治区12个盟市46个委办厅局进行考核。", ["盟市", "委办厅局"]),
+        ("邀请法律顾问到14个村(社区)授课。", [""]),
+        ("为辖区11个社区配备了兼职法律顾问。", ["社区"]),
+        ("公安、城市管理、交通等24个执法部门。", ["执法部门"]),  # 等: members, then the set
+        # what sets the scene goes, what is counted stays
+        ("全市行政机关负责人出庭应诉率达100%。", ["行政机关负责人出庭应诉率"]),
+        ("全年办理行政复议案件12件。", ["行政复议案件"]),
+        ("办结12件行政复议案件。", ["行政复议案件"]),
+        ("镇党委会议先后4次研究部署。", ["镇党委会议"]),
+        ("审结率为83.4%。", ["审结率"]),
+        ("培育“枫桥式”司法所14个。", ["“枫桥式”司法所"]),
+    ],
+)
+def test_fragments_never_stand_as_names(sentence, names):
+    assert [fact.indicator for fact in extract_facts(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    "phrase, canonical",
+    [
+        ("群众对法治建设的满意度", "法治建设满意度"),  # the issue's case: no 政务服务满意率
+        ("法治建设群众满意率", "法治建设满意度"),
+        ("群众满意度", "政务服务满意率"),  # nothing but neutral words before the bare head
+        ("办事群众满意度", "政务服务满意率"),
+        ("信用修复成功率", ""),  # a bare 成功率 after something that is no 调解
+        ("人民调解成功率", "调解成功率"),
+        ("直接纠错率", "行政复议纠错率"),
+        ("行政检查事项覆盖率", ""),  # a 覆盖率, not the 检查事项 it contains
+        ("规范性文件备案审查率", ""),
+        ("行政复议案件办结率", "办结率"),
+        ("全市行政机关负责人出庭应诉率", "出庭应诉率"),
+        ("负责人出庭应诉", ""),  # a count of appearances, no 出庭应诉率
+        ("办件量", "政务服务办件"),  # a count word after the head
+        ("调处矛盾纠纷案件", "矛盾纠纷调解"),
+        ("创建国家级民主法治示范村(社区)", "法治示范创建"),  # a bracketed tail
+        ("整治“两违”", "两违整治"),  # quotation marks
+        ("要素保障等问题", "要素保障问题"),
+    ],
+)
+def test_a_name_is_canonical_only_when_its_head_matches(phrase, canonical):
+    assert canonical_indicator(phrase) == canonical
+
+
+def test_rates_and_counts_never_take_each_other():
+    # a rate's name never goes to a count, whatever the words say
+    (count,) = extract_facts("调解成功2.8万件。")
+    assert (count.value, count.unit, count.canonical) == (28000, "件", "")
+    (rate,) = extract_facts("人民调解成功率达99%。")
+    assert (rate.canonical, rate.value, rate.unit) == ("调解成功率", 99, "%")
+    # every variant in the list is of its canonical's kind
+    assert all(is_rate(variant) == is_rate(name) for variant, name in indicator_variants())
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, qualifier, kind",
+    [
+        ("行政复议纠错率为百分之十二点五。", 12.5, "%", "", "level"),
+        ("群众满意度达百分之九十五点八。", 95.8, "%", "", "level"),
+        ("出庭应诉率达到百分之一百。", 100, "%", "", "level"),
+        ("行政复议纠错率百分之十二点五以上。", 12.5, "%", "at least", "level"),
+        ("行政诉讼败诉率下降零点五个百分点。", -0.5, "pp", "", "change"),
+        ("行政诉讼败诉率同比下降三个百分点。", -3, "pp", "", "change"),
+        ("受理案件一点二万件。", 12000, "件", "", "level"),
+    ],
+)
+def test_written_decimals(sentence, value, unit, qualifier, kind):
+    (fact,) = extract_facts(sentence)
+    assert (fact.value, fact.unit, fact.qualifier, fact.kind) == (value, unit, qualifier, kind)
+
+
+@pytest.mark.parametrize(
+    "sentence, value, qualifier",
+    [
+        ("三分之二以上的矛盾纠纷在基层化解。", 66.67, "at least"),  # a share, rounded
+        ("超过三分之一的乡镇建成法治文化阵地。", 33.33, "at least"),
+        ("差错率控制在千分之三。", 0.3, ""),  # ends: exact
+        ("二分之一的村(社区)配备了法律明白人。", 50, ""),
+        ("投诉率为万分之五。", 0.05, ""),
+    ],
+)
+def test_written_fractions_are_shares_in_percent(sentence, value, qualifier):
+    (fact,) = extract_facts(sentence)
+    assert (fact.value, fact.unit, fact.qualifier) == (value, "%", qualifier)
+
+
+# --- properties: the rules above hold for all inputs, not only for the examples
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+@given(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=99))
+def test_written_percentages_round_trip(whole, decimals):
+    """百分之<n>点<m> reads back as n.m %, for any n cn2an writes and any digits after 点."""
+    digits = str(decimals).zfill(2)
+    written = cn2an.an2cn(whole) + "点" + "".join(_CN_DIGITS[int(d)] for d in digits)
+    (fact,) = extract_facts(f"行政复议纠错率为百分之{written}。")
+    assert (fact.value, fact.unit, fact.canonical) == (
+        float(f"{whole}.{digits}"),
+        "%",
+        "行政复议纠错率",
+    )
+
+
+@given(st.integers(min_value=2, max_value=9), st.integers(min_value=1, max_value=9))
+def test_written_fractions_are_shares(denominator, numerator):
+    """<a>分之<b> is b/a as a percentage, exact when it ends, else to 2 decimals."""
+    written = f"{_CN_DIGITS[denominator]}分之{_CN_DIGITS[numerator]}"
+    (fact,) = extract_facts(f"约{written}的矛盾纠纷在基层化解。")
+    share = 100 * numerator / denominator
+    assert fact.unit == "%"
+    assert fact.value == pytest.approx(share, abs=0.005)
+    assert fact.value == round(fact.value, 2)
+
+
+_SCENE_WORDS = sorted(w for w, kind in _word_classes().items() if kind != "neutral")
+_NOUNS = ["行政复议案件", "具体任务", "乡镇", "法律顾问", "执法人员", "“枫桥式”司法所", "市场主体"]
+_UNITS = ["个", "件", "项", "名", "次", "家", "%", "万元"]
+
+
+@given(
+    st.lists(st.sampled_from(_SCENE_WORDS), min_size=1, max_size=3),
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from(_UNITS),
+    st.sampled_from(["", *_NOUNS]),
+    st.sampled_from(["", *_NOUNS]),
+)
+def test_a_named_indicator_is_never_a_fragment(scene, number, unit, before, after):
+    """Whatever scene-setting words stand before a figure, its name is never one of them,
+    nor made only of them: it is a noun, or empty."""
+    for fact in extract_facts(f"{before}{''.join(scene)}{number}{unit}{after}。"):
+        name = fact.indicator
+        assert name not in _word_classes()
+        assert name == "" or _leading_words(name)[0] < len(name)
+
+
+_VARIANTS = [variant for variant, _ in indicator_variants()]
+_BY_NAME: dict[str, list[str]] = {}
+for _variant, _name in indicator_variants():
+    _BY_NAME.setdefault(_name, []).append(_variant)
+
+
+@given(
+    st.text(alphabet="全市县区的对群众法治建设信用修复行政执法检查人民调解服务办事", max_size=6),
+    st.sampled_from(_VARIANTS),
+)
+def test_the_canonical_head_is_the_phrase_head(prefix, variant):
+    """A phrase ending in a variant gets a canonical of the variant's kind (rate or count)
+    whose own wording ends the phrase (or, for a bare rate word, has its head): never one
+    named by something in the middle of the phrase."""
+    phrase = prefix + variant
+    canonical = canonical_indicator(phrase)
+    bare = len(variant) <= 3
+    if len(variant) > 3:
+        assert canonical  # a bare head word (满意度, 培训) may be another topic's: none
+    if canonical:
+        assert is_rate(canonical) == is_rate(variant)
+        assert any(
+            phrase.endswith(own) or (bare and own.endswith(variant[:-1], 0, -1))
+            for own in _BY_NAME[canonical]
+        )
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["调解成功", "满意度达", "行政复议案件", "出庭应诉率为", "共计", "其中", "、", ",",
+             "办结", "12", "98.5", "百分之九十", "三分之二", "件", "%", "个百分点", "人次"]
+        ),
+        max_size=8,
+    )
+)  # fmt: skip
+def test_a_rate_is_only_ever_a_percentage(pieces):
+    """A fact named by a rate (…率, 满意度) is a percentage or points, never a count."""
+    for fact in extract_facts("".join(pieces)):
+        if fact.canonical and is_rate(fact.canonical):
+            assert fact.unit in ("%", "pp")

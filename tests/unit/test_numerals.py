@@ -6,7 +6,11 @@ import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reportsearch.indexer.numerals import parse_chinese_number
+from reportsearch.indexer.numerals import (
+    parse_chinese_decimal,
+    parse_chinese_fraction,
+    parse_chinese_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,3 +43,40 @@ def test_positional_numerals_agree_with_cn2an(number):
     assert cn2an.cn2an(written, "normal") == number
     if written.startswith("二") and len(written) > 1 and written[1] in "千万亿":
         assert parse_chinese_number("两" + written[1:]) == number
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("十二点五", 12.5), ("零点五", 0.5), ("九十五点八", 95.8), ("三点一四", 3.14), ("三", 3.0),
+     ("一百", 100.0), ("一万二千点零五", 12000.05)],
+)  # fmt: skip
+def test_written_decimals(text, value):
+    assert parse_chinese_decimal(text) == value
+
+
+@pytest.mark.parametrize("text", ["点五", "十二点", "十二点十", "十二点a", ""])
+def test_not_written_decimals(text):
+    assert parse_chinese_decimal(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, share",
+    [("三分之二", 2 / 3), ("二分之一", 0.5), ("千分之三", 0.003), ("万分之五", 0.0005),
+     ("十分之一", 0.1), ("百分之十二点五", 0.125), ("百分之百", 1.0)],
+)  # fmt: skip
+def test_written_fractions(text, share):
+    assert parse_chinese_fraction(text) == pytest.approx(share)
+
+
+@pytest.mark.parametrize("text", ["三分之", "分之二", "三分二", "零分之一"])
+def test_not_written_fractions(text):
+    assert parse_chinese_fraction(text) is None
+
+
+@given(st.integers(min_value=0, max_value=99_999), st.integers(min_value=0, max_value=999))
+def test_decimals_round_trip(whole, decimals):
+    """<whole>点<digits> reads back as the decimal written, for any whole part cn2an writes
+    and any digits after the point (leading zeros too: 三点零五)."""
+    digits = str(decimals).zfill(3)
+    written = cn2an.an2cn(whole) + "点" + "".join("零一二三四五六七八九"[int(d)] for d in digits)
+    assert parse_chinese_decimal(written) == float(f"{whole}.{digits}")
