@@ -152,6 +152,7 @@ _CRUMB = re.compile(r"(?:^|>)\s*([^\s>:]{2,20})\s*(?=>)")
 _SELF = re.compile(r"我(?:厅|局|委|办)|本(?:厅|局|委|办)")
 _ABOVE = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:部|厅)(?=的|和|、)")
 _SITE = re.compile(r"人民政府|政府网|门户网站|政务网")
+_ADDRESSEE = re.compile(r"委|政府|行署|人大|常委会")
 _INTERPRETATION = re.compile(r"解读|图解|一图读懂|一图看懂")
 _SPEECH = re.compile(r"讲话|致辞|发言(?!人)")
 _SPEECH_TITLE = re.compile(r"^在.{2,40}(?:会议|会)上的?(?:讲话|致辞|发言)$|(?:讲话|致辞)$")
@@ -211,6 +212,8 @@ def extract_metadata(
         Scope(subject.clause, "the subject of the opening sentence"),
         Scope(_properties(head), "the page's properties (发布机构, 来源 …)", own=False),
         Scope(_site_names(head), "the site's name", own=False),
+        # "锡林郭勒盟委、行署:": a department's own government, a county's prefecture
+        Scope(_addressee(head), "the addressee", own=False),
     ]
     division, place_source = find_place(
         [scope for scope in scopes if scope.text.strip()],
@@ -348,6 +351,16 @@ def _properties(head: list[Line]) -> str:
             if is_government_body(match.group(2)):
                 found.append(match.group(2))
     return " ".join(found)
+
+
+def _addressee(head: list[Line]) -> str:
+    """The salutation a report opens with, naming whom it is for ("中共红河州委、红河州人民
+    政府:", "盟委、行署:")."""
+    for line in head:
+        text = line.text.strip()
+        if text.endswith(":") and len(text) <= 30 and _ADDRESSEE.search(text):
+            return text
+    return ""
 
 
 def _site_names(head: list[Line]) -> str:

@@ -170,3 +170,9 @@ def test_issuers_are_canonical_across_tiers_and_unknown_ones_keep_their_name():
 def test_real_report_classes(text, expected):
     metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata.as_dict()
     assert {key: metadata[key] for key in expected} == expected
+
+
+def test_a_departments_addressee_names_its_government():
+    text = "锡林郭勒盟委、行署:\n2023年,盟生态环境局坚持依法行政,扎实推进法治政府建设各项工作。"
+    metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata
+    assert (metadata.city, metadata.issuer, metadata.level) == ("锡林郭勒盟", "生态环境局", "city")
