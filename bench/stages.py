@@ -86,12 +86,7 @@ def _prepare(path: Path, clock: _Clock, words: _Words):
     from reportsearch.indexer.cleaning import clean_lines
     from reportsearch.indexer.documents import passage_rows, report_documents
     from reportsearch.indexer.errors import shown_path
-    from reportsearch.indexer.metadata import (
-        apply_overrides,
-        extract_metadata,
-        read_sidecar,
-        sidecar_path,
-    )
+    from reportsearch.indexer.metadata import extract_metadata
     from reportsearch.indexer.metrics import extract_facts
     from reportsearch.indexer.normalizing import normalize_with_offsets
     from reportsearch.indexer.pipeline import (
@@ -103,6 +98,7 @@ def _prepare(path: Path, clock: _Clock, words: _Words):
     )
     from reportsearch.indexer.reading import read_bytes
     from reportsearch.indexer.sections import split_sections
+    from reportsearch.indexer.sidecars import apply_overrides, read_sidecar, sidecar_path
 
     report_id, file = report_id_for(path), shown_path(path)
 

@@ -23,18 +23,12 @@ from .errors import ReadError, shown_path
 from .formats import short_error
 from .formats.text import DecodedText
 from .limits import MAX_FILE_SIZE
-from .metadata import (
-    ReportMetadata,
-    apply_overrides,
-    extract_metadata,
-    is_sidecar,
-    read_sidecar,
-    sidecar_path,
-)
+from .metadata import ReportMetadata, extract_metadata
 from .metrics import extract_facts
 from .normalizing import normalize_with_offsets
 from .reading import read_bytes
 from .sections import Heading, Passage, split_sections
+from .sidecars import apply_overrides, is_sidecar, read_sidecar, sidecar_path
 
 
 @dataclass

@@ -313,7 +313,7 @@ def _sidecar_error(path) -> str:
     import threading
 
     from reportsearch.indexer.errors import SidecarError
-    from reportsearch.indexer.metadata import read_sidecar
+    from reportsearch.indexer.sidecars import read_sidecar
 
     outcome: list = []
 
@@ -349,7 +349,7 @@ def test_a_sidecar_that_is_a_fifo_is_refused_without_waiting(tmp_path):
 
 
 def test_a_large_sidecar_is_refused(tmp_path):
-    from reportsearch.indexer.metadata import MAX_SIDECAR_BYTES
+    from reportsearch.indexer.sidecars import MAX_SIDECAR_BYTES
 
     big = tmp_path / "r.meta.json"
     big.write_text('{"title": "' + "法" * MAX_SIDECAR_BYTES + '"}', "utf-8")
@@ -366,7 +366,7 @@ def test_a_sidecar_nested_too_deep_is_refused(tmp_path):
 
 
 def test_no_sidecar_or_a_dangling_link_is_no_overrides(tmp_path):
-    from reportsearch.indexer.metadata import read_sidecar
+    from reportsearch.indexer.sidecars import read_sidecar
 
     assert read_sidecar(tmp_path / "none.meta.json") == {}
     (tmp_path / "gone.meta.json").symlink_to(tmp_path / "nowhere")
