@@ -360,7 +360,7 @@ def test_fragments_never_stand_as_names(sentence, names):
         ("规范性文件备案审查率", ""),
         ("行政复议案件办结率", "办结率"),
         ("全市行政机关负责人出庭应诉率", "出庭应诉率"),
-        ("负责人出庭应诉", ""),  # a count of appearances, no 出庭应诉率
+        ("负责人出庭应诉", "负责人出庭应诉"),  # a count of appearances, no 出庭应诉率
         ("办件量", "政务服务办件"),  # a count word after the head
         ("调处矛盾纠纷案件", "矛盾纠纷调解"),
         ("创建国家级民主法治示范村(社区)", "法治示范创建"),  # a bracketed tail
