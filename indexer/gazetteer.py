@@ -112,13 +112,15 @@ class Gazetteer:
     def __init__(self, rows: list[tuple], ignore: set[str], ethnic_groups: tuple[str, ...] = (),
                  zones: dict[str, tuple[str, str]] | None = None,
                  changes: list[Change] | tuple[Change, ...] = (),
-                 words: set[str] | frozenset[str] = frozenset()):  # fmt: skip
+                 words: set[str] | frozenset[str] = frozenset(),
+                 aliases: list[tuple[str, str]] | None = None):  # fmt: skip
         """``rows``: (adcode, name) or (adcode, name, longitude, latitude), today's divisions.
         With ``ethnic_groups``, autonomous prefectures and counties are also found by the
         short names reports use (凉山彝族自治州 -> 凉山州). ``changes``: former divisions, found
         by their names as what they are part of today (``by_name`` holds them too), and the
         year each of today's divisions began. ``words``: names that are also part of
-        everyday phrases, only mentions right after their province or city."""
+        everyday phrases, only mentions right after their province or city. ``aliases``:
+        (abbreviation, today's full name) pairs no rule derives (巴州)."""
         names_by_code = {row[0]: row[1] for row in rows}
         seats = {row[0]: (_float(row[2]), _float(row[3])) for row in rows if len(row) >= 4}
         self.by_code: dict[str, Division] = {}
@@ -158,6 +160,11 @@ class Gazetteer:
             if alias not in self.by_name:
                 self.by_name[alias] = [division]
                 self._add(alias, division, since=since.get(division.code))
+        for alias, full_name in aliases or ():
+            for division in [d for d in self.by_name.get(full_name, []) if d.name == full_name]:
+                if alias not in self.by_name:
+                    self.by_name[alias] = [division]
+                    self._add(alias, division, since=since.get(division.code))
         for change in self.changes:
             division = self.by_code.get(change.new_code)
             if division is None or change.kind == "new":
@@ -367,7 +374,8 @@ def default_gazetteer() -> Gazetteer:
         for row in data_rows("division_changes.tsv")
     ]
     return Gazetteer(rows, set(data_lines("gazetteer_ignore.txt")), ethnic, zones, changes,
-                     set(data_lines("former_name_words.txt")))  # fmt: skip
+                     set(data_lines("former_name_words.txt")),
+                     [tuple(row[:2]) for row in data_rows("division_aliases.tsv")])  # fmt: skip
 
 
 def today_names(name: str) -> set[str]:

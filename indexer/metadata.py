@@ -116,13 +116,17 @@ _CN_DATE_LINE = re.compile(
 _ISSUER_LINE = re.compile(
     r"^[^,。;:\s]{2,30}(人民政府|人民政府办公室|人民政府办公厅|委员会|局|厅|部|办公室)$"
 )
+# "XX人民政府关于…", "XX局 2021年…", "武汉市国家税务局近年来…", "国家卫健委发布…".
 _ISSUER_IN_TITLE = re.compile(
-    r"^(.{2,30}?(人民政府|委员会|局|厅|部|办公室))(关于|\d{4}年|[〇零○一二三四五六七八九]{4}年)"
+    r"^(.{2,30}?(人民政府|委员会|局|厅|部|办公室|委))\s*"
+    r"(?=关于|\d{4}年|[〇零○一二三四五六七八九]{4}年|近年|年度|发布|印发|公布)"
 )
 _CN_YEAR_IN_TITLE = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _ISSUER_PROPERTY = re.compile(r"(发布机构|发文机关)\s*[::|]\s*([^\s,。;|]{2,30})")
 # A national body: a ministry or commission of the State Council (司法部, 国家税务总局).
-_NATIONAL = re.compile(r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$")
+_NATIONAL = re.compile(
+    r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$|^国家[\u4e00-\u9fff]{1,10}委$"
+)
 _SENTENCE = re.compile(r"[。,;!?]")
 _REPORT_NAME = re.compile(
     r"[^,。;:《》()|]{0,30}?(?:19|20)\d\d年度?[^,。;:《》\d|]{0,24}?法治(?:政府)?(?:部门|机关)?建设"
@@ -161,6 +165,9 @@ _MEDIA_SOURCE = re.compile(
     r"人民网|电视台|广播|融媒|政法网|法治网|长安网|客户端)"
 )
 _NEWS_TITLE = re.compile(r"(?:召开|举行|发布会|出炉|亮点|取得新成效|成效显著|获评|入选|第一)$")
+# A headline about a report ("国家卫健委发布2020年度法治政府建设报告"), not the report.
+_ABOUT_A_REPORT = re.compile(r"(?:发布|印发|公布|出炉|审议|听取)[^,。]{0,30}(?:报告|情况)")
+_REPOSTED = re.compile(r"^原标题")  # a news site's repost of another's story
 _SHORT_LINE = 40
 _HEAD_LINES = 12
 
@@ -371,7 +378,8 @@ def _kind(title_text: str, head: list[Line], opening: list[Line],
     """What kind of document the page is: an interpretation (解读), a speech (讲话), news
     (a byline, a news lede, a newspaper as its source, a news headline) or a report. A
     report's own title (关于…报告) outweighs its page's news source or a link to a 解读."""
-    report_title = bool(title_text) and bool(_TITLE_REPORT.search(title_text))
+    title_text = _TITLE_LEAD.sub("", title_text)  # "【权威发布】…报告" is the report
+    report_title = bool(_TITLE_REPORT.search(title_text)) and not _ABOUT_A_REPORT.search(title_text)
     short_head = [] if report_title else [line.text for line in head[:4] if len(line.text) <= 60]
     if _INTERPRETATION.search(title_text) or any(map(_INTERPRETATION.search, short_head)):
         return "interpretation", "解读 in the title"
@@ -381,6 +389,8 @@ def _kind(title_text: str, head: list[Line], opening: list[Line],
         return "news", "a byline (记者/通讯员) on the page"
     if report_title:
         return "report", "the title of a report (关于…报告)"
+    if _ABOUT_A_REPORT.search(title_text) or any(_REPOSTED.match(line.text) for line in head):
+        return "news", "a headline about a report, or a repost (原标题)"
     if opening and _NEWS_LEDE.search(opening[0].text):
         return "news", "the body opens like news (a date, 记者, 本报讯)"
     if any(_MEDIA_SOURCE.search(line.text) for line in head):
@@ -406,14 +416,15 @@ def _year(title_text: str, head: list[Line], body: list[Line], opening: list[Lin
         year = parse_chinese_number(match.group(1).replace("○", "〇"))
         if year and 1949 <= year <= 2100:
             return year, "the title (in Chinese numerals)"
+    for line in opening:
+        match = _YEAR_OPENING.match(line.text)
+        if match:
+            return int(match.group(1)), "the opening of the body"
     for line in head:
         match = _REPORT_NAME_YEAR.search(line.text)
         if match:
             return int(match.group(1)), "the name of the report in the head of the page"
     for line in opening:
-        match = _YEAR_OPENING.match(line.text)
-        if match:
-            return int(match.group(1)), "the opening of the body"
         match = _YEAR_OF_WORK.search(line.text)
         if match:
             return int(match.group(1)), "the year's 法治政府建设 named in the opening"

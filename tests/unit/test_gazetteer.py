@@ -263,3 +263,13 @@ def test_every_mention_is_a_name_that_resolves_to_a_division_of_today_or_to_none
         end = start + len(name)
         division = gazetteer.resolve(name, context, year)
         assert division is None or gazetteer.by_code[division.code] is division
+
+
+def test_abbreviations_no_rule_derives_are_data():
+    from reportsearch.indexer.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    assert gazetteer.resolve("巴州", set()).name == "巴音郭楞蒙古自治州"
+    assert gazetteer.resolve("伊犁州", set()).name == "伊犁哈萨克自治州"  # 哈萨克, without 族
+    assert [name for _, name in gazetteer.mentions("巴州党委、政府,巴中市巴州区")] == [
+        "巴州", "巴中市", "巴州区"]  # fmt: skip
