@@ -14,7 +14,15 @@ Input: a passage's original text (and its offset in the report). Output: ``Fact`
   so "行政检查事项覆盖率" is a 覆盖率, not a 检查事项), longer variants first; rates (…率,
   满意度, 占比) and counts never take each other's names, nor the other's units; a bare rate
   word (满意度, 成功率) is checked against what stands before it ("群众对法治建设的满意度" is
-  法治建设满意度, "信用修复成功率" no 调解成功率). See ``canonical_indicator``;
+  法治建设满意度, "信用修复成功率" no 调解成功率). See ``canonical_indicator``. A name's
+  leading verb counts when verb and head are a variant together ("审核…规范性文件" is
+  合法性审查, "清理…政府规章" 政府规章清理), and so does a bare verb's object ("修改5件、
+  废止25件市政府规章"). When the clause before names nothing, the words after the unit
+  do: the noun, what the people or things counted took part in or became ("1858名领导
+  干部参加年度述法", "6个村获评民主法治示范村"), what they achieved ("实现“全市通办”"),
+  a list's shared head ("287件A、B和C的合法性审查"), for events what was done; a part or
+  total of the figure before takes its name ("其中…", "总量突破…"), a share of a whole
+  none ("占计划任务总数的69.45%"), nor does a count of lists ("事项清单4期");
 * ``value``: a number; 万/亿 scale it, 万元/亿元 become 元 (``data/units.tsv``), percentages
   stay percentages (93.16 with unit "%"), written-out ones too (百分之九十五, 百分之百,
   百分之十二点五, 零点五个百分点); a written fraction is a share, stored as a percentage
@@ -53,7 +61,7 @@ _LEADING_FILLERS = ("其中", "全年", "同时", "共计", "并", "共")
 _AT_LEAST_BEFORE = ("超过", "逾", "不低于", "不少于")
 # "由85%提高到98%": the second figure is the same indicator's, later.
 _FROM_TO = re.compile(
-    r"^(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大)?(?:到|至|为)"
+    r"^(?:提高|提升|增长|增加|上升|下降|降低|减少|缩小|扩大|缩短|压缩|压减|精简)?(?:到|至|为)"
     r"(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
 )
 # A change, not a level: "同比增长12%", "较上年提高3个百分点", "下降3.5个百分点".
@@ -85,6 +93,27 @@ _NEUTRAL_TAIL = re.compile(
     r"(?:办理|受理|办结|处理|审结|发案|收案|结案)?(?:案件数|件数|数量|总数|总量|人数|数|量)$"
     r"|(?<=..)(?:案件|活动)$"
 )
+# A part of the figure before ("其中2项"), a share of a whole ("占计划任务总数的").
+_PART_OF = re.compile(r"\s*其中")
+_SHARE_OF = re.compile(r"\s*占(?!比)")
+# A list ("行政许可事项清单"): its items are counted in 项, 条 or 件; other units count lists.
+_LIST = re.compile(r"清单\s*\||\|.*清单$")
+_ITEM_UNITS = ("项", "条", "件", "%", "pp")
+# Verbs after which the words name what the people or things counted took part in, or became
+# ("54名领导干部参加旁听庭审", "6个村获评民主法治示范村", "对280万名基层党员进行培训").
+_TOOK_PART = re.compile(
+    r"(?:参加|参与|进行|接受|获评|被评为|评为|入选|(?P<did>开展))了?(?P<what>[^,。;:!?\n\d]{2,40})"
+)
+_PEOPLE_UNITS = ("人", "名", "位", "人次")
+# A list after the unit and the head it shares: "287件重大行政决策事项、规范性文件和相关协议的
+# 合法性审查" counts 合法性审查.
+_LISTED = re.compile(r"^[^、]{2,16}、.*的(?P<head>[^的]{2,10})$")
+# What the things counted achieved, quoted: "300个高频事项实现“全市通办”" counts 通办事项.
+_ACHIEVED = re.compile(r"^[^,。;:!?\n\d“]{2,16}实现“(?P<what>[^”]{2,12})”")
+# A total of the figure before: "新增市场主体30.98万户,总量突破200万户".
+_TOTAL = re.compile(r"\s*(?:总量|总数|总计|累计)(?:突破|超过|达到?|为|是)?\s*$")
+# Units of events: "2次邀请法院作专题报告" counts 专题报告.
+_EVENT_UNITS = ("次", "场", "场次", "期", "批次")
 # The rest of an ordinal list before a figure: "第60、" of "第60、62期".
 _ORDINAL_LIST = re.compile(r"第[\d〇零一二三四五六七八九十、,和及至-]*$")
 # A verb of change left at the end of an indicator: "办结率提高到" -> "办结率".
@@ -149,7 +178,8 @@ def canonical_indicator(text: str) -> str:
     none (no 法治培训).
     Cached: reports write the same indicators again and again."""
     text = _QUOTES.sub("", _BRACKETED_TAIL.sub("", normalize_for_search(text)))
-    forms = dict.fromkeys((text, text.replace("等", "")))
+    # "公共服务等其他事项" is a 公共服务事项: 等 and 其他 do not change what is counted
+    forms = dict.fromkeys((text, text.replace("等", ""), re.sub("等?其[他它]", "", text)))
     by_variant, longest = _variant_map()
     for phrase in [*forms, *(_NEUTRAL_TAIL.sub("", form) for form in forms)]:
         for length in range(min(len(phrase), longest), 0, -1):  # the longest variant first
@@ -158,8 +188,29 @@ def canonical_indicator(text: str) -> str:
             if canonical is None:
                 continue
             if length <= 3 and (is_rate(variant) or _qualified(canonical, variant)):
-                return _bare_head(phrase[:-length], variant, canonical)
-            return canonical
+                named = _bare_head(phrase[:-length], variant, canonical)
+                if named:
+                    return named
+                break  # "常务会议学法活动": maybe the phrase without its count word names it
+            return _verb_object(phrase, variant) or canonical
+    return ""
+
+
+def _verb_object(phrase: str, variant: str) -> str:
+    """The canonical of the phrase's first word (a verb, mostly) with the variant it ends
+    in, or with a longer end of it, when that is a variant: "审核省政府行政规范性文件" is
+    合法性审查 (审核行政规范性文件), no 规范性文件清理; "清理我市政府规章" is 政府规章清理."""
+    by_variant = _variant_map()[0]
+    # the shortest variant the phrase ends in (政府规章 of 市政府规章): the object's head
+    head = min((v for v in _suffixes(phrase) if v in by_variant), key=len, default=variant)
+    for word, at in _words(phrase[: len(phrase) - len(variant)]):
+        kind = _word_classes().get(word)
+        if kind in ("verb", "action", None):
+            rest = phrase[at + len(word) :]  # 我市政府规章: 清理政府规章 is a variant
+            found = (by_variant.get(word + rest[i:]) for i in range(len(rest) - len(head) + 1))
+            return next((name for name in found if name), "")
+        if kind not in ("function", "adverb", "scope"):
+            break
     return ""
 
 
@@ -195,6 +246,57 @@ def _count_within(words: str) -> str:
         if end >= 0 and (best_key is None or (end + len(variant), len(variant)) > best_key):
             best, best_key = canonical, (end + len(variant), len(variant))
     return best
+
+
+def _canonical_after(text: str, match: re.Match) -> str:
+    """The canonical a figure takes from the words after its unit when the clause before
+    names none: the noun after it ("启用69名行政执法编制"); what the people or things
+    counted took part in or became ("54名新任领导干部参加任前法律知识考试", "6个村(社区)
+    获评民主法治示范村", one name only: "考试和旁听庭审" is neither); for events, what was
+    done ("先后2次邀请法院作法治政府建设专题报告"); else a count's name held in the noun
+    after it ("制发第三批101项“川渝通办”事项办事指南")."""
+    rest = text[match.end() : match.end() + 48]
+    rest = rest[: min((rest.find(c) for c in ",。;:!?\n" if c in rest), default=len(rest))]
+    achieved, listed = _ACHIEVED.match(rest), _LISTED.match(rest)
+    canonical = (
+        (achieved and canonical_indicator(achieved["what"]))
+        or (listed and canonical_indicator(listed["head"]))
+        or canonical_indicator(_noun_after(text, match))
+    )
+    if canonical:
+        return canonical
+    people = match.group("unit") in _PEOPLE_UNITS
+    took_part = _TOOK_PART.search(rest)
+    if took_part and (not took_part["did"] or people):
+        # "考试和旁听庭审" is neither; "法律知识和依法行政能力考查测试" is a 考查测试
+        *others, last = (canonical_indicator(p) for p in re.split("[和及与、]", took_part["what"]))
+        return last if all(name in ("", last) for name in others) else ""
+    if people:  # "3.76万名县处级以上领导干部全覆盖集中轮训", "936人向依法治市委员会述法"
+        return canonical_indicator(rest)
+    after = _after_unit(text, match)
+    if match.group("unit") in _EVENT_UNITS and _run_class(_words(after), 0)[0] == "verb":
+        return _count_within(rest)
+    return _count_within(_up_to_function_word(after))
+
+
+def _shared_noun(text: str, match: re.Match) -> str:
+    """The noun after the next figure when only a short verb stands between the two, which
+    both count: "修改5件、废止25件市政府规章" -> 市政府规章 for 5件."""
+    between = re.match(r"、[\u4e00-\u9fff]{1,4}", text[match.end() :])
+    if not between:
+        return ""
+    at = match.end() + between.end()
+    following = _figure_pattern().match(text, at)
+    return _noun_after(text, following) if following else ""
+
+
+def _bare_verb(clause: str) -> str:
+    """The clause when it is only a verb that is a variant of two characters or fewer,
+    with fillers ("并废止", "修改"): what it did is named by its object."""
+    words = [w for w, _ in _words(clause) if _word_classes().get(w) not in ("function", "adverb")]
+    if len(words) == 1 and len(words[0]) <= 2 and words[0] in _variant_map()[0]:
+        return words[0]
+    return ""
 
 
 def _bare_head(modifier: str, variant: str, canonical: str) -> str:
@@ -353,20 +455,35 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             kind = "level"
         else:
             # "12个盟市46个委办厅局": the noun right after a figure is its own, not the next's.
+            noun_before = ""
             if previous is not None and before_start == boundary:
                 if text.startswith(previous_noun, before_start):
                     before_start += len(previous_noun)
+                    noun_before = previous_noun
             indicator, ind_start, clause_start, clause = _indicator(text, before_start, match)
             canonical = canonical_indicator(clause) if clause else ""
             if not canonical and unit != "%":
-                # "启用69名行政执法编制": the noun after the unit names the thing counted
-                # when the clause before names none; else a count's name held in the words
-                # after it ("制发第三批101项“川渝通办”事项办事指南").
-                canonical = canonical_indicator(_noun_after(text, match)) or _count_within(
-                    _up_to_function_word(_after_unit(text, match))
-                )
-            if unit == "%" and ind_start >= match.end():
-                canonical = ""  # "九成的矛盾纠纷": a share of them, not a count of them
+                canonical = _canonical_after(text, match)
+            # "废止4件" after "2件政府规章并", "、废止25件市政府规章": a bare verb's object
+            # names what it did ("废止政府规章" is 政府规章清理, no 政府规章)
+            verb = _bare_verb(text[before_start : match.start()])
+            thing = verb and (_noun_after(text, match) or noun_before or _shared_noun(text, match))
+            if verb and thing:
+                done = canonical_indicator(verb + thing)
+                if done and done != canonical_indicator(thing):
+                    canonical = done
+            if not canonical and facts and facts[-1].unit == unit:
+                # "行政许可事项516项,其中省级实际执行事项265项": a part of the figure before;
+                # "新增市场主体30.98万户,总量突破200万户": its total
+                whole = _PART_OF.match(before) or _TOTAL.match(before)
+                canonical = facts[-1].canonical if whole else ""
+            if unit not in _ITEM_UNITS and _LIST.search(
+                before + "|" + _up_to_function_word(_after_unit(text, match))
+            ):
+                canonical = ""  # "事项清单4期", "12个乡镇履行职责事项清单": lists, not items
+            if unit == "%" and (ind_start >= match.end() or _SHARE_OF.match(before)):
+                # "九成的矛盾纠纷", "占计划任务总数的69.45%": a share of them, not a count
+                canonical = canonical if is_rate(canonical) else ""
             quote_start = min(clause_start, ind_start, match.start())
             if kind == "change" and change.group(1) in _DOWN:
                 value = -value
@@ -487,7 +604,7 @@ def _indicator(text: str, start: int, match: re.Match) -> tuple[str, int, int, s
     if enumerated:
         clause = ""  # the clause names members of what is counted, not what is counted
     # Nothing before says what is counted: the noun after the unit does ("完成29家企业的").
-    if noun and _word_classes().get(noun) in (None, "noun"):
+    if noun and _word_classes().get(noun) in (None, "noun", "measure"):
         after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
         return noun, after_start, start, clause
     return "", match.start(), start, clause
@@ -595,6 +712,8 @@ def _noun_after(text: str, match: re.Match) -> str:
             break
         if kind == "verb" and not noun:
             return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
+        if kind == "measure" and not noun:
+            return word  # "9个方面具体任务": the 方面 are counted, not the 任务
         noun += word
         if len(noun) >= 12:
             break
@@ -602,16 +721,35 @@ def _noun_after(text: str, match: re.Match) -> str:
 
 
 def _up_to_function_word(words: str) -> str:
-    """``words`` up to the first function word but 的, quotation marks dropped ("领域均在
-    区县设立综合执法大队" -> 领域)."""
+    """``words`` up to the first function word but 的, or the first verb after two
+    characters, quotation marks dropped ("领域均在区县设立综合执法大队" -> 领域, "单位开展
+    现场述法" -> 单位: the units are counted, not the 述法)."""
     found = _words(words)
     if found and _run_class(found, 0)[0] == "verb":
         return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
+    if found and _run_class(found, 0)[0] == "measure":
+        return found[0][0]  # "9个方面具体任务"
     for i, (word, at) in enumerate(found):
-        if word != "的" and _run_class(found, i)[0] in ("function", "adverb"):
+        kind = _run_class(found, i)[0]
+        if kind is None and _word_classes().get(word[:2]) == "verb" and len(word) > 2:
+            kind = "verb"  # "履行职责" is one jieba word
+        if (word != "的" and kind in ("function", "adverb")) or (
+            kind == "verb" and _han(words[:at]) >= 2 and not _starts_variant(words[at:])
+        ):
             words = words[:at]
             break
     return _QUOTES.sub("", words)
+
+
+def _suffixes(phrase: str) -> list[str]:
+    """The ends of ``phrase`` of three characters or more ("市政府规章", "政府规章" ...)."""
+    return [phrase[i:] for i in range(len(phrase) - 2)]
+
+
+def _starts_variant(words: str) -> bool:
+    """Whether a variant starts ``words`` ("新增授信…": a verb that is part of a name)."""
+    by_variant, longest = _variant_map()
+    return any(words[:length] in by_variant for length in range(2, longest + 1))
 
 
 def _han(text: str) -> int:

@@ -383,6 +383,75 @@ def test_rates_and_counts_never_take_each_other():
 
 
 @pytest.mark.parametrize(
+    "sentence, names",
+    [
+        # what the people counted took part in, or became; one name only
+        ("组织全市1858名领导干部参加年度述法。", ["领导干部述法"]),
+        ("4.1万余名国家机关工作人员参加旁听庭审。", ["旁听庭审"]),
+        ("94名新任领导干部参加任前法律知识考试。", ["学法考法人员"]),
+        ("63名处级干部参加法律知识和依法行政能力考查测试。", ["学法考法人员"]),
+        ("54名领导干部参加法治理论知识考试和旁听庭审。", [""]),  # neither
+        ("并对280万名基层党员进行培训。", ["法治培训"]),
+        ("全市6个村(社区)获评全国民主法治示范村(社区)。", ["法治示范创建"]),
+        ("61名新任命的国家工作人员开展宪法宣誓。", ["宪法宣誓"]),
+        ("组织3个单位开展现场述法。", [""]),  # units: 开展 only for people
+        ("组织完成3.76万名县处级以上领导干部全覆盖集中轮训。", ["法治培训"]),
+        ("先后2次邀请区法院为各部门负责同志作法治政府建设专题报告。", ["普法活动"]),
+        # the noun after the unit ends at a verb, unless a name starts there
+        ("择优推荐5家单位参评全省法治政府建设示范地区。", [""]),
+        ("银行机构向48户企业新增授信。", ["授信"]),
+        # achieved, quoted; a list's shared head
+        ("300个高频事项实现“全市通办”。", ["通办事项"]),
+        ("完成287件重大行政决策事项、行政规范性文件和相关协议的合法性审查。", ["合法性审查"]),
+        # a part, a total, a share of the figure before
+        ("行政许可事项减少到516项,其中省级实际执行事项减少到265项。", ["行政许可", "行政许可"]),
+        ("新增市场主体30.98万户,总量突破200万户。", ["市场主体", "市场主体"]),
+        ("建立联合双随机任务441项,占计划任务总数的69.45%。", ["双随机抽查", ""]),
+        # a bare verb's object; the leading verb of a name
+        ("新公布2件政府规章并废止4件。", ["政府规章", "政府规章清理"]),
+        ("修改5件、废止25件市政府规章。", ["政府规章清理", "政府规章清理"]),
+        ("共清理我市政府规章1件。", ["政府规章清理"]),
+        ("审核省政府行政规范性文件13件。", ["合法性审查"]),
+        # lists counted in other units than items; measure words
+        ("发布“高效办成一件事”事项清单4期。", [""]),
+        ("编制公布行政许可事项清单236项。", ["行政许可"]),
+        ("细化明确9个方面具体任务。", [""]),
+        # from-to with a cut; 等其他
+        ("审批时限由原来的30个工作日缩短为3个工作日。", ["办理时限压缩", "办理时限压缩"]),
+        ("公共服务等其他事项297项。", ["政务服务事项"]),
+    ],
+)
+def test_names_from_the_words_around_a_figure(sentence, names):
+    """Rules grown from the real labelled set (tests/data/real): what a figure counts is
+    told by the words after its unit, the figure before it, or the verb before its noun."""
+    assert [fact.canonical for fact in extract_facts(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    "phrase, canonical",
+    [
+        ("党政主要负责同志书面述法", "领导干部述法"),
+        ("区政府常务会议学法活动", "会前学法"),  # 活动 is a count word here
+        ("区委理论学习中心组集体学法", "法治专题学习"),  # no 会前学法: a 中心组
+        ("学习贯彻习近平法治思想专题学习会", "法治专题学习"),
+        ("县委全面依法治县委员会全体扩大会议", "法治建设会议"),
+        ("优化法治化营商环境等法治相关议题", "法治议题"),
+        ("行政复议等议题", ""),  # a bare 议题 after no law topic
+        ("参考率", "考试参考率"),
+        ("行政机关主要负责人出庭应诉", "负责人出庭应诉"),
+        ("行政检查执法报备", "行政检查执法备案"),
+        ("行政检查执法事项", "行政执法检查事项"),
+        ("学习宣传专栏", "宣传专栏"),  # no 政务公开专栏
+        ("清理规范中介服务事项", "中介服务事项"),  # no 政务服务事项
+        ("法律法规规章", ""),  # a list of laws, no 政府规章
+        ("浦东新区法规", "地方性法规"),
+    ],
+)
+def test_names_grown_from_real_reports(phrase, canonical):
+    assert canonical_indicator(phrase) == canonical
+
+
+@pytest.mark.parametrize(
     "sentence, value, unit, qualifier, kind",
     [
         ("行政复议纠错率为百分之十二点五。", 12.5, "%", "", "level"),
