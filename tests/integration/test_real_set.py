@@ -18,7 +18,10 @@ from real_set import labels, lines, score
 FIELD_FLOOR = 0.97  # each of these fields right on at least this share of reports
 FLOORED = ("province", "city", "district", "year", "issuer", "level")
 VALUE_FLOOR = 0.95  # figures: value precision and recall
-NAMED_FLOOR, NAME_PRECISION_FLOOR = 0.80, 0.95  # canonical names: coverage and precision
+# Canonical names: the share of figures labelled with an indicator that get it, and the
+# share of names given that are right. Structural counts (N个方面, N项措施) and one-offs are
+# labelled figures for the value measures, but no indicator names them.
+NAMED_FLOOR, NAME_PRECISION_FLOOR = 0.80, 0.95
 
 
 @pytest.fixture(scope="module")
