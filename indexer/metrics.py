@@ -22,7 +22,16 @@ Input: a passage's original text (and its offset in the report). Output: ``Fact`
   干部参加年度述法", "6个村获评民主法治示范村"), what they achieved ("实现“全市通办”"),
   a list's shared head ("287件A、B和C的合法性审查"), for events what was done; a part or
   total of the figure before takes its name ("其中…", "总量突破…"), a share of a whole
-  none ("占计划任务总数的69.45%"), nor does a count of lists ("事项清单4期");
+  none ("占计划任务总数的69.45%"), nor does a count of lists ("事项清单4期").
+  The rest of the sentence names what neither does (``_named_around``): a clause that is
+  only a verb counts the thing named before it ("取消行政许可事项8项、承接10项",
+  "对规范性文件进行清理,共清理49件"); a generic head (事项, 问题, 案件) the thing of its
+  kind named before ("督察反馈问题的整改…21个问题"); an event after a list of topics the
+  meeting it was held at ("在常务会议专题研究A、B等工作13次"); figures listed after as
+  many names and 分别 take the names in order ("办理时限、申请材料分别压减62%、30.5%"),
+  numbers listed before a unit share it ("分别为73.56、76.71、80.13分"); a percentage
+  after a count that is not cut or changed is its rate ("即办件达到38.5%" -> 事项即办率),
+  or none;
 * ``value``: a number; 万/亿 scale it, 万元/亿元 become 元 (``data/units.tsv``), percentages
   stay percentages (93.16 with unit "%"), written-out ones too (百分之九十五, 百分之百,
   百分之十二点五, 零点五个百分点); a written fraction is a share, stored as a percentage
@@ -112,6 +121,18 @@ _LISTED = re.compile(r"^[^、]{2,16}、.*的(?P<head>[^的]{2,10})$")
 _ACHIEVED = re.compile(r"^[^,。;:!?\n\d“]{2,16}实现“(?P<what>[^”]{2,12})”")
 # A total of the figure before: "新增市场主体30.98万户,总量突破200万户".
 _TOTAL = re.compile(r"\s*(?:总量|总数|总计|累计)(?:突破|超过|达到?|为|是)?\s*$")
+# A short bracketed insert inside a name: "州党委常委(扩大)会议".
+_INSERT = re.compile(r"\([^()“”,。;:、\d]{1,6}\)(?=[\u4e00-\u9fff])")
+# Heads that name things of many kinds: "21个问题" are the 督察反馈问题 the sentence named.
+_GENERIC_HEADS = ("事项", "问题", "案件")
+# Units a rate or degree is given in: a percentage, points, a score (满意度80.13分).
+_SHARE_UNITS = ("%", "pp", "分")
+# Words by which a percentage is a cut or change of a count, not a rate of it.
+_CUT = re.compile(
+    r"压减|压缩|精简|缩短|缩减|削减|减少|减免|提速|降低|下降|提高|提升|增长|增加|上升|节约|节省"
+)
+# Connecting words after 分别: "分别为", "分别达到".
+_FILLER_TAIL = re.compile(r"^(?:为|是|达到|达|占)|(?:为|是|达到|达|了)$")
 # Units of events: "2次邀请法院作专题报告" counts 专题报告.
 _EVENT_UNITS = ("次", "场", "场次", "期", "批次")
 # The rest of an ordinal list before a figure: "第60、" of "第60、62期".
@@ -257,6 +278,10 @@ def _canonical_after(text: str, match: re.Match) -> str:
     after it ("制发第三批101项“川渝通办”事项办事指南")."""
     rest = text[match.end() : match.end() + 48]
     rest = rest[: min((rest.find(c) for c in ",。;:!?\n" if c in rest), default=len(rest))]
+    following = _figure_pattern().search(text, match.end(), match.end() + len(rest))
+    if following:  # "参加学法用法考试、上线运行…39项": the next figure's clause is its own
+        rest = rest[: following.start() - match.end()]
+        rest = rest[: rest.rfind("、")] if "、" in rest else rest
     achieved, listed = _ACHIEVED.match(rest), _LISTED.match(rest)
     canonical = (
         (achieved and canonical_indicator(achieved["what"]))
@@ -265,7 +290,7 @@ def _canonical_after(text: str, match: re.Match) -> str:
     )
     if canonical:
         return canonical
-    people = match.group("unit") in _PEOPLE_UNITS
+    people = _unit_of(match) in _PEOPLE_UNITS
     took_part = _TOOK_PART.search(rest)
     if took_part and (not took_part["did"] or people):
         # "考试和旁听庭审" is neither; "法律知识和依法行政能力考查测试" is a 考查测试
@@ -274,7 +299,7 @@ def _canonical_after(text: str, match: re.Match) -> str:
     if people:  # "3.76万名县处级以上领导干部全覆盖集中轮训", "936人向依法治市委员会述法"
         return canonical_indicator(rest)
     after = _after_unit(text, match)
-    if match.group("unit") in _EVENT_UNITS and _run_class(_words(after), 0)[0] == "verb":
+    if _unit_of(match) in _EVENT_UNITS and _run_class(_words(after), 0)[0] == "verb":
         return _count_within(rest)
     return _count_within(_up_to_function_word(after))
 
@@ -354,6 +379,8 @@ def _units() -> dict[str, tuple[str, float]]:
 
 
 _CN_DIGIT = "〇零一二三四五六七八九"
+# A unit is no unit when a word goes on with it: 分 of 30分钟, 分局, 分院, 分中心 ...
+_NOT_UNIT_AFTER = "(?<=分)[钟局院队所会中行类项级期批别之]"
 _CN_NUMERAL = "〇零一二三四五六七八九十百千万亿两"
 
 
@@ -376,19 +403,29 @@ def _figure_pattern() -> re.Pattern[str]:
         rf"(?:\d+(?:\.\d+)?|[{_CN_NUMERAL}]{{1,4}}(?:点[{_CN_DIGIT}]+)?))"
     )
     # "九成以上", "近七成": tenths, as a percentage; not the 成 of 成立, 成为, 一成不变 ...
+    listed = r"\d+(?:\.\d+)?"
     tenths = r"(?P<tenths>[一二三四五六七八九]|[1-9](?:\.\d)?)成(?![立为果功效本员都交就熟型不])"
     return re.compile(
         rf"(?<![\d.\-/a-z第〔\[{_CN_NUMERAL}])(?<!\d,)"
         rf"(?:(?:{percent}|{fraction}|{tenths})(?P<share_after>以上|左右|多)?|"
+        # "分别为73.56、76.71、80.13分": figures listed before the last one share its unit
+        rf"(?P<listed>{listed})(?=(?:、{listed})*、{listed} ?(?P<list_scale>万|亿)? ?"
+        rf"(?P<list_unit>{units})(?!{_NOT_UNIT_AFTER}))|"
         rf"(?P<low>{number})"
         rf"(?:(?P<dash>[-~至到])(?P<high>{number}))?"
         # "4000余万条", "1.9万余名"; one space may stand after the figure and before its
         # unit ("412 项", "240 余人次", "1.3 万件", a thin space too)
         r" ?(?P<more_before>余|多)?(?P<scale>万|亿)?"
         r"(?P<more>余|多)?"
-        rf" ?(?P<unit>{units})"
+        rf" ?(?P<unit>{units})(?!{_NOT_UNIT_AFTER})"
         r"(?P<after>以上|左右)?)"
     )
+
+
+def _unit_of(match: re.Match) -> str | None:
+    """A figure's unit as written: its own, or for a figure listed before others the last
+    one's ("73.56、76.71、80.13分")."""
+    return match.group("unit") or match.group("list_unit")
 
 
 def _number(text: str) -> float | None:
@@ -418,7 +455,9 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
     boundary = 0  # indicators never reach back past a previous figure
     previous: Fact | None = None  # the figure before, when nothing delimits the two
     previous_noun = ""  # the noun after its unit: "12个盟市46个…" -> 盟市
-    for match in _figure_pattern().finditer(text):
+    matches = list(_figure_pattern().finditer(text))
+    spans: list[tuple[int, int, str, str, str]] = []  # each fact's figure in ``text``, and its unit
+    for index, match in enumerate(matches):
         if match.group("percent"):
             written = match.group("percent")
             low = 100.0 if written == "百" else _number(written)
@@ -430,18 +469,20 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             low = _number(match.group("tenths"))
             unit, scale = "%", 10.0
         else:
-            low = _number(match.group("low"))
+            low = _number(match.group("low") or match.group("listed"))
             if low is not None:
-                unit, unit_scale = _units()[match.group("unit")]
-                scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(match.group("scale") or "", 1.0)
+                unit, unit_scale = _units()[_unit_of(match)]
+                written_scale = match.group("scale") or match.group("list_scale") or ""
+                scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(written_scale, 1.0)
         if low is None:
             continue
         before_start = _clause_start(text, match.start(), boundary)
         before = text[before_start : match.start()]
-        if match.group("unit") == "期" and _ORDINAL_LIST.search(
+        listed_after = text[match.start() - 1 : match.start()] == "、"
+        if (_unit_of(match) == "期" or listed_after) and _ORDINAL_LIST.search(
             text, max(0, match.start() - 16), match.start()
         ):
-            continue  # "第60、62期": issue numbers, not a count
+            continue  # "第60、62期", "第1、2、3项": ordinals, not a count
         qualifier = _qualifier(match, before)
         year_match = _YEAR_BEFORE.search(before)
         year = int(year_match.group(1)) if year_match else None
@@ -477,6 +518,10 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
                 # "新增市场主体30.98万户,总量突破200万户": its total
                 whole = _PART_OF.match(before) or _TOTAL.match(before)
                 canonical = facts[-1].canonical if whole else ""
+            if not canonical:
+                canonical, named = _named_around(text, match, facts, spans, unit, before_start)
+                if named and not _han(indicator):
+                    indicator = named
             if unit not in _ITEM_UNITS and _LIST.search(
                 before + "|" + _up_to_function_word(_after_unit(text, match))
             ):
@@ -484,7 +529,14 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             if unit == "%" and (ind_start >= match.end() or _SHARE_OF.match(before)):
                 # "九成的矛盾纠纷", "占计划任务总数的69.45%": a share of them, not a count
                 canonical = canonical if is_rate(canonical) else ""
+            listed = _listed_names(text, matches, index)
+            if listed:
+                indicator, canonical = listed
+            elif unit == "%" and kind == "level":
+                canonical = _rate_of_count(canonical, indicator, text[before_start : match.start()])
             quote_start = min(clause_start, ind_start, match.start())
+            while quote_start < match.start() and text[quote_start].isspace():
+                quote_start += 1  # "。 全面梳理…": the space after a full stop is no part
             if kind == "change" and change.group(1) in _DOWN:
                 value = -value
             if kind == "change" and facts and _han(_CHANGE_ONLY.sub("", before)) < 2:
@@ -505,6 +557,7 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             year=year,
         )
         facts.append(fact)
+        spans.append((match.start(), match.end(), unit, _noun_after(text, match), canonical))
         delimited = any(c in _DELIMITERS for c in text[match.end() : match.end() + 1])
         previous = None if delimited else fact
         previous_noun = "" if delimited else _noun_after(text, match)
@@ -512,11 +565,218 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
     return facts
 
 
+def _sentence_floor(
+    text: str, position: int, spans: list[tuple[int, int, str, str, str]], unit: str
+) -> int:
+    """Where the words before ``position`` that may still name its figure start: the
+    sentence's start (a full stop, semicolon, question or exclamation mark, a line break),
+    or the end of a figure in another unit after it ("召开常务会议5次,审议20件": the 件
+    are no 常务会议)."""
+    floor = max(text.rfind(c, 0, position) for c in "。;!?\n") + 1
+    for start, end, other, noun, canonical in spans:
+        # "24个执法部门共计854项": 部门 are the 个; "国家级13项、省级首批47项": no name to share
+        if floor <= start and end <= position and (other != unit or not canonical):
+            floor = min(end + len(noun), position)
+    return floor
+
+
+def _named_around(
+    text: str, match: re.Match, facts: list[Fact], spans: list[tuple[int, int, str, str, str]],
+    unit: str, clause_start: int,
+) -> tuple[str, str]:  # fmt: skip
+    """(canonical, the words that name it) for a figure whose clause and following words
+    name nothing, from the sentence around it:
+
+    * a figure listed after another of its unit with nothing between but 、 shares its
+      name ("分别为73.56、76.71、80.13分");
+    * a figure whose clause is only a verb or adverbs ("承接10项", "共清理49件", "分别为")
+      and whose unit no noun follows counts what the sentence named before: the object
+      of a list of verb and count pairs ("取消行政许可事项8项、承接10项、调整149项"), or of
+      a clause before ("对规范性文件进行清理,共清理49件");
+    * a generic head (事项, 问题, 案件) is the nearest thing of its kind the sentence named
+      before ("督察反馈问题的整改工作,共涉及…21个问题", "更新《权力清单》,梳理事项6392项"),
+      or a name the sentence's words make with it ("在政务服务平台认领、发布事项153个");
+    * what shares a figure with 均 or 都 ("网上可办率和…覆盖率均达100%") is the one of the
+      coordinated phrases that has a name;
+    * an event counted after a list of what it dealt with ("在常务会议专题研究A、B、C等
+      工作13次") is the meeting or act named before the list;
+    * the objects of the act counted just before ("开展执法案卷评查2次,审查案件248起")
+      are counted under its name."""
+    start = match.start()
+    floor = _sentence_floor(text, start, spans, unit)
+    if spans and spans[-1][1] == start - 1 and text[start - 1] == "、" and spans[-1][2] == unit:
+        return facts[-1].canonical, facts[-1].indicator  # "73.56、76.71分"
+    clause = text[clause_start:start]
+    noun = _noun_after(text, match)
+    name = _indicator(text, clause_start, match)[0] if clause else ""
+    head = next((h for h in _GENERIC_HEADS if _QUOTES.sub("", noun or name).endswith(h)), "")
+    generic = bool(head) and _QUOTES.sub("", noun or name)[: -len(head)].strip('“”"') == ""
+    # 均/都: the one of the coordinated phrases that has a name
+    shared = re.search(r"(?:均|都)(?:达到|达|为|是|实现)?\s*$", clause)
+    if shared:
+        parts = re.split("[和及与、]", clause[: shared.start()])
+        names = {canonical_indicator(p) for p in parts} - {""}
+        if len(parts) > 1 and len(names) == 1:
+            return names.pop(), ""
+    prior = text[floor:clause_start]
+    if generic:
+        found = _kind_before(prior, head)
+        if found[0]:
+            return found
+    only_scene = bool(clause.strip()) and _leading_words(clause.strip())[0] == len(clause.strip())
+    if only_scene and (not _han(_after_unit(text, match)) or generic):
+        verbs = [w for w, _ in _words(clause) if _word_classes().get(w) in ("verb", "action")]
+        found = _named_before(prior, unit, verbs[-1] if verbs else "")
+        if found[0]:
+            return found
+    if unit in _EVENT_UNITS and not noun and _topics_listed(clause.rstrip()):
+        sentence_clause = text[max(floor, _last_delimiter(text, clause_start)) : start]
+        found = _event_named(sentence_clause)
+        if found:
+            return found, ""
+    sentence_start = max(text.rfind(c, 0, start) for c in "。;!?\n") + 1
+    if generic and spans and spans[-1][1] >= sentence_start and spans[-1][2] in _EVENT_UNITS:
+        verb = next(
+            (w for w, _ in _words(clause) if _word_classes().get(w) in ("verb", "action")), ""
+        )
+        if verb and set(verb) & set(facts[-1].indicator):
+            return facts[-1].canonical, ""
+    return "", ""
+
+
+def _last_delimiter(text: str, position: int) -> int:
+    """Just after the last delimiter but 、 before ``position`` (the start of a clause that
+    may hold a list)."""
+    return max(text.rfind(c, 0, position) for c in ",。;:!?\n") + 1
+
+
+def _topics_listed(clause: str) -> bool:
+    """Whether a clause ends in a list of what was dealt with, closed by 等 and a noun
+    ("研究重大行政决策事项、…、行政执法等工作")."""
+    tail = re.search("等(?P<noun>[\u4e00-\u9fff]{1,4})$", clause)
+    return bool(tail) and _leading_words(tail["noun"])[0] == 0
+
+
+def _event_named(clause: str) -> str:
+    """The meeting or act an event count is of, in a clause that lists the topics it dealt
+    with: the words up to the last verb before the list, when they name it ("在县政府常务
+    会议专题研究重大行政决策事项、…、行政执法等工作" -> 常务会议审议 of 专题研究)."""
+    items = clause.split("、")
+    for i in range(len(items) - 1, -1, -1):
+        verbs = [
+            (word, at + len(word)) for word, at in _words(items[i]) if at > 0 and _is_act(word)
+        ]
+        if verbs:
+            act, verb = "、".join(items[:i] + [items[i][: verbs[-1][1]]]), verbs[-1][0]
+            # the meeting it was done at is named too ("组织领导专题学习…" names no event)
+            return canonical_indicator(act) if canonical_indicator(act[: -len(verb)]) else ""
+    return ""
+
+
+def _is_act(word: str) -> bool:
+    """Whether a jieba word is a verb, or ends in one ("专题研究")."""
+    return any(_word_classes().get(w) in ("verb", "action") for w in (word, word[-2:]))
+
+
+def _named_before(prior: str, unit: str, verb: str) -> tuple[str, str]:
+    """(canonical, the phrase) of the name that ends nearest the end of ``prior``, the words
+    of the sentence before a figure whose own clause is only ``verb`` and adverbs: a
+    count's for a count, either for a percentage or a score. The thing named is read with
+    the figure's own verb ("取消证明事项12项、保留3项": 保留证明事项 is no 证明事项取消)."""
+    for end in range(len(prior), 1, -1):
+        if not "\u4e00" <= prior[end - 1] <= "\u9fff":
+            continue
+        canonical = canonical_indicator(prior[:end])
+        if canonical and (unit in _SHARE_UNITS or not is_rate(canonical)):
+            phrase = _phrase(prior[:end])
+            named = canonical_indicator(verb + phrase) or canonical_indicator(phrase)
+            return named or canonical, phrase
+    return "", ""
+
+
+def _kind_before(prior: str, head: str) -> tuple[str, str]:
+    """(canonical, the phrase) of the nearest name in ``prior`` that names a kind of
+    ``head`` (督察反馈问题 of 问题, 行政权力事项 of 事项: its canonical or a variant ends in
+    it), else of a variant of five characters or more made of words of ``prior`` and the
+    head (政务服务 … 事项)."""
+    for end in range(len(prior), 1, -1):
+        canonical = canonical_indicator(prior[:end]) if prior[end - 1] not in "、,。" else ""
+        if canonical and head in _heads_of(canonical):
+            return canonical, _phrase(prior[:end])
+    best, best_at = "", -1
+    for variant, canonical in indicator_variants():
+        if len(variant) >= 5 and variant.endswith(head) and not is_rate(variant):
+            at = prior.rfind(variant[: -len(head)])
+            if at > best_at:
+                best, best_at = canonical, at
+    return (best, "") if best else ("", "")
+
+
+@lru_cache(maxsize=256)
+def _heads_of(canonical: str) -> frozenset[str]:
+    """The generic heads a canonical's name or variants end in (行政许可 -> 事项)."""
+    names = [canonical] + [v for v, c in indicator_variants() if c == canonical]
+    return frozenset(h for h in _GENERIC_HEADS for n in names if n.endswith(h))
+
+
+def _phrase(words: str) -> str:
+    """The name at the end of ``words``: after its last delimiter, without leading scene
+    words ("市本级取消行政许可事项" -> 行政许可事项)."""
+    words = words[_last_delimiter(words, len(words)) :]
+    words = words[words.rfind("、") + 1 :]
+    return words[_leading_words(words)[0] :] or words
+
+
+def _listed_names(text: str, matches: list[re.Match], index: int) -> tuple[str, str] | None:
+    """(indicator, canonical) of a figure in a list of figures joined by 、 after a list of
+    as many names and 分别 or 依次 ("办理时限、申请材料、办理环节分别压减62%、30.5%、
+    27.5%"): the names in order, each with the verb after 分别 when that makes a name."""
+    first = last = index
+    while first > 0 and text[matches[first - 1].end() : matches[first].start()] == "、":
+        first -= 1
+    while last + 1 < len(matches) and text[matches[last].end() : matches[last + 1].start()] == "、":
+        last += 1
+    if first == last:
+        return None
+    start = matches[first].start()
+    clause = text[_last_delimiter(text, start) : start]
+    respectively = re.search(r"(?:分别|依次)(?P<verb>[^、]*)$", clause)
+    if not respectively:
+        return None
+    names = clause[: respectively.start()]
+    verb = _FILLER_TAIL.sub("", respectively["verb"])
+    for separators in ("、", "[、和及与]"):
+        items = re.split(separators, names)
+        if len(items) == last - first + 1:
+            item = items[index - first].strip()
+            canonical = (
+                canonical_indicator(item + verb)
+                or canonical_indicator(item)
+                or canonical_indicator(verb + item)
+            )
+            return item, canonical
+    return None
+
+
+def _rate_of_count(canonical: str, indicator: str, clause: str) -> str:
+    """A percentage's canonical: a rate's; a count's only when the clause cuts or changes
+    the count ("申请材料压减67.3%"); else the rate the count names ("即办件达到38.5%" ->
+    事项即办率 of 即办率), or none."""
+    if not canonical or is_rate(canonical) or _CUT.search(clause) or _CUT.search(canonical):
+        return canonical
+    name = _QUOTES.sub("", indicator)
+    for rate in (name + "率", name[:-1] + "率"):
+        found = canonical_indicator(rate) if len(rate) > 2 else ""
+        if found and is_rate(found):
+            return found
+    return ""
+
+
 def _fits_unit(canonical: str, unit: str) -> str:
     """``canonical``, or "" when it is a rate and the figure's unit is not a percentage or
     points ("调解成功28.59万件" is no 调解成功率). A count may take a percentage: its change
     (增长12%), or a cut in it (申请材料压减67.3%)."""
-    if canonical and is_rate(canonical) and unit not in ("%", "pp"):
+    if canonical and is_rate(canonical) and unit not in _SHARE_UNITS:
         return ""
     return canonical
 
@@ -679,27 +939,49 @@ def _ends_in(name: str, kinds: tuple[str, ...]) -> bool:
     return False
 
 
-def _after_unit(text: str, match: re.Match) -> str:
+def _after_unit(text: str, match: re.Match, inserts: bool = False) -> str:
     """The words after a figure's unit up to the next delimiter or figure, at most 16
-    characters, quotation marks kept ("29家企业的信用修复申请" -> 企业的信用修复申请)."""
+    characters, quotation marks kept ("29家企业的信用修复申请" -> 企业的信用修复申请); with
+    ``inserts``, a short bracketed insert is left out ("5次州党委常委(扩大)会议" ->
+    州党委常委会议), else the words end at it."""
     after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
-    after_end = after_start
+    after_end, skipped = after_start, []
     while (
         after_end < len(text)
-        and (text[after_end] not in _DELIMITERS or text[after_end] in '“”"')
+        and (text[after_end] not in _DELIMITERS or text[after_end] in '“”"' + "(" * inserts)
         and not text[after_end].isdigit()  # the next figure starts its own fact
         and after_end - after_start < 16
     ):
+        if text[after_end] == "(":
+            insert = _INSERT.match(text, after_end)
+            if not insert or after_end == after_start:
+                break
+            skipped.append((after_end - after_start, insert.end() - after_start))
+            after_end = insert.end()
+            continue
         after_end += 1
-    return text[after_start:after_end]
+    after = text[after_start:after_end]
+    for start, end in reversed(skipped):
+        after = after[:start] + after[end:]
+    return after
 
 
 def _noun_after(text: str, match: re.Match) -> str:
     """The noun right after a figure's unit ("29家企业的" -> 企业, "4个“枫桥式司法所”" ->
     枫桥式司法所, "20个自治区直属部门开展督察" -> 自治区直属部门, "600个单个事项“一件事”" ->
     单个事项), or "": its words up to the first function word, or the first verb or
-    quotation once it has two characters."""
-    after = _after_unit(text, match)
+    quotation once it has two characters. A short bracketed insert is left out when the
+    name it interrupts is an indicator only so ("州党委常委(扩大)会议" -> 州党委常委会议)."""
+    noun = _noun_in(_after_unit(text, match))
+    if not canonical_indicator(noun):
+        whole = _noun_in(_after_unit(text, match, inserts=True))
+        if len(whole) > len(noun) and canonical_indicator(whole):
+            return whole
+    return noun
+
+
+def _noun_in(after: str) -> str:
+    """The noun at the start of ``after``, the words after a unit: see ``_noun_after``."""
     words = _words(after)
     noun = ""
     for i, (word, at) in enumerate(words):
