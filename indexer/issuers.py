@@ -37,6 +37,7 @@ def canonical_issuer(name: str, places: tuple[str, ...] = ()) -> str:
     """The canonical short name of the issuer ``name`` ("" for ""). ``places``: names of
     divisions (full or short) that may open ``name``; they are removed first."""
     text = normalize_for_search(name).replace(" ", "")
+    text = text.removeprefix("原")  # "原环境保护部": the body before a reform, by its name
     for variant, canonical in _variants():
         if text.endswith(variant):
             return canonical

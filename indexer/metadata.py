@@ -164,7 +164,10 @@ _MEDIA_SOURCE = re.compile(
     r"(?:来源|稿源)[::]\s*[^\s,。]{0,20}?(?:日报|晚报|早报|时报|商报|报社|新闻|新华社|新华网|"
     r"人民网|电视台|广播|融媒|政法网|法治网|长安网|客户端)"
 )
-_NEWS_TITLE = re.compile(r"(?:召开|举行|发布会|出炉|亮点|取得新成效|成效显著|获评|入选|第一)$")
+_NEWS_TITLE = re.compile(
+    r"(?:召开|举行|发布会|出炉|亮点|取得新成效|成效显著|获评|入选|第一)$"
+    r"|(?:召开|举行|举办).{0,30}(?:会议|会)$"  # "融水县召开…工作推进会"
+)
 # A headline about a report ("国家卫健委发布2020年度法治政府建设报告"), not the report.
 _ABOUT_A_REPORT = re.compile(r"(?:发布|印发|公布|出炉|审议|听取)[^,。]{0,30}(?:报告|情况)")
 _REPOSTED = re.compile(r"^原标题")  # a news site's repost of another's story
@@ -389,7 +392,11 @@ def _kind(title_text: str, head: list[Line], opening: list[Line],
         return "news", "a byline (记者/通讯员) on the page"
     if report_title:
         return "report", "the title of a report (关于…报告)"
-    if _ABOUT_A_REPORT.search(title_text) or any(_REPOSTED.match(line.text) for line in head):
+    # A headline about a report is news unless the report itself follows ("2017年,在…").
+    about = _ABOUT_A_REPORT.search(title_text) and not (
+        opening and _YEAR_OPENING.match(opening[0].text)
+    )
+    if about or any(_REPOSTED.match(line.text) for line in head):
         return "news", "a headline about a report, or a repost (原标题)"
     if opening and _NEWS_LEDE.search(opening[0].text):
         return "news", "the body opens like news (a date, 记者, 本报讯)"
@@ -527,7 +534,7 @@ def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
         if _ISSUER_LINE.match(line.text):
             return line.text, "the signature line at the end"
     match = _ISSUER_IN_TITLE.match(_LEADING_NUMBER.sub("", report_name))
-    if match:
+    if match and not re.search(r"[我本]|^现", match.group(1)):  # not "现将我局…报告如下"
         return match.group(1), "the name of the report in the head of the page"
     if subject.body:
         return subject.body, "the subject of the opening sentence"

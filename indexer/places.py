@@ -47,7 +47,7 @@ _SPEAKER = re.compile(rf"(?:全|我|本)({_MARKER})(?!委)")
 _COMMITTEE = re.compile(rf"({_MARKER})(?:党)?委(?!员)")
 # A government or department opening the clause: "省政府", "区司法局", "泾源县公安局".
 _BODY = re.compile(
-    rf"^(?:[\u4e00-\u9fff]{{0,10}}?)({_MARKER})(?:人民)?政府"
+    rf"^(?:[\u4e00-\u9fff]{{0,10}}?)({_MARKER})(?:人民)?政府(?:办公室|办公厅|办)?"
     rf"|^[\u4e00-\u9fff]{{0,14}}?({_MARKER})[\u4e00-\u9fff]{{1,12}}?(局|厅|委员会|办公室|处)"
 )
 # A national body opening the clause: "司法部坚持…", "国家税务总局认真…".

@@ -172,6 +172,44 @@ def test_real_report_classes(text, expected):
     assert {key: metadata[key] for key in expected} == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "现将我局…报告如下" names no issuer; the opening's 市公安局 does
+        (
+            "2023年,市公安局认真贯彻落实中央、省委、市委有关部署,圆满完成各项任务。"
+            "现将我局2023年法治政府建设工作情况报告如下。",
+            dict(issuer="公安局", year=2023),
+        ),
+        # a body before a reform, by its former name
+        (
+            "2017年,原环境保护部深入学习宣传贯彻党的十九大精神,推进法治政府建设。",
+            dict(issuer="环境保护部", level="national"),
+        ),
+        # a government's office
+        (
+            "2021年,在区委、区政府的坚强领导下,区政府办认真贯彻落实习近平法治思想。",
+            dict(issuer="政府办公室", level="district"),
+        ),
+        # a meeting's news
+        (
+            "融水县召开争创法治政府建设示范县工作推进会\n发布日期: 2021-07-12 10:20\n"
+            "为深入贯彻落实法治政府建设决策部署,我县决定争创全国法治政府建设示范县。",
+            dict(kind="news", year=2021),
+        ),
+        # a government publishing its own report, the report following
+        (
+            "湖南省人民政府公布2017年度法治政府建设情况\n"
+            "2017年,在党中央、国务院的正确领导下,我省各级各部门认真贯彻落实党的十九大精神。",
+            dict(kind="report", year=2017, province="湖南省", level="province"),
+        ),
+    ],
+)
+def test_held_out_report_classes(text, expected):
+    metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata.as_dict()
+    assert {key: metadata[key] for key in expected} == expected
+
+
 def test_a_departments_addressee_names_its_government():
     text = "锡林郭勒盟委、行署:\n2023年,盟生态环境局坚持依法行政,扎实推进法治政府建设各项工作。"
     metadata = ingest_bytes(text.encode("utf-8"), "r.txt", "r").metadata
