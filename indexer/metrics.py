@@ -63,7 +63,8 @@ from .words import word_tokens
 _DELIMITERS = set(",。;:、!?()《》“”‘’\"'[]【】\n")
 # Connecting words between an indicator and its figure ("出庭应诉率达100%", "税费等14亿元").
 _TRAILING_FILLERS = (
-    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于", "不少于",
+    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于", "不少于", "覆盖",
+    "惠及",
     "分别", "均", "各", "达", "为", "是", "共", "计", "约", "近", "逾", "等", "了", "的",
 )  # fmt: skip
 _LEADING_FILLERS = ("其中", "全年", "同时", "共计", "并", "共")
@@ -100,7 +101,7 @@ _QUOTES = re.compile("[“”\"'‘’《》]")
 _BRACKETED_TAIL = re.compile(r"[(【][^()【】]{1,8}[)】]$")
 _NEUTRAL_TAIL = re.compile(
     r"(?:办理|受理|办结|处理|审结|发案|收案|结案)?(?:案件数|件数|数量|总数|总量|人数|数|量)$"
-    r"|(?<=..)(?:案件|活动)$"
+    r"|(?<=..)(?:案件|活动)$|(?<=班)学习$"
 )
 # A part of the figure before ("其中2项"), a share of a whole ("占计划任务总数的").
 _PART_OF = re.compile(r"\s*其中")
@@ -111,9 +112,14 @@ _ITEM_UNITS = ("项", "条", "件", "%", "pp")
 # Verbs after which the words name what the people or things counted took part in, or became
 # ("54名领导干部参加旁听庭审", "6个村获评民主法治示范村", "对280万名基层党员进行培训").
 _TOOK_PART = re.compile(
-    r"(?:参加|参与|进行|接受|获评|被评为|评为|入选|(?P<did>开展))了?(?P<what>[^,。;:!?\n\d]{2,40})"
+    r"(?:(?P<became>获评|被评为|评为|入选|争创|创建为)|参加|参与|进行|接受|(?P<did>开展))了?"
+    r"(?P<what>[^,。;:!?\n\d]{2,40})"
 )
 _PEOPLE_UNITS = ("人", "名", "位", "人次")
+# Nouns of places and bodies: "6个市直单位", "5个县(区)", "12个乡镇(街道)".
+_BODIES = re.compile(
+    r"(?:单位|部门|机关|机构|县|区|市|州|乡镇|街道|村|社区|盟市|旗县)(?:\(.{1,4}\))?$"
+)
 # A list after the unit and the head it shares: "287件重大行政决策事项、规范性文件和相关协议的
 # 合法性审查" counts 合法性审查.
 _LISTED = re.compile(r"^[^、]{2,16}、.*的(?P<head>[^的]{2,10})$")
@@ -121,8 +127,17 @@ _LISTED = re.compile(r"^[^、]{2,16}、.*的(?P<head>[^的]{2,10})$")
 _ACHIEVED = re.compile(r"^[^,。;:!?\n\d“]{2,16}实现“(?P<what>[^”]{2,12})”")
 # A total of the figure before: "新增市场主体30.98万户,总量突破200万户".
 _TOTAL = re.compile(r"\s*(?:总量|总数|总计|累计)(?:突破|超过|达到?|为|是)?\s*$")
+# A year right after a unit: "举办3期2025年度法治培训班".
+_YEAR_AFTER = re.compile(r"(?:19|20)\d\d年度?(?=[\u4e00-\u9fff])")
 # A short bracketed insert inside a name: "州党委常委(扩大)会议".
 _INSERT = re.compile(r"\([^()“”,。;:、\d]{1,6}\)(?=[\u4e00-\u9fff])")
+# Between an event count and a count of people: the people the events reached ("、", ",覆盖",
+# ",受众达", ",惠及群众", ",覆盖民辅警").
+_ATTENDED = re.compile(
+    r"、|[,,]\s*(?:累计|共计|共|直接)?(?:覆盖|惠及|参与|参加|参训|受众|受益)[^\d,。;:、]{0,6}?"
+)
+# What the people events reached are, when they are not of the events' own name.
+_AUDIENCE = {"普法活动": "普法受众"}
 # Heads that name things of many kinds: "21个问题" are the 督察反馈问题 the sentence named.
 _GENERIC_HEADS = ("事项", "问题", "案件")
 # Units a rate or degree is given in: a percentage, points, a score (满意度80.13分).
@@ -214,6 +229,44 @@ def canonical_indicator(text: str) -> str:
                     return named
                 break  # "常务会议学法活动": maybe the phrase without its count word names it
             return _verb_object(phrase, variant) or canonical
+    return next((named for form in forms if (named := _worded_class(form))), "")
+
+
+# Classes of wording that name an indicator without ending in one of its variants: what a
+# verb of cutting cuts ("精简申报材料", "审批环节累计精简", "减少群众跑动"); a meeting that
+# studied or heard law work ("工委会议研究法治工作", "区政府常务会专题听取…汇报"), or the
+# studying itself ("研究部署依法行政工作"); a law event ("开门普法集中宣传", "宪法主题宣讲").
+_CUT_VERBS = "精简|压减|压缩|缩减|削减|减少|减免|简化|缩短|取消|砍掉"
+_CUT_OBJECTS = (
+    ("材料|要件", "申请材料精简"),
+    ("环节", "办理环节精简"),
+    ("跑动|跑腿|跑路", "跑动次数精简"),
+    ("时限|时间", "办理时限压缩"),
+)
+_MEETING_STUDIED = re.compile(
+    r"(?:会议?|常委会|常务会)[^,。;:]{0,6}?(?:研究|听取|审议|部署)[^,。;:]*(?:法|依法行政)"
+)
+_STUDIED = re.compile(
+    r"^(?:专题|集体)?(?:研究|部署|审议|听取)(?:部署|审议|研究)?[^,。;:]*?(?:法治|法制|依法行政)"
+    r"[^,。;:]*?(?:工作|事项|汇报|报告|情况)$"
+)
+_LAW_EVENT = re.compile(r"法[^,。;:、]{0,10}?(?:宣讲|宣传|授课|讲课)$")
+
+
+def _worded_class(phrase: str) -> str:
+    """The canonical of a class of wording (see above) ``phrase`` ends in, or ""."""
+    for objects, canonical in _CUT_OBJECTS:
+        things = rf"(?:{objects})(?:次数|数量|数)?"
+        if re.search(rf"(?:{_CUT_VERBS})了?[^,。;:、]{{0,8}}?{things}$", phrase):
+            return canonical  # "精简申报材料", "减少群众跑动"
+        if re.search(rf"{things}[^,。;:、]{{0,4}}?(?:{_CUT_VERBS})了?$", phrase):
+            return canonical  # "审批环节累计精简"
+    if re.search(r"取消[^,。;:、]{0,8}?证明$", phrase):
+        return "证明事项取消"
+    if _MEETING_STUDIED.search(phrase) or _STUDIED.search(phrase):
+        return "常务会议审议"
+    if _LAW_EVENT.search(phrase):
+        return "普法活动"
     return ""
 
 
@@ -292,7 +345,10 @@ def _canonical_after(text: str, match: re.Match) -> str:
         return canonical
     people = _unit_of(match) in _PEOPLE_UNITS
     took_part = _TOOK_PART.search(rest)
-    if took_part and (not took_part["did"] or people):
+    # places and bodies count as what they became, not what was done to them or what they
+    # did ("对6个市直执法单位进行实地督察" counts 单位); people and other things as both
+    body = not people and _BODIES.search(_QUOTES.sub("", _noun_after(text, match)))
+    if took_part and (took_part["became"] or (not body and (people or not took_part["did"]))):
         # "考试和旁听庭审" is neither; "法律知识和依法行政能力考查测试" is a 考查测试
         *others, last = (canonical_indicator(p) for p in re.split("[和及与、]", took_part["what"]))
         return last if all(name in ("", last) for name in others) else ""
@@ -330,6 +386,8 @@ def _bare_head(modifier: str, variant: str, canonical: str) -> str:
     names share the most two-character words with the modifier, else none."""
     # "参考率和合格率": the words before a coordination are another rate's
     modifier = re.split("[和及与或、]", modifier)[-1]
+    if _qualified(canonical, variant) and "法" in modifier:
+        return canonical  # "执法培训", "普法讲座": the law topic is there
     for word in sorted(_word_classes(), key=len, reverse=True):
         if len(word) > 1 and _word_classes()[word] != "noun":
             modifier = modifier.replace(word, "")
@@ -522,13 +580,18 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
                 canonical, named = _named_around(text, match, facts, spans, unit, before_start)
                 if named and not _han(indicator):
                     indicator = named
+            canonical = _part_named(text, match, facts, spans, unit, indicator) or canonical
             if unit not in _ITEM_UNITS and _LIST.search(
                 before + "|" + _up_to_function_word(_after_unit(text, match))
             ):
                 canonical = ""  # "事项清单4期", "12个乡镇履行职责事项清单": lists, not items
             if unit == "%" and (ind_start >= match.end() or _SHARE_OF.match(before)):
                 # "九成的矛盾纠纷", "占计划任务总数的69.45%": a share of them, not a count
-                canonical = canonical if is_rate(canonical) else ""
+                # "占进厅事项98.96%": a share of items is 事项占比
+                share = _SHARE_OF.match(before)
+                whole = _QUOTES.sub("", before[share.end() :]) if share else ""
+                share_of_items = "事项占比" if re.search("事项的?$", whole) else ""
+                canonical = canonical if is_rate(canonical) else share_of_items
             listed = _listed_names(text, matches, index)
             if listed:
                 indicator, canonical = listed
@@ -542,7 +605,7 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
             if kind == "change" and facts and _han(_CHANGE_ONLY.sub("", before)) < 2:
                 # "…化解率达到65%,较上年提高10个百分点": the change of the figure before.
                 indicator, canonical = facts[-1].indicator, facts[-1].canonical
-            canonical = _fits_unit(canonical, unit)
+            canonical = _fits_unit(_counted_in(canonical, unit), unit)
         o_start, o_end = normalized.to_original(quote_start, match.end())
         fact = Fact(
             indicator=indicator,
@@ -606,6 +669,23 @@ def _named_around(
     floor = _sentence_floor(text, start, spans, unit)
     if spans and spans[-1][1] == start - 1 and text[start - 1] == "、" and spans[-1][2] == unit:
         return facts[-1].canonical, facts[-1].indicator  # "73.56、76.71分"
+    sentence_start = max(text.rfind(c, 0, start) for c in "。;!?\n") + 1
+    if (
+        unit in _PEOPLE_UNITS
+        and spans
+        and spans[-1][2] in _EVENT_UNITS
+        and spans[-1][1] >= sentence_start
+        and facts[-1].canonical
+        and _ATTENDED.fullmatch(text, spans[-1][1], start)
+    ):
+        # "宣讲活动1400余场次,覆盖27万人次", "考法3场、278人次": who the events reached
+        return _AUDIENCE.get(facts[-1].canonical, facts[-1].canonical), ""
+    if spans and spans[-1][1] >= sentence_start and text[spans[-1][1] : start].startswith("、"):
+        # "示范地区42个、项目15个": the item takes the modifier of the one listed before it
+        item = _QUOTES.sub("", text[spans[-1][1] + 1 : start]).strip()
+        found = _listed_modifier(facts[-1].indicator, item) if 0 < _han(item) <= 4 else ""
+        if found:
+            return found, item
     clause = text[clause_start:start]
     noun = _noun_after(text, match)
     name = _indicator(text, clause_start, match)[0] if clause else ""
@@ -623,6 +703,8 @@ def _named_around(
         found = _kind_before(prior, head)
         if found[0]:
             return found
+    if head == "问题" and re.search("督察|督查", text[sentence_start:start]):
+        return "督察反馈问题", ""  # "开展实地督察,发现并整改问题326个"
     only_scene = bool(clause.strip()) and _leading_words(clause.strip())[0] == len(clause.strip())
     if only_scene and (not _han(_after_unit(text, match)) or generic):
         verbs = [w for w, _ in _words(clause) if _word_classes().get(w) in ("verb", "action")]
@@ -634,7 +716,6 @@ def _named_around(
         found = _event_named(sentence_clause)
         if found:
             return found, ""
-    sentence_start = max(text.rfind(c, 0, start) for c in "。;!?\n") + 1
     if generic and spans and spans[-1][1] >= sentence_start and spans[-1][2] in _EVENT_UNITS:
         verb = next(
             (w for w, _ in _words(clause) if _word_classes().get(w) in ("verb", "action")), ""
@@ -642,6 +723,17 @@ def _named_around(
         if verb and set(verb) & set(facts[-1].indicator):
             return facts[-1].canonical, ""
     return "", ""
+
+
+def _listed_modifier(before: str, item: str) -> str:
+    """The canonical ``item`` names with the modifier of the name listed before it, the
+    longest first ("省级示范地区" and 项目 -> 示范项目; "示范村" and 社区 -> 示范社区)."""
+    before = _BRACKETED_TAIL.sub("", _QUOTES.sub("", before))
+    for cut in range(len(before) - 1, 0, -1):
+        found = canonical_indicator(before[:cut] + item)
+        if found and not is_rate(found):
+            return found
+    return ""
 
 
 def _last_delimiter(text: str, position: int) -> int:
@@ -772,6 +864,48 @@ def _rate_of_count(canonical: str, indicator: str, clause: str) -> str:
     return ""
 
 
+def _counted_in(canonical: str, unit: str) -> str:
+    """The canonical a count takes in its unit: things a meeting studied, counted as items,
+    are its agenda ("研究法治建设工作16项" is 法治议题, 16次 常务会议审议); service items
+    counted in 件 are cases handled ("办理公共服务事项1300余件" is 政务服务办件, 1300项
+    政务服务事项)."""
+    if canonical == "常务会议审议" and unit in ("项", "个", "件", "条"):
+        return "法治议题"
+    if canonical == "政务服务事项" and unit == "件":
+        return "政务服务办件"
+    return canonical
+
+
+def _part_named(
+    text: str, match: re.Match, facts: list[Fact], spans: list[tuple[int, int, str, str, str]],
+    unit: str, indicator: str,
+) -> str:  # fmt: skip
+    """The canonical of a figure in the breakdown of a total by kind ("权责事项83项,其中:
+    行政许可13项,行政处罚44项,行政检查12项,其他12项"): the kind with the total's generic
+    head when that is a name (行政检查事项), else the kind's own name when it has that head or
+    none (行政许可, 撤销), else the total's (行政处罚 of 权责事项 is a 行政权力事项, no
+    行政处罚案件); or "" when the figure is in no breakdown."""
+    start = match.start()
+    sentence_start = max(text.rfind(c, 0, start) for c in "。;!?\n") + 1
+    at = text.rfind("其中", sentence_start, start)
+    before = [i for i, span in enumerate(spans) if sentence_start <= span[1] <= at]
+    if at < 0 or not before or len(facts) != len(spans):
+        return ""
+    total, whole = spans[before[-1]], facts[before[-1]]
+    between = [span for span in spans if at < span[0]]
+    if total[2] != unit or any(span[2] != unit for span in between) or not whole.canonical:
+        return ""
+    head = next((h for h in _heads_of(whole.canonical) if whole.indicator.endswith(h)), "")
+    item = _QUOTES.sub("", indicator)
+    if not head or not 0 < _han(item) <= 8 or item.endswith(head):
+        return ""
+    named = canonical_indicator(item + head)
+    own = canonical_indicator(item)
+    if not named and own and (head in _heads_of(own) or not _heads_of(own)):
+        named = own
+    return named or whole.canonical
+
+
 def _fits_unit(canonical: str, unit: str) -> str:
     """``canonical``, or "" when it is a rate and the figure's unit is not a percentage or
     points ("调解成功28.59万件" is no 调解成功率). A count may take a percentage: its change
@@ -888,10 +1022,11 @@ def _cut(text: str) -> tuple[tuple[str, int], ...]:
 
 
 def _run_class(words: list[tuple[str, int]], i: int) -> tuple[str | None, int]:
-    """The class of the longest run of words from ``i`` (up to three) that is one word of
-    ``data/indicator_fragments.txt`` ("我区" cut as 我/区), and how many words it takes."""
+    """The class of the longest run of words from ``i`` (up to four) that is one word of
+    ``data/indicator_fragments.txt`` ("我区" cut as 我/区, "全面依法治市" as 全面/依法/治/市),
+    and how many words it takes."""
     classes = _word_classes()
-    for count in (3, 2, 1):
+    for count in (4, 3, 2, 1):
         if i + count <= len(words):
             joined = "".join(word for word, _ in words[i : i + count])
             if joined in classes:
@@ -945,6 +1080,8 @@ def _after_unit(text: str, match: re.Match, inserts: bool = False) -> str:
     ``inserts``, a short bracketed insert is left out ("5次州党委常委(扩大)会议" ->
     州党委常委会议), else the words end at it."""
     after_start = match.end() + (text[match.end() : match.end() + 1] == "的")
+    year = _YEAR_AFTER.match(text, after_start)  # "3期2025年度…培训班": the year is no name
+    after_start = year.end() if year else after_start
     after_end, skipped = after_start, []
     while (
         after_end < len(text)
@@ -996,6 +1133,14 @@ def _noun_in(after: str) -> str:
             return ""  # "15个有处罚案件的部门": a relative clause, not the thing counted
         if kind == "measure" and not noun:
             return word  # "9个方面具体任务": the 方面 are counted, not the 任务
+        if (
+            _han(noun) >= 4
+            and kind not in ("noun", "measure")
+            and canonical_indicator(noun)
+            and not canonical_indicator(noun + word)
+            and not _starts_variant(after[at:])
+        ):
+            break  # "47家行政执法部门开门普法": a name is complete, what follows is not of it
         noun += word
         if len(noun) >= 12:
             break

