@@ -223,7 +223,7 @@ def canonical_indicator(text: str) -> str:
             canonical = by_variant.get(variant)
             if canonical is None:
                 continue
-            if length <= 3 and (is_rate(variant) or _qualified(canonical, variant)):
+            if is_bare_head(variant, canonical):
                 named = _bare_head(phrase[:-length], variant, canonical)
                 if named:
                     return named
@@ -263,11 +263,25 @@ def _worded_class(phrase: str) -> str:
             return canonical  # "审批环节累计精简"
     if re.search(r"取消[^,。;:、]{0,8}?证明$", phrase):
         return "证明事项取消"
+    if re.search(r"下放[^,。;:、]{0,12}?事项$", phrase):
+        return "政务服务事项下放"  # "向镇(街道)下放区级行使的审批事项"
     if _MEETING_STUDIED.search(phrase) or _STUDIED.search(phrase):
         return "常务会议审议"
     if _LAW_EVENT.search(phrase):
         return "普法活动"
     return ""
+
+
+def is_bare_head(variant: str, canonical: str) -> bool:
+    """Whether ``variant`` is a bare head word, which carries ``canonical`` only after
+    neutral words or words its canonical shares: a rate word of three characters or fewer
+    (满意度), or the head of a canonical after a law topic (培训 of 法治培训; of four characters
+    after 法治, 法律 or 普法: 专题学习 of 法治专题学习, 研究课题 of 法治研究课题, while 检查事项
+    names itself)."""
+    if len(variant) <= 3:
+        return is_rate(variant) or _qualified(canonical, variant)
+    law_topic = canonical[: -len(variant)] in ("法治", "法律", "普法")
+    return len(variant) == 4 and _qualified(canonical, variant) and law_topic
 
 
 def _verb_object(phrase: str, variant: str) -> str:
@@ -602,7 +616,13 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
                 quote_start += 1  # "。 全面梳理…": the space after a full stop is no part
             if kind == "change" and change.group(1) in _DOWN:
                 value = -value
-            if kind == "change" and facts and _han(_CHANGE_ONLY.sub("", before)) < 2:
+            same_sentence = not re.search("[。;!?\n]", text[boundary : match.start()])
+            if (
+                kind == "change"
+                and facts
+                and same_sentence
+                and _han(_CHANGE_ONLY.sub("", before)) < 2
+            ):
                 # "…化解率达到65%,较上年提高10个百分点": the change of the figure before.
                 indicator, canonical = facts[-1].indicator, facts[-1].canonical
             canonical = _fits_unit(_counted_in(canonical, unit), unit)
