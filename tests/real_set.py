@@ -93,7 +93,9 @@ def labels() -> list[dict]:
 
 
 def _same_value(a, b) -> bool:
-    return math.isclose(float(a), float(b), rel_tol=1e-3, abs_tol=0.011)
+    # Magnitudes: the extractor gives a decrease as a negative change (下降31% -> -31, kind
+    # "change"); labels write the number the text writes.
+    return math.isclose(abs(float(a)), abs(float(b)), rel_tol=1e-3, abs_tol=0.011)
 
 
 def score() -> tuple[dict[str, FieldScore], FigureScore]:
