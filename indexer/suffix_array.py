@@ -12,7 +12,8 @@ Output: ``SuffixArrays``, four numpy arrays that are written to disk as they are
 * ``doc``: for each entry of ``sa``, the document it starts in.
 
 Input (``find``): the arrays and a query string. Output: the ``doc`` entries of every
-occurrence, one per occurrence (overlapping ones included). The occurrences of a string
+occurrence, one per occurrence (overlapping ones included); ``starts`` gives where each
+occurrence starts in ``codes`` instead. The occurrences of a string
 are one contiguous run of ``sa``, found by binary search; ``doc`` is stored in ``sa`` order,
 so answering costs a slice, however common the string, and no random reads.
 
@@ -104,6 +105,16 @@ def find(arrays: SuffixArrays, string: str) -> np.ndarray:
         return arrays.doc[:0]
     lo, hi = _range(arrays.codes, arrays.sa, needle)
     return arrays.doc[lo:hi]
+
+
+def starts(arrays: SuffixArrays, string: str) -> np.ndarray:
+    """Where every occurrence of ``string`` starts in ``codes``, in suffix order, not sorted
+    (a view into ``sa``); ``doc`` holds the document of each, in the same order."""
+    needle = pattern(arrays, string)
+    if needle is None:
+        return arrays.sa[:0]
+    lo, hi = _range(arrays.codes, arrays.sa, needle)
+    return arrays.sa[lo:hi]
 
 
 def _range(codes: np.ndarray, sa: np.ndarray, needle: bytes) -> tuple[int, int]:

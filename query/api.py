@@ -13,6 +13,9 @@ Input: an index folder and queries. Output: ``SearchResult`` / facet dicts whose
 One ``ReportIndex`` holds one commit of the index open (``query.engine`` for matching,
 counting and ranking; ``query.facets`` for facets; ``query.record`` for stored passages),
 so a batch of queries pays for opening the index once and sees one consistent state.
+``concept:NAME`` in its queries names the shipped concepts plus those it was opened with
+(``open_index(directory, concepts="my-concepts.tsv")``, see ``query.concepts``);
+``panel`` counts terms and concepts per report or per place and year (``query.panel``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from reportsearch.indexer.fields import METRIC, YEAR, facet_names, named
 from reportsearch.indexer.normalizing import from_offset_changes, normalize_for_search
 from reportsearch.indexer.store import IndexStore
 
+from .concepts import load_concepts
 from .engine import SORTS, Engine, metric_name
 from .facets import count_facets
 from .parsing import (
@@ -75,7 +79,9 @@ def check_facet_names(names=None) -> list[str]:
 class ReportIndex:
     """An open index. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, directory: str | Path | None = None):
+    def __init__(self, directory: str | Path | None = None, concepts=None):
+        # what concept:NAME may name: checked before the index is opened
+        self.concepts = load_concepts(concepts)
         self.store = IndexStore(directory)
         self._opened = self.store.open()
         self._engine = Engine(self._opened.segments, self._opened.live)
@@ -104,7 +110,7 @@ class ReportIndex:
                 f"index at {self.store.directory} is empty; add reports with: "
                 "reportsearch index PATH"
             )
-        tree = with_filters(parse_query(query) if query.strip() else None, filters)
+        tree = with_filters(parse_query(query, self.concepts) if query.strip() else None, filters)
         if words:
             tree = as_words(tree)
         matches = self._engine.match(tree)
@@ -326,6 +332,27 @@ class ReportIndex:
             self._all_reports = self._engine.report_columns(self._engine.match(None))
         return self._all_reports
 
+    # ---- panel -----------------------------------------------------------------------
+
+    def panel(self, terms, *, by: str = "report", filters: dict[str, str] | None = None) -> dict:
+        """Dictionary counts for a regression: ``{"by", "concepts", "rows"}``, one row per
+        report and entry of ``terms`` (``by="report"``, every report included, count 0 too)
+        or per cell of ``"city,year"``, ``"province,year"`` or ``"year"`` and entry, with
+        ``concept``, ``count``, ``reports``, ``all_reports``, ``chars``, ``per_10k`` and the
+        metadata (``query.panel`` says exactly how each is counted). ``terms``: the entries
+        of ``panel.read_terms(path, index.concepts)``, or strings, each a term or
+        ``concept:NAME``, or ``Concept`` records. Counting runs on the suffix arrays
+        (``Engine.occurrence_counts``): no text is read."""
+        from . import panel  # only panels need it
+
+        by = panel.check_by(by)
+        if isinstance(terms, str):
+            terms = [terms]
+        entries = panel.entries_of(terms or [], self.concepts)
+        _, _, matches = self._match("", filters, False)
+        counted = self._engine.occurrence_counts([e.terms for e in entries], matches)
+        return panel.panel(counted, entries, by)
+
     # ---- one report ------------------------------------------------------------------
 
     def report(self, report_id: str, query: str = "", *, words: bool = False) -> dict:
@@ -338,7 +365,8 @@ class ReportIndex:
         appears, with its depth and the passage it starts at."""
         report_id = self.resolve_report(report_id)
         summary = self._record.report(report_id)
-        strings = _highlighted(parse_query(query) if query.strip() else None, words)
+        tree = parse_query(query, self.concepts) if query.strip() else None
+        strings = _highlighted(tree, words)
         passages, outline, previous, total = [], [], (), 0
         for uid in self._engine.report_uids(report_id):
             stored = self._record.passage(uid)
@@ -459,6 +487,8 @@ def _has_filters(filters) -> bool:
     return any(value not in (None, "") for value in (filters or {}).values())
 
 
-def open_index(directory: str | Path | None = None) -> ReportIndex:
-    """Open the index in ``directory`` (default: $REPORTSEARCH_INDEX_DIR or index_data/)."""
-    return ReportIndex(directory)
+def open_index(directory: str | Path | None = None, concepts=None) -> ReportIndex:
+    """Open the index in ``directory`` (default: $REPORTSEARCH_INDEX_DIR or index_data/).
+    ``concepts``: a concepts file (its path) or ``Concept`` records that ``concept:NAME``
+    may name besides the shipped ones, which they replace by name (``query.concepts``)."""
+    return ReportIndex(directory, concepts)

@@ -18,6 +18,9 @@ Everything runs on numpy arrays, memory-mapped from the index folder:
 * ``And``/``Or``/``Not`` -> boolean mask algebra; ``Not`` is within the live passages.
 * ``Words`` (``--words``) -> passages holding every jieba word of the string, in any
   order, from the segments' inverted index of words.
+* counting (``occurrence_counts``, for ``panel``): per report, how often each string or group
+  of strings occurs, from where each occurrence starts (``suffix_array.starts``), never by
+  reading a text.
 * ranking: BM25 over the exact occurrence counts of the query's strings and the passages'
   lengths (with ``--words``: over word counts, passages holding the exact string first),
   with document frequencies over the whole index, so a score never depends on how the
@@ -55,7 +58,7 @@ from reportsearch.indexer.segment import (
     shown_of_report,
     word_postings,
 )
-from reportsearch.indexer.suffix_array import find
+from reportsearch.indexer.suffix_array import find, starts
 
 from .collation import pinyin_key  # the one order of place names (api.py imports it here)
 from .parsing import And, Field, Not, Or, Text, Words
@@ -301,6 +304,74 @@ class Engine:
             columns["year"].extend(segment.arrays["year"][first].tolist())
             columns["passages"].extend(counts[present].tolist())
         return columns
+
+    def occurrence_counts(self, groups: list[tuple[str, ...]], matches: Matches) -> dict:
+        """How often each group of strings (search forms) occurs in each report, counted in
+        the passages of ``matches`` only. For each report with such a passage, in index
+        order: ``report`` (id), ``province``, ``city``, ``district``, ``year`` (0: none),
+        ``issuer``, ``level``, ``kind``, ``chars`` (the characters of those passages'
+        search forms) and ``counts``, one array per group, aligned with the reports.
+
+        A group of one string counts its non-overlapping occurrences, as ``str.count`` does
+        (leftmost first: 哈哈 occurs twice in 哈哈哈哈, once in 哈哈哈). A group of several
+        counts places: each string's non-overlapping occurrences are spans of characters;
+        spans of the group's strings that share a character, directly or through others,
+        are one place (复议 inside 行政复议 is one, as is 行政复议 overlapping 复议机关 in
+        行政复议机关); spans that only touch are two. A group of one string counts the same
+        either way. Occurrences never run from one passage into the next."""
+        names = ("province", "city", "district", "issuer", "level", "kind")
+        columns: dict[str, list] = {key: [] for key in ("report", *names, "year")}
+        chars, counts = [], [[] for _ in groups]
+        for segment, mask in zip(self.segments, matches.masks, strict=True):
+            arrays = segment.arrays
+            size = len(segment.meta["reports"])
+            report_of = arrays["report"]
+            chosen = report_of[mask]
+            present = np.flatnonzero(np.bincount(chosen, minlength=size))
+            if not len(present):
+                continue
+            first = self.first_passages(segment)[present]
+            columns["report"].extend(segment.meta["reports"][c] for c in present.tolist())
+            for name in names:
+                values = segment.values(name)
+                columns[name].extend(values[c] for c in arrays[name][first].tolist())
+            columns["year"].extend(arrays["year"][first].tolist())
+            lengths = np.bincount(chosen, weights=arrays["length"][mask], minlength=size)
+            chars.append(lengths[present].astype(np.int64))
+            found: dict[str, np.ndarray] = {}  # each string's counted starts, once a segment
+            for g, group in enumerate(groups):
+                passages = self._counted_passages(segment, group, found)
+                passages = passages[mask[passages]]
+                counts[g].append(np.bincount(report_of[passages], minlength=size)[present])
+        empty = np.zeros(0, np.int64)
+        columns["chars"] = np.concatenate(chars) if chars else empty
+        columns["counts"] = [np.concatenate(parts).astype(np.int64) if parts else empty
+                             for parts in counts]  # fmt: skip
+        return columns
+
+    @staticmethod
+    def _counted_passages(segment: Segment, group: tuple[str, ...], found: dict) -> np.ndarray:
+        """The passage of each occurrence of ``group`` counted (``occurrence_counts``)."""
+        arrays = segment.suffix_arrays("text")
+        if len(group) == 1 and not _self_overlapping(group[0]):
+            return find(arrays, group[0])  # no two occurrences can overlap: count them all
+        spans = []
+        for string in group:
+            if string not in found:
+                found[string] = _non_overlapping(starts(arrays, string), len(string))
+            spans.append(found[string])
+        if len(group) == 1:
+            at = spans[0]
+        else:
+            begins = np.concatenate(spans)
+            ends = np.concatenate([s + len(t) for s, t in zip(spans, group, strict=True)])
+            order = np.argsort(begins, kind="stable")
+            begins, ends = begins[order], ends[order]
+            reach = np.maximum.accumulate(ends)  # the furthest any span so far reaches
+            new = np.ones(len(begins), dtype=bool)
+            new[1:] = begins[1:] >= reach[:-1]  # shares no character with any before it
+            at = begins[new]
+        return np.searchsorted(segment.arrays["text_start"], at, side="right") - 1
 
     def _locate(self, uid: int) -> tuple[Segment, int]:
         """The segment holding passage ``uid`` and its number there."""
@@ -553,6 +624,35 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
     if not len(ordered):
         return np.zeros(0, dtype=np.int64)
     return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+
+
+def _self_overlapping(string: str) -> bool:
+    """Whether two occurrences of ``string`` can overlap: it ends with a start of itself."""
+    return any(string[:k] == string[-k:] for k in range(1, len(string)))
+
+
+def _non_overlapping(positions: np.ndarray, length: int) -> np.ndarray:
+    """The sorted ``positions`` of a string of ``length`` characters that ``str.count``
+    counts: leftmost first, each starting at or after the end of the one counted before.
+    Only runs of overlapping occurrences are walked one by one."""
+    at = np.sort(np.asarray(positions, dtype=np.int64))
+    if length <= 1 or len(at) < 2:
+        return at
+    close = np.flatnonzero(np.diff(at) < length) + 1  # overlaps the occurrence before it
+    if not len(close):
+        return at
+    keep = np.ones(len(at), dtype=bool)
+    end, previous = 0, -2
+    for i, here, before in zip(close.tolist(), at[close].tolist(), at[close - 1].tolist(),
+                               strict=True):  # fmt: skip
+        if i - 1 != previous:  # the one before starts a run: always counted
+            end = before + length
+        if here >= end:
+            end = here + length
+        else:
+            keep[i] = False
+        previous = i
+    return at[keep]
 
 
 def _has_words(tree) -> bool:

@@ -20,8 +20,12 @@ error); any other field takes a string. The field names are the registry's
 (``indexer.fields``), read at each parse. Lucene's field groups work too:
 ``city:(盘锦 OR 遂宁)`` is ``(city:盘锦 OR city:遂宁)``, and values side by side in a group are
 alternatives. Every string is put in search form (NFKC, lower case, Traditional ->
-Simplified). ``query_hints`` says what a query that found nothing was read as, where a user
-of another search syntax may have meant something else (``or``, ``+``, ``&&``).
+Simplified). ``concept:NAME`` is the OR of the concept's terms (``query.concepts``: the
+list that ships with the project, or the one ``parse_query`` is given), each an exact string
+like any other: ``concept:免罚`` is ``(首违不罚 OR 首违免罚 OR …)``; an unknown name is an
+error listing the known ones. ``query_hints`` says what a query that found nothing was read
+as, where a user of another search syntax may have meant something else (``or``, ``+``,
+``&&``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from reportsearch.indexer.normalizing import normalize_for_search
 from reportsearch.indexer.schema import word_tokens
 
 _QUOTES = {'"': '"', "“": "”", "「": "」"}
+CONCEPT = "concept"  # concept:NAME, expanded by the parser (not a field of the registry)
 _COMPARISON = re.compile(r"^(.*?)(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)%?$")
 
 
@@ -88,16 +93,17 @@ MAX_NESTING = 32
 MAX_QUERY_CHARACTERS = 4000
 
 
-def parse_query(query: str) -> object:
+def parse_query(query: str, concepts=None) -> object:
     """Parse ``query`` into a tree; raise QuerySyntaxError on malformed input, a query over
-    MAX_QUERY_CHARACTERS or one nesting ( ) and NOT deeper than MAX_NESTING."""
+    MAX_QUERY_CHARACTERS or one nesting ( ) and NOT deeper than MAX_NESTING. ``concepts``:
+    what ``concept:NAME`` may name (a ``query.concepts.Concepts``; None: the shipped list)."""
     if len(query) > MAX_QUERY_CHARACTERS:
         raise QuerySyntaxError(f"query too long: {len(query)} characters, at most "
                                f"{MAX_QUERY_CHARACTERS}")  # fmt: skip
     tokens = _tokenize(query)
     if not tokens:
         raise QuerySyntaxError("empty query: give text to find or a filter such as year:2021")
-    parser = _Parser(tokens, query)
+    parser = _Parser(tokens, query, concepts)
     tree = parser.parse_or()
     if parser.position < len(tokens):
         token = tokens[parser.position]
@@ -181,10 +187,10 @@ def _tokenize(query: str) -> list[_Token]:
             match = re.match(r"([A-Za-z_]+)[::]", query[i:])
             if match:
                 name = match.group(1).lower()
-                if named(name) is None:
+                if named(name) is None and name != CONCEPT:
                     raise QuerySyntaxError(
                         f"unknown field {match.group(1)!r} at column {start + 1}; "
-                        f"fields are: {', '.join(query_names())}"
+                        f"fields are: {', '.join((*query_names(), CONCEPT))}"
                     )
                 i += match.end()
                 if i < n and query[i] in "((":
@@ -238,7 +244,7 @@ def _lucene_range(query: str, i: int, name: str, start: int) -> tuple[str, int]:
     if closing < 0:
         raise QuerySyntaxError(f"unclosed range {query[i]} at column {i + 1}")
     match = re.fullmatch(r"\s*(\d{4}|\*)\s+TO\s+(\d{4}|\*)\s*", query[i + 1 : closing])
-    if named(name).kind != YEAR or not match:
+    if name == CONCEPT or named(name).kind != YEAR or not match:
         raise QuerySyntaxError(
             f"{name}:{query[i : closing + 1]} is not a range like year:[2019 TO 2021] "
             f"(column {start + 1})"
@@ -264,11 +270,12 @@ def _bare(query: str, i: int) -> tuple[str, int]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], query: str):
+    def __init__(self, tokens: list[_Token], query: str, concepts=None):
         self.tokens = tokens
         self.position = 0
         self.query = query
         self.depth = 0
+        self.concepts = concepts
 
     def _deeper(self, token: _Token) -> None:
         self.depth += 1
@@ -327,9 +334,26 @@ class _Parser:
             if not value:
                 raise QuerySyntaxError(f"empty text at column {token.column + 1}")
             return Text(value)
+        if token.kind == "field" and token.field == CONCEPT:
+            return concept_node(token.value, self.concepts, token.column)
         if token.kind == "field":
             return _field(token)
         raise QuerySyntaxError(f"unexpected {token.value!r} at column {token.column + 1}")
+
+
+def concept_node(name: str, concepts=None, column: int | None = None):
+    """What ``concept:NAME`` means: the OR of the concept's terms as ``Text`` nodes (one term:
+    that ``Text``). ``concepts``: a ``query.concepts.Concepts`` (None: the shipped list). An
+    unknown name is a one-line QuerySyntaxError listing the known ones."""
+    from .concepts import load_concepts  # the shipped list is read on the first concept:
+
+    known = load_concepts() if concepts is None else concepts
+    if name not in known:
+        where = f" at column {column + 1}" if column is not None else ""
+        listed = ", ".join(known.names()) or "none"
+        raise QuerySyntaxError(f"unknown concept {name!r}{where}; concepts are: {listed}")
+    terms = known[name].terms
+    return Text(terms[0]) if len(terms) == 1 else Or(tuple(Text(term) for term in terms))
 
 
 def _field(token: _Token) -> Field:

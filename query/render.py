@@ -1,5 +1,5 @@
 """Render: an API answer and a format -> what a front end sends: text for people, JSON,
-JSON lines, CSV or xlsx.
+JSON lines, CSV, xlsx or Parquet.
 
 Input: an ``Answer``, which every kind of API answer becomes by one of the ``*_answer``
 functions here (its JSON object, its rows and columns, its text for people), and a format
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ KWIC_COLUMNS = ("report", "passage", "province", "city", "district", "year", "le
 
 
 COUNT_COLUMNS = ("query", "total", "reports")
+PANEL_TEXT_ROWS = 1000  # rows of a panel shown as text; the files hold them all
+XLSX_MAX_ROWS = 1_048_576  # rows of an Excel sheet, its header included
 FILE_COLUMNS = ("report", "file")
 
 
@@ -158,6 +161,11 @@ def write_xlsx(answer: Answer, color: bool = False, bom: bool = False) -> bytes:
     return xlsx(answer.rows, answer.row_columns())
 
 
+@writer("parquet", "application/vnd.apache.parquet", binary=True)
+def write_parquet(answer: Answer, color: bool = False, bom: bool = False) -> bytes:
+    return parquet(answer.rows, answer.row_columns())
+
+
 # What every command prints; a command that makes tables may offer the binary ones too.
 FORMATS = tuple(name for name, kind in WRITERS.items() if not kind.binary)
 
@@ -227,6 +235,34 @@ def search_parts(result, fmt: str, *, color: bool = False, bom: bool = False):
     else:
         result.hits = list(result.hits)
         yield write(fmt, search_answer(result), color=color, bom=bom)
+
+
+def rows_parts(answer: Answer, fmt: str, *, color: bool = False, bom: bool = False,
+               size: int = 2048):  # fmt: skip
+    """An answer of many rows (a panel: 20,000 reports x 100 concepts is 2 million rows)
+    written in format ``fmt`` in parts of ``size`` rows: the same text as ``write(fmt,
+    answer)`` gives, without holding all of it at once. ``answer.data`` is a JSON object
+    whose ``rows`` are ``answer.rows``. Binary formats and text come whole."""
+    rows = answer.rows
+    if fmt == "csv":
+        yield "\ufeff" if bom else ""
+        parts = csv_parts(rows, answer.row_columns())
+        yield next(parts)  # the header
+        while chunk := "".join(itertools.islice(parts, size)):
+            yield chunk
+    elif fmt == "jsonl":
+        for at in range(0, len(rows), size):
+            yield "".join(to_json_line(row) + "\n" for row in rows[at : at + size])
+    elif fmt == "json" and rows:
+        # the document around one row, cut where the rows go (as search_parts does)
+        before, after = (to_json({**answer.data, "rows": [0]}) + "\n").split("\n    0\n", 1)
+        for at in range(0, len(rows), size):
+            separator = "\n" if at == 0 else ",\n"
+            yield (before if at == 0 else "") + separator + ",\n".join(
+                _indented(to_json(row), "    ") for row in rows[at : at + size])  # fmt: skip
+        yield "\n" + after
+    else:
+        yield write(fmt, answer, color=color, bom=bom)
 
 
 def _indented(text: str, prefix: str) -> str:
@@ -311,6 +347,24 @@ def metrics_answer(name: str | None, data: dict, by_place: str | None = None) ->
                   name="metrics")  # fmt: skip
 
 
+def panel_answer(data: dict) -> Answer:
+    """A panel (``ReportIndex.panel``): one row per report (or cell) and concept; text shows
+    the first PANEL_TEXT_ROWS rows and says how many more the files hold."""
+    from .panel import panel_columns  # only panels need it
+
+    rows = data["rows"]
+    columns = panel_columns(",".join(data["by"]))
+
+    def text(color: bool) -> str:
+        shown = table(rows[:PANEL_TEXT_ROWS], columns)
+        if len(rows) > PANEL_TEXT_ROWS:
+            shown += (f"… {len(rows) - PANEL_TEXT_ROWS} more rows, {len(rows)} in all: "
+                      "--format csv, jsonl, xlsx or parquet writes them all\n")  # fmt: skip
+        return shown
+
+    return Answer(data, rows, columns, text=text, name="panel")
+
+
 def trend_answer(data: dict) -> Answer:
     rows = data["rows"]
     return Answer(data, rows, tuple(rows[0]) if rows else None,
@@ -372,7 +426,12 @@ def facet_rows(data: dict) -> list[dict]:
 
 
 def xlsx(rows: list[dict], columns=None) -> bytes:
-    """``rows`` as an Excel workbook (one sheet, a header row, numbers as numbers)."""
+    """``rows`` as an Excel workbook (one sheet, a header row, numbers as numbers); more rows
+    than a sheet holds is a ``UsageError`` naming the formats that take them."""
+    if len(rows) >= XLSX_MAX_ROWS:
+        raise UsageError(f"{len(rows)} rows are more than an Excel sheet holds "
+                         f"({XLSX_MAX_ROWS - 1} under its header): use --format csv or "
+                         "parquet")  # fmt: skip
     import openpyxl  # imported here: only --format xlsx needs it
 
     columns = columns or (tuple(rows[0]) if rows else ())
@@ -383,6 +442,20 @@ def xlsx(rows: list[dict], columns=None) -> bytes:
         sheet.append([_cell(row.get(column)) for column in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def parquet(rows: list[dict], columns=None) -> bytes:
+    """``rows`` as a Parquet file (pyarrow): a column each, in order, types inferred (whole
+    numbers int64, None as null), for pandas, R's arrow and DuckDB."""
+    import pyarrow as pa  # imported here: only --format parquet needs it
+    import pyarrow.parquet as pq
+
+    columns = columns or (tuple(rows[0]) if rows else ())
+    table = pa.table({column: pa.array([_cell(row.get(column)) for row in rows])
+                      for column in columns})  # fmt: skip
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
     return buffer.getvalue()
 
 

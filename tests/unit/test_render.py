@@ -68,11 +68,12 @@ def test_people_text_marks_matches_and_counts_in_words():
 
 
 def test_every_format_is_a_registered_writer_and_formats_are_the_text_ones():
-    assert set(render.WRITERS) == {"text", "json", "jsonl", "csv", "xlsx"}
-    assert render.FORMATS == ("text", "json", "jsonl", "csv")  # xlsx only where offered
+    assert set(render.WRITERS) == {"text", "json", "jsonl", "csv", "xlsx", "parquet"}
+    assert render.FORMATS == ("text", "json", "jsonl", "csv")  # xlsx, parquet where offered
     assert render.writer_for("xlsx").binary and not render.writer_for("csv").binary
+    assert render.writer_for("parquet").binary
     assert [name for name, w in render.WRITERS.items() if w.streams] == ["text", "jsonl"]
-    with pytest.raises(UsageError, match="formats are: text, json, jsonl, csv, xlsx"):
+    with pytest.raises(UsageError, match="formats are: text, json, jsonl, csv, xlsx, parquet"):
         render.writer_for("xml")
 
 
