@@ -126,12 +126,13 @@ class QueryCommand(FieldCommand):
         return rest
 
 
-def output_options(command=None, *, spreadsheet: bool = False):
-    """``--format`` (with ``xlsx`` where ``spreadsheet``) and ``--bom`` for every command
-    that prints records; both reach ``_print`` through the click context."""
+def output_options(command=None, *, spreadsheet: bool = False, parquet: bool = False):
+    """``--format`` (with ``xlsx`` where ``spreadsheet``, ``parquet`` where ``parquet``) and
+    ``--bom`` for every command that prints records; both reach ``_print`` through the click
+    context."""
 
     def decorate(command):
-        formats = FORMATS + (("xlsx",) if spreadsheet else ())
+        formats = FORMATS + (("xlsx",) if spreadsheet else ()) + (("parquet",) if parquet else ())
 
         @click.option(
             "--format",
@@ -140,8 +141,9 @@ def output_options(command=None, *, spreadsheet: bool = False):
             default="text",
             show_default=True,
             help="text for people; json, jsonl, csv"
-            + (" or xlsx" if spreadsheet else "")
-            + " for scripts and Excel.",
+            + (", xlsx" if spreadsheet else "")
+            + (", parquet" if parquet else "")
+            + " for scripts, Excel, pandas, Stata and R.",
         )
         @click.option(
             "--bom",
@@ -223,6 +225,17 @@ def index_dir_option(command):
         return command(store, *args, **kwargs)
 
     return wrapper
+
+
+def concepts_option(command):
+    """``--concepts FILE``: concepts that ``concept:NAME`` may name besides the shipped ones
+    (the command gets ``concepts``, the path or None; the library reads it)."""
+
+    return click.option(
+        "--concepts", "concepts", default=None, metavar="FILE",
+        help="Concepts file (NAME<TAB>term|term|… a line) adding to or replacing the shipped "
+             "concepts that concept:NAME names.",
+    )(command)  # fmt: skip
 
 
 def filter_options(command):
@@ -466,12 +479,14 @@ def reports(store: IndexStore, paths, max_file_size, fmt):
     is_flag=True,
     help="One aligned line per occurrence: left context | match | right context.",
 )
+@concepts_option
 @color_options
 @output_options(spreadsheet=True)
 @click.pass_obj
 @index_dir_option
 def search(store: IndexStore, query, words, limit, offset, sort, group, facet_names, batch,
-           count_only, files_only, quiet, context, kwic, color, fmt, **kwargs):  # fmt: skip
+           count_only, files_only, quiet, context, kwic, concepts, color, fmt,
+           **kwargs):  # fmt: skip
     """Find passages that contain QUERY exactly, Simplified or Traditional alike.
 
     \b
@@ -486,6 +501,7 @@ def search(store: IndexStore, query, words, limit, offset, sort, group, facet_na
       city:盘锦 city:(盘锦 OR 遂宁) province:四川 district:巴南
       year:2021 year:2019..2021 year:[2019 TO 2021]
       section:执法 category:行政执法 metric:出庭应诉率 metric:出庭应诉率>=95
+      concept:免罚              any wording of a concept (shipped, or --concepts FILE)
     \b
     Exit codes: 0 found, 1 nothing found, 2 error (as grep).
     """
@@ -505,7 +521,7 @@ def search(store: IndexStore, query, words, limit, offset, sort, group, facet_na
         else ("kwic" if kwic else "hits")
     )
     _ensure_index(store)
-    with open_index(store.directory) as opened:
+    with open_index(store.directory, concepts) as opened:
         if batch is not None:
             _search_batch(opened, batch, options, fmt, color, mode)
         found = _answer(
@@ -663,22 +679,24 @@ def _batch_lines(file):
 @registry_options("by", _by_facet_option)
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@concepts_option
 @output_options
 @click.pass_obj
 @index_dir_option
-def facets(store: IndexStore, query, by, words, fmt, **kwargs):
+def facets(store: IndexStore, query, by, words, concepts, fmt, **kwargs):
     """Count the passages and reports that match QUERY (default: all) by year, city,
     province, district, category or metric.
 
     \b
     reportsearch facets 法治政府建设 --by year
     reportsearch facets 行政复议 --by city --province 四川 --format csv
-    reportsearch facets --by year                 every report, by year"""
+    reportsearch facets --by year                 every report, by year
+    reportsearch facets concept:免罚 --by year     any wording of a concept"""
     filters = _filters(kwargs)
     names = [n.strip() for item in (by or fields.facet_names()) for n in item.split(",")
              if n.strip()]  # fmt: skip
     _ensure_index(store)
-    with open_index(store.directory) as opened:
+    with open_index(store.directory, concepts) as opened:
         data = opened.facets(query, names, filters=filters, words=words)
     _print(render.facets_answer(data), fmt)
     sys.exit(FOUND if data["total"] else NOT_FOUND)
@@ -736,10 +754,11 @@ def metrics(store: IndexStore, name, minimum, maximum, all_facts, pivot, fmt, **
 )
 @filter_options
 @click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@concepts_option
 @output_options(spreadsheet=True)
 @click.pass_obj
 @index_dir_option
-def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
+def trend(store: IndexStore, query, by, first, words, concepts, fmt, **kwargs):
     """How many reports mention QUERY in each year (and province or city), beside all the
     reports of that cell and the share; with --first, when each place first mentions it.
     CSV, JSON and xlsx rows load straight into pandas or Excel.
@@ -748,15 +767,70 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
     reportsearch trend 柔性执法                        reports per year, and the share
     reportsearch trend 柔性执法 --by year,province --format csv > trend.csv
     reportsearch trend 柔性执法 --first                 first year per city
+    reportsearch trend concept:免罚 --by year,province  any wording of a concept
     """
     filters = _filters(kwargs)
     if not query.strip() and not filters:
         raise click.UsageError("give a QUERY or a filter option")
     _ensure_index(store)
-    with open_index(store.directory) as opened:
+    with open_index(store.directory, concepts) as opened:
         data = opened.trend(query, by.split(","), filters=filters, words=words, first=first)
     _print(render.trend_answer(data), fmt)
     sys.exit(FOUND if any(row.get("reports") for row in data["rows"]) else NOT_FOUND)
+
+
+# ---- panel --------------------------------------------------------------------------------
+
+
+@cli.command(short_help="Count terms and concepts per report, or per place and year.")
+@click.option("--terms", "terms_file", default=None, metavar="FILE",
+              help="What to count, a line each: a term, NAME<TAB>term|term|… (a concept), or "
+                   "concept:NAME. '-' reads standard input.")  # fmt: skip
+@click.option("--by", default="report", show_default=True,
+              type=click.Choice(["report", "city,year", "province,year", "year"]),
+              help="One row per report and concept, or per cell and concept.")  # fmt: skip
+@concepts_option
+@filter_options
+@output_options(spreadsheet=True, parquet=True)
+@click.pass_obj
+@index_dir_option
+def panel(store: IndexStore, terms_file, by, concepts, fmt, **kwargs):
+    """Count terms and concepts in every report, for a regression: one row per report and
+    concept (every report, count 0 included: a balanced panel), or per city and year,
+    province and year, or year. Each row has count (non-overlapping occurrences, as Python's
+    str.count over the search form; a concept counts each place any of its terms occurs
+    once, so 复议 inside 行政复议 is one), reports (that hold it), all_reports, chars (the
+    indexed characters), per_10k (count / chars x 10,000) and the report's place, year,
+    issuer, level and kind. Without --terms, counts every concept of --concepts FILE.
+    Exit 1 when nothing counted occurs.
+
+    \b
+    Examples:
+      printf '复议\n免罚\t首违不罚|免罚清单\nconcept:柔性执法\n' > terms.txt
+      reportsearch panel --terms terms.txt --format csv > panel.csv
+      reportsearch panel --terms terms.txt --by city,year --format parquet > panel.parquet
+      reportsearch panel --concepts my-concepts.tsv --province 四川 --format xlsx > p.xlsx
+    \b
+    In pandas: pd.read_csv("panel.csv", dtype={"report": str, "year": "Int64"})
+    """
+    from reportsearch.query.concepts import load_concepts, parse_concepts, read_text
+    from reportsearch.query.panel import parse_terms
+
+    filters = _filters(kwargs)
+    known = load_concepts(concepts)  # a bad concepts file is its error before any index work
+    if terms_file is None and concepts is None:
+        raise UsageError("give --terms FILE (or --concepts FILE to count its concepts)")
+    if terms_file is None:
+        entries = parse_concepts(read_text(concepts, "concepts file"), concepts)
+    else:
+        origin = "standard input" if terms_file == "-" else terms_file
+        entries = parse_terms(read_text(terms_file, "terms file"), known, origin)
+    _ensure_index(store)
+    with open_index(store.directory, known) as opened:
+        data = opened.panel(entries, by=by, filters=filters)
+    for part in render.rows_parts(render.panel_answer(data), fmt, bom=_bom()):
+        _echo(part, fmt)  # millions of rows: written in parts, never one string
+    sys.exit(FOUND if any(row["count"] for row in data["rows"]) else NOT_FOUND)
 
 
 # ---- show ---------------------------------------------------------------------------------
@@ -766,11 +840,12 @@ def trend(store: IndexStore, query, by, first, words, fmt, **kwargs):
 @click.argument("target", metavar="REPORT[#PASSAGE]")
 @click.argument("query", required=False, default="")
 @click.option("--words", is_flag=True, help="Highlight QUERY's jieba words, not exact strings.")
+@concepts_option
 @color_options
 @output_options
 @click.pass_obj
 @index_dir_option
-def show(store: IndexStore, target, query, words, color, fmt):
+def show(store: IndexStore, target, query, words, concepts, color, fmt):
     """Read a report, or one passage of it (REPORT#0012, as hits name them), in its own
     characters: its metadata and where each field was read, its outline, and QUERY's
     matches marked. The web page's reader shows the same. Exit 1 when QUERY is given and
@@ -782,7 +857,7 @@ def show(store: IndexStore, target, query, words, color, fmt):
     reportsearch show 001_1c9c93ea932af3e0 --format json"""
     report_id, _, position = target.partition("#")
     _ensure_index(store)
-    with open_index(store.directory) as opened:
+    with open_index(store.directory, concepts) as opened:
         data = opened.report(report_id, query, words=words)
     if position:
         # the id as resolved (033 for 33), the position with or without its leading zeros

@@ -894,3 +894,114 @@ def test_issuer_level_and_kind_are_options_and_facets(run, issuer_index_dir):
     assert {row["value"] for row in everything["kind"]} == {"report", "news"}
     nothing = run("search", "柔性执法", "--title", "生态环境", index_dir=issuer_index_dir)
     assert nothing.exit_code == 1
+
+
+# ---- panel and concepts ---------------------------------------------------------------------
+
+
+PANEL_TERMS = "复议\n免罚\t首违不罚|免罚清单|轻微违法\nconcept:柔性执法\n"
+
+
+@pytest.fixture
+def terms_file(tmp_path):
+    path = tmp_path / "terms.txt"
+    path.write_text(PANEL_TERMS, "utf-8")
+    return path
+
+
+def test_panel_is_one_row_per_report_and_concept(run, terms_file):
+    import pandas as pd
+
+    result = run("panel", "--terms", str(terms_file), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout), dtype={"report": str, "year": "Int64"})
+    assert list(frame.columns) == ["report", "province", "city", "district", "year", "issuer",
+                                   "level", "kind", "concept", "count", "reports",
+                                   "all_reports", "chars", "per_10k"]  # fmt: skip
+    assert len(frame) == len(SEED_FILES) * 3  # balanced: zero counts included
+    assert set(frame["concept"]) == {"复议", "免罚", "柔性执法"}
+    assert (frame["per_10k"] - frame["count"] * 10_000 / frame["chars"]).abs().max() < 1e-5
+    text = run("panel", "--terms", str(terms_file))
+    assert text.exit_code == 0 and "per_10k" in text.stdout.splitlines()[0]
+
+
+def test_panel_json_jsonl_parquet_and_xlsx(run, terms_file):
+    import pyarrow.parquet as pq
+
+    data = json.loads(run("panel", "--terms", str(terms_file), "--by", "year",
+                          "--format", "json").stdout)  # fmt: skip
+    assert set(data) == {"by", "concepts", "rows"} and data["by"] == ["year"]
+    assert data["concepts"][1] == {"concept": "免罚", "terms": ["首违不罚", "免罚清单", "轻微违法"]}
+    assert set(data["rows"][0]) == {"year", "concept", "count", "reports", "all_reports",
+                                    "chars", "per_10k"}  # fmt: skip
+    lines = run("panel", "--terms", str(terms_file), "--by", "year", "--format", "jsonl")
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == data["rows"]
+    parquet = run("panel", "--terms", str(terms_file), "--by", "city,year", "--format",
+                  "parquet")  # fmt: skip
+    assert parquet.exit_code == 0
+    table = pq.read_table(io.BytesIO(parquet.stdout_bytes))
+    assert table.column_names[:3] == ["province", "city", "year"]
+    assert str(table.schema.field("count").type) == "int64"
+    xlsx = run("panel", "--terms", str(terms_file), "--format", "xlsx")
+    assert xlsx.exit_code == 0 and xlsx.stdout_bytes[:2] == b"PK"
+
+
+def test_panel_filters_stdin_and_concepts_file(run, tmp_path):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("复议类\t行政复议|复议\n", "utf-8")
+    result = run("panel", "--concepts", str(mine), "--province", "四川", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert rows and {row["concept"] for row in rows} == {"复议类"}
+    assert {row["province"] for row in rows} == {"四川省"}
+    piped = run("panel", "--terms", "-", "--concepts", str(mine), "--format", "json",
+                input="concept:复议类\n")  # fmt: skip
+    assert (
+        json.loads(piped.stdout)["rows"]
+        == json.loads(run("panel", "--concepts", str(mine), "--format", "json").stdout)["rows"]
+    )
+    nothing = run("panel", "--terms", "-", input="没有这个词\n")
+    assert nothing.exit_code == 1  # nothing counted occurs
+
+
+@pytest.mark.parametrize(
+    "args, input, fragment",
+    [
+        ([], None, "give --terms FILE"),
+        (["--terms", "missing.txt"], None, "cannot read terms file"),
+        (["--terms", "-"], "concept:没有\n", "unknown concept '没有'; concepts are: 免罚"),
+        (["--terms", "-"], "复议\n复议\n", "line 2: '复议' is counted already"),
+        (["--terms", "-"], "x\t|\n", "has no terms"),
+        (["--terms", "-", "--concepts", "missing.tsv"], "复议\n", "cannot read concepts file"),
+    ],
+)
+def test_panel_bad_input_is_a_one_line_error(run, args, input, fragment):
+    assert_one_line_error(run("panel", *args, input=input), fragment)
+
+
+def test_concept_queries_in_search_facets_trend_and_show(run, tmp_path):
+    found = json.loads(run("search", "concept:免罚", "--format", "json", "--limit", "0").stdout)
+    union = set()
+    for term in ("首违不罚", "首违免罚", "轻微免罚", "轻微不罚", "免罚清单", "不予处罚清单",
+                 "轻微违法免罚", "包容免罚"):  # fmt: skip
+        hits = json.loads(run("search", term, "--format", "json", "--limit", "0").stdout)
+        union |= {hit["passage"] for hit in hits["hits"]}
+    assert {hit["passage"] for hit in found["hits"]} == union and union
+    facets = json.loads(run("facets", "concept:免罚", "--by", "year", "--format", "json").stdout)
+    assert facets["total"] == len(union)
+    trend = run("trend", "concept:免罚", "--format", "json")
+    assert trend.exit_code == 0 and json.loads(trend.stdout)["rows"]
+    report = next(iter(found["hits"]))["report"]
+    assert run("show", report, "concept:免罚").exit_code == 0
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("复议类\t行政复议|复议\n", "utf-8")
+    assert run("search", "concept:复议类", "--concepts", str(mine), "-c").exit_code == 0
+    assert_one_line_error(run("search", "concept:复议类"), "unknown concept '复议类'")
+    assert_one_line_error(run("facets", "concept:没有"), "concepts are: 免罚")
+
+
+@pytest.mark.parametrize("command", ["panel", "search", "facets", "trend"])
+def test_panel_and_concept_help_has_examples(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert ("reportsearch panel --terms" if command == "panel" else "concept:") in result.stdout
