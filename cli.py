@@ -806,7 +806,7 @@ def panel(store: IndexStore, terms_file, by, concepts, fmt, **kwargs):
 
     \b
     Examples:
-      printf '复议\n免罚\t首违不罚|免罚清单\nconcept:柔性执法\n' > terms.txt
+      printf '复议\\n免罚\\t首违不罚|免罚清单\\nconcept:柔性执法\\n' > terms.txt
       reportsearch panel --terms terms.txt --format csv > panel.csv
       reportsearch panel --terms terms.txt --by city,year --format parquet > panel.parquet
       reportsearch panel --concepts my-concepts.tsv --province 四川 --format xlsx > p.xlsx

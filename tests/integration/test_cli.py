@@ -1005,3 +1005,5 @@ def test_panel_and_concept_help_has_examples(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert ("reportsearch panel --terms" if command == "panel" else "concept:") in result.stdout
+    if command == "panel":  # the examples as typed, indented as every command's are
+        assert "\n  Examples:\n    printf '复议\\n免罚\\t首违不罚" in result.stdout
