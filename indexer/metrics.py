@@ -44,9 +44,15 @@ Input: a passage's original text (and its offset in the report). Output: ``Fact`
 
 A figure is a metric only when a unit follows it. That alone rules out years (2020年), dates
 (12月31日), document numbers (〔2024〕6号), phone numbers and codes; ordinals (第39期, 第三次) and
-figures glued to other digits, slashes or letters are excluded explicitly. Single Chinese
-numerals (一, 三...) are not read as figures: in these reports they name things (三项制度,
-一窗通办); longer ones (十二, 三千六百) are.
+figures glued to other digits, slashes or letters are excluded explicitly. Chinese numerals
+are read, one character or more (分七期, 两类考评对象, 七大类, 四部门, 十二次), but not when
+they name things: a formula of ``data/slogans.txt`` (两个维护, 三项制度, 十一个坚持), a short
+quotation (“四个意识”) or a title (《…五条措施》); 一 alone only before 百分点 (一个, 一批, 一次
+are articles in running prose or slogans: 一件事, 最多跑一次), 二 alone neither (二次, 二期);
+ranks (前三位, 前10名) and "one of" counts (全省三个试点之一) are no figures whatever the
+numeral. Two written digits in a row count a range (三四个 -> 3, "range"). A sum written with
+万/亿 and 以上/以下/以内 but no unit (五万以上的资金) is in 元 when its sentence speaks of
+money. Counts of kinds (七大类, 六个方面) take no canonical name.
 """
 
 from __future__ import annotations
@@ -55,7 +61,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data_files import data_rows
+from .data_files import data_lines, data_rows
 from .normalizing import normalize_for_search, normalize_with_offsets
 from .numerals import parse_chinese_decimal, parse_chinese_fraction
 from .words import word_tokens
@@ -63,7 +69,8 @@ from .words import word_tokens
 _DELIMITERS = set(",。;:、!?()《》“”‘’\"'[]【】\n")
 # Connecting words between an indicator and its figure ("出庭应诉率达100%", "税费等14亿元").
 _TRAILING_FILLERS = (
-    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "超过", "不低于", "不少于", "覆盖",
+    "达到", "达至", "保持", "实现", "共计", "累计", "合计", "不超过", "超过", "不低于", "不少于",
+    "覆盖",
     "惠及",
     "分别", "均", "各", "达", "为", "是", "共", "计", "约", "近", "逾", "等", "了", "的",
 )  # fmt: skip
@@ -460,13 +467,18 @@ _CN_NUMERAL = "〇零一二三四五六七八九十百千万亿两"
 def _figure_pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(_units(), key=lambda u: (-len(u), u)))
     # thousands separators are read ("1,286件"), never as two figures; written decimals too
-    # ("零点五个百分点"); one written digit only before 百分点 ("提高三个百分点"): elsewhere a
-    # lone 一, 三 names things (三项制度)
+    # ("零点五个百分点"); one written digit too ("分七期", "两类", "四部门"), but 一 and 二 only
+    # before 百分点 ("提高一个百分点"): 一个, 一批, 一次 are articles or slogans (一件事,
+    # 最多跑一次), 二次, 二期 ordinals; slogans and quoted names are left out in
+    # ``_not_a_count`` (三项制度, “四个意识”)
     number = (
         r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
         rf"|[{_CN_NUMERAL}]+点[{_CN_DIGIT}]+|[{_CN_NUMERAL}]{{2,}}"
-        r"|[一二三四五六七八九两](?=个?百分点)"
+        r"|[一二三四五六七八九两](?=个?百分点)|[三四五六七八九十两]"
     )
+    # "五万以上的资金": a written sum bounded by 以上/以下/以内 without its unit (read as 元
+    # only when the sentence speaks of money, in ``extract_facts``)
+    sum_ = rf"(?P<sum>\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)(?P<sum_scale>万|亿)(?P<bound>以上|以下|以内)"
     # "百分之九十五", "百分之百", "百分之5", "百分之十二点五": a percentage written out.
     percent = rf"百分之(?P<percent>\d+(?:\.\d+)?|百|[{_CN_NUMERAL}]{{1,5}}(?:点[{_CN_DIGIT}]+)?)"
     # "三分之二", "千分之三", "万分之五": a share written as a fraction.
@@ -479,7 +491,7 @@ def _figure_pattern() -> re.Pattern[str]:
     tenths = r"(?P<tenths>[一二三四五六七八九]|[1-9](?:\.\d)?)成(?![立为果功效本员都交就熟型不])"
     return re.compile(
         rf"(?<![\d.\-/a-z第〔\[{_CN_NUMERAL}])(?<!\d,)"
-        rf"(?:(?:{percent}|{fraction}|{tenths})(?P<share_after>以上|左右|多)?|"
+        rf"(?:(?:{percent}|{fraction}|{tenths})(?P<share_after>以上|左右|多)?|{sum_}|"
         # "分别为73.56、76.71、80.13分": figures listed before the last one share its unit
         rf"(?P<listed>{listed})(?=(?:、{listed})*、{listed} ?(?P<list_scale>万|亿)? ?"
         rf"(?P<list_unit>{units})(?!{_NOT_UNIT_AFTER}))|"
@@ -489,9 +501,80 @@ def _figure_pattern() -> re.Pattern[str]:
         # unit ("412 项", "240 余人次", "1.3 万件", a thin space too)
         r" ?(?P<more_before>余|多)?(?P<scale>万|亿)?"
         r"(?P<more>余|多)?"
-        rf" ?(?P<unit>{units})(?!{_NOT_UNIT_AFTER})"
+        # "七大类", "六大方面": 大 before a unit of kinds
+        rf" ?(?:大(?=类|方面))?(?P<unit>{units})(?!{_NOT_UNIT_AFTER})"
         r"(?P<after>以上|左右)?)"
     )
+
+
+# Two written digits in a row, for an approximate count: "三四个", "七八项" (3 to 4, 7 to 8).
+_NUMERAL_PAIR = re.compile("([一二三四五六七八])([二三四五六七八九])")
+_DIGITS = "一二三四五六七八九"
+# Words of money: a sum written without its unit is in 元 in a sentence with one of them.
+_MONEY = re.compile("资金|经费|金额|款项|预算|支出|采购|投资|资产|罚款|元")
+# Units never read after a Chinese numeral: 十分 is "very", 十六字方针 a formula.
+_NOT_AFTER_WRITTEN = ("分", "字")
+# "作为全省三个试点城市之一": the figure counts others, the report's place is one of them.
+_ONE_OF = re.compile(r"[^,。;:!?、\n\d]{0,12}?之一")
+# Units that count kinds or parts of a thing, never the thing (七大类事项, 六个方面 is 个).
+_KIND_UNITS = ("类", "方面")
+
+
+def _speaks_of_money(text: str, match: re.Match) -> bool:
+    """Whether the sentence of a sum written without its unit speaks of money ("局机关五万以上
+    的资金支出…,五万以内的…")."""
+    start = max(text.rfind(c, 0, match.start()) for c in "。;!?\n") + 1
+    ends = [i for i in (text.find(c, match.end()) for c in "。;!?\n") if i >= 0]
+    return bool(_MONEY.search(text, start, min(ends, default=len(text))))
+
+
+@lru_cache(maxsize=1)
+def _slogans() -> re.Pattern[str]:
+    """The formulas of ``data/slogans.txt``, as one pattern."""
+    words = sorted(data_lines("slogans.txt"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(normalize_for_search(w)) for w in words))
+
+
+def _not_a_count(text: str, match: re.Match) -> bool:
+    """Whether a figure is no count of the report's own: a rank (前三位, 前10名), one of
+    several others ("作为全省三个试点城市之一"); and for a figure written in Chinese
+    numerals, a name: its numeral starts or stands in a formula of ``data/slogans.txt``
+    (两个维护, 三项制度, 一规划两纲要), it is inside a short quotation (“四个意识”, “八五”) or
+    a title (《服务企业复工复产五条措施》), or its unit is one a written numeral never counts
+    in (十分, 十六字方针)."""
+    start = match.start()
+    if text[start - 1 : start] == "前" and _unit_of(match) in ("名", "位"):
+        return True
+    if _ONE_OF.match(text, match.end()):
+        return True
+    written = match.group("low") or match.group("sum") or ""
+    if not written or written[0].isdigit():
+        return False
+    if _unit_of(match) in _NOT_AFTER_WRITTEN:
+        return True
+    for found in _slogans().finditer(text, max(0, start - 8), min(len(text), start + 12)):
+        if found.start() <= start < found.end():
+            return True
+    return _quoted(text, start) or _titled(text, start)
+
+
+def _titled(text: str, position: int) -> bool:
+    """Whether ``position`` is inside a document's title (《…五条措施》)."""
+    before = text[max(0, position - 40) : position]
+    opening = before.rfind("《")
+    return opening >= 0 and "》" not in before[opening:] and "》" in text[position : position + 40]
+
+
+def _quoted(text: str, position: int) -> bool:
+    """Whether ``position`` is inside a short quotation (at most 12 characters either side,
+    no sentence punctuation between): “四个意识”, “三项重点工作”."""
+    before = text[max(0, position - 12) : position]
+    opening = max(before.rfind("“"), before.rfind("「"))
+    if opening < 0 or any(c in before[opening:] for c in "”」。;,"):
+        return False
+    after = text[position : position + 12]
+    closing = min((i for i in (after.find("”"), after.find("」")) if i >= 0), default=-1)
+    return closing >= 0 and not any(c in after[:closing] for c in "“「。;,")
 
 
 def _unit_of(match: re.Match) -> str | None:
@@ -540,13 +623,17 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         elif match.group("tenths"):
             low = _number(match.group("tenths"))
             unit, scale = "%", 10.0
+        elif match.group("sum"):
+            # "五万以上的资金支出…,五万以内的…": a sum only where the sentence speaks of money
+            low = _number(match.group("sum")) if _speaks_of_money(text, match) else None
+            unit, scale = "元", {"万": 1e4, "亿": 1e8}[match.group("sum_scale")]
         else:
             low = _number(match.group("low") or match.group("listed"))
             if low is not None:
                 unit, unit_scale = _units()[_unit_of(match)]
                 written_scale = match.group("scale") or match.group("list_scale") or ""
                 scale = unit_scale * {"万": 1e4, "亿": 1e8}.get(written_scale, 1.0)
-        if low is None:
+        if low is None or _not_a_count(text, match):
             continue
         before_start = _clause_start(text, match.start(), boundary)
         before = text[before_start : match.start()]
@@ -556,6 +643,9 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         ):
             continue  # "第60、62期", "第1、2、3项": ordinals, not a count
         qualifier = _qualifier(match, before)
+        pair = _NUMERAL_PAIR.fullmatch(match.group("low") or "")
+        if pair and _DIGITS.index(pair[2]) == _DIGITS.index(pair[1]) + 1:
+            low, qualifier = float(_DIGITS.index(pair[1]) + 1), "range"  # "三四个": 3 to 4
         year_match = _YEAR_BEFORE.search(before)
         year = int(year_match.group(1)) if year_match else None
         change = _CHANGE.search(before)
@@ -626,6 +716,8 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
                 # "…化解率达到65%,较上年提高10个百分点": the change of the figure before.
                 indicator, canonical = facts[-1].indicator, facts[-1].canonical
             canonical = _fits_unit(_counted_in(canonical, unit), unit)
+            if _unit_of(match) in _KIND_UNITS:
+                canonical = ""  # "七大类行政权力事项": kinds of a thing, not the things
         o_start, o_end = normalized.to_original(quote_start, match.end())
         fact = Fact(
             indicator=indicator,
@@ -643,7 +735,9 @@ def extract_facts(original: str, offset: int = 0) -> list[Fact]:
         spans.append((match.start(), match.end(), unit, _noun_after(text, match), canonical))
         delimited = any(c in _DELIMITERS for c in text[match.end() : match.end() + 1])
         previous = None if delimited else fact
-        previous_noun = "" if delimited else _noun_after(text, match)
+        # "将14类工程建设项目审批时限压缩至60个工作日": kinds leave their noun to what follows
+        kinds = _unit_of(match) in _KIND_UNITS
+        previous_noun = "" if delimited or kinds else _noun_after(text, match)
         boundary = match.end()
     return facts
 
@@ -955,7 +1049,7 @@ def _clause_start(text: str, position: int, boundary: int) -> int:
 def _qualifier(match: re.Match, before: str) -> str:
     if match.group("dash") and match.group("high"):
         return "range"
-    after = match.group("after") or match.group("share_after")
+    after = match.group("after") or match.group("share_after") or match.group("bound")
     if match.group("more") or match.group("more_before") or after in ("以上", "多"):
         return "at least"
     if after == "左右":

@@ -9,6 +9,7 @@ import pytest
 from helpers import DATA_DIR, RUN_REPORT
 from hypothesis import given
 from hypothesis import strategies as st
+from reportsearch.indexer.data_files import data_lines
 from reportsearch.indexer.metrics import (
     _leading_words,
     _word_classes,
@@ -603,7 +604,8 @@ SENTENCE_NAMES = [
     # words after the unit say what the people did: the clause before does not name them
     ("开展专业知识培训和法律知识考试,组织180余人参加专题培训会。", [""]),
     # (2) a generic head (事项, 问题, 案件) is what the sentence named of its kind
-    ("落实专项督察反馈问题的整改工作,共涉及六大方面21个问题。", ["督察反馈问题"]),
+    # 六大方面 is a count of its own now (of parts, so no name)
+    ("落实专项督察反馈问题的整改工作,共涉及六大方面21个问题。", ["", "督察反馈问题"]),
     ("更新《市级权力清单》,梳理事项6392项。", ["行政权力事项"]),
     ("在政务服务平台认领、发布事项153个。", ["政务服务事项"]),
     ("针对营商环境评估发现的29个问题。", [""]),
@@ -662,7 +664,9 @@ def test_a_score_list_shares_its_unit():
         (73.56, "分"), (76.71, "分"), (80.13, "分"), (15000, "元"), (25000, "元"),
     ]  # fmt: skip
     # 分 is a unit only when no word goes on with it; ordinal lists are no figures
-    assert extract_facts("用时30分钟,设3分局,第1、2、3项。") == []
+    assert extract_facts("设3分局,第1、2、3项。") == []
+    # 分钟 is a unit of its own: a time taken (用时30分钟), no score
+    assert [(f.value, f.unit) for f in extract_facts("用时30分钟。")] == [(30, "分钟")]
 
 
 def test_a_quote_starts_at_a_word_not_at_the_space_after_a_full_stop():
@@ -811,3 +815,106 @@ def test_a_meeting_that_studied_law_work_is_a_review(meeting, verb, topic, times
     assert fact.canonical == "常务会议审议"
     (fact,) = extract_facts(f"区政府{meeting}{verb}{topic}{times}项。")
     assert fact.canonical == "法治议题"
+
+
+# Counts written with one Chinese numeral (or more) and a measure word: a figure, unless the
+# numeral names something (a slogan, a quotation, a title, an ordinal, 一 as an article).
+@pytest.mark.parametrize(
+    "sentence, values",
+    [
+        ("县司法局分五期对全体执法人员进行轮训。", [(5, "期")]),
+        ("将原有三类考核对象细分为八大类。", [(3, "类"), (8, "类")]),
+        ("从四个方面部署年度重点任务。", [(4, "个")]),
+        ("细化为九方面30项具体措施。", [(9, "个"), (30, "项")]),
+        ("与市教育局等六部门联合开展专项行动。", [(6, "个")]),
+        ("新建两家公共法律服务工作站。", [(2, "家")]),
+        ("全年召开十二次专题会议。", [(12, "次")]),
+        ("建立三四个基层立法联系点。", [(3, "个")]),  # 3 to 4: the low end, a range
+        ("在二十个乡镇设立调解室。", [(20, "个")]),
+    ],
+)  # fmt: skip
+def test_counts_written_with_chinese_numerals(sentence, values):
+    assert [(fact.value, fact.unit) for fact in extract_facts(sentence)] == values
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全体干部增强四个意识、坚定四个自信、做到两个维护。",  # formulas, unquoted
+        "深刻领悟两个确立的决定性意义。",
+        "认真贯彻中央八项规定精神。",
+        "全面推行行政执法三项制度。",
+        "深入学习习近平法治思想的十一个坚持。",
+        "牢固树立“三个一批”工作理念。",  # quoted
+        "印发《关于优化营商环境的六条措施》。",  # a title
+        "落实“八五”普法规划和一规划两纲要。",
+        "确定第三批试点单位。",  # an ordinal
+        "推出一批典型案例,开展一次集中检查,形成一系列制度成果。",  # 一 as an article
+        "办事群众最多跑一次。",
+        "这项工作十分重要。",  # 十分: very
+        "贯彻十六字方针。",
+        "七年来坚持不懈,连续五年获评先进。",  # durations: no unit
+        "在全市考核中位列前三位。",  # a rank
+        "作为全省三个试点县之一开展改革。",  # one of several others
+    ],
+)  # fmt: skip
+def test_chinese_numerals_that_name_things_are_no_figures(sentence):
+    assert extract_facts(sentence) == []
+
+
+def test_written_sums_are_money_only_where_the_sentence_speaks_of_money():
+    facts = extract_facts("单位三万以上的经费支出须集体研究,三万以下的由分管领导审批。")
+    assert [(f.value, f.unit, f.qualifier) for f in facts] == [
+        (30000, "元", "at least"),
+        (30000, "元", ""),
+    ]
+    assert extract_facts("全县三万以上的群众参与问卷调查。") == []
+    (fact,) = extract_facts("项目资金2.5亿以上须报市政府审定。")
+    assert (fact.value, fact.unit) == (250_000_000, "元")
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit",
+    [
+        ("全年二氧化氮平均浓度为21微克/立方米。", 21, "微克/立方米"),
+        ("一氧化碳浓度0.9毫克/立方米。", 0.9, "毫克/立方米"),
+        ("企业开办全程网上办理用时压缩至30分钟。", 30, "分钟"),
+        ("编写普法读本共5万余字。", 50000, "字"),
+        ("录制3门行政执法网络课程。", 3, "门"),
+    ],
+)  # fmt: skip
+def test_units_of_concentration_time_and_text(sentence, value, unit):
+    (fact,) = extract_facts(sentence)
+    assert (fact.value, fact.unit) == (value, unit)
+
+
+_WRITTEN = "三四五六七八九"
+_SLOGANS = data_lines("slogans.txt")
+
+
+@given(
+    st.integers(min_value=2, max_value=99),
+    st.sampled_from(["个", "项", "家", "期", "类", "场", "件", "支"]),
+    st.sampled_from(["调解组织", "执法队伍", "服务窗口", "培训班", "示范点", "工作专班",
+                     "典型案例", "法律顾问团"]),
+    st.sampled_from(["新建", "组建", "评选出", "梳理出"]),
+)  # fmt: skip
+def test_any_written_count_is_read_with_its_value(number, measure, noun, verb):
+    """Any Chinese numeral from 二 (两) to 九十九 with a measure word and a noun, outside
+    quotes and the slogans, is a figure of its value."""
+    written = cn2an.an2cn(number).replace("二", "两") if number == 2 else cn2an.an2cn(number)
+    written = written.removeprefix("一十")  # cn2an writes 一十五; reports 十五
+    if number >= 10 and written[0] != "十" and number < 20:
+        written = "十" + written[-1]
+    text = f"全区{verb}{written}{measure}{noun}。"
+    if any(slogan in text for slogan in _SLOGANS):
+        return
+    facts = extract_facts(text)
+    assert [(fact.value, fact.unit) for fact in facts] == [(number, measure)], text
+    assert extract_facts(f"全区推广“{written}{measure}{noun}”经验。") == [], "quoted"
+
+
+@pytest.mark.parametrize("slogan", _SLOGANS)
+def test_no_listed_slogan_is_a_figure(slogan):
+    for text in (f"坚持{slogan},推进工作。", f"深入落实{slogan}要求", f"“{slogan}”"):
+        assert extract_facts(text) == [], text
