@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -831,6 +832,95 @@ def panel(store: IndexStore, terms_file, by, concepts, fmt, **kwargs):
     for part in render.rows_parts(render.panel_answer(data), fmt, bom=_bom()):
         _echo(part, fmt)  # millions of rows: written in parts, never one string
     sys.exit(FOUND if any(row["count"] for row in data["rows"]) else NOT_FOUND)
+
+
+# ---- diff, collocates ---------------------------------------------------------------------
+
+
+@cli.command(short_help="What changed between two reports.")
+@click.argument("reports", nargs=-1)
+@click.option("--place", default=None, metavar="PLACE",
+              help="With --years: the place's reports of two years (盘锦).")  # fmt: skip
+@click.option("--years", default=None, metavar="A,B", help="Two years, e.g. 2020,2021.")
+@output_options
+@click.pass_obj
+@index_dir_option
+def diff(store: IndexStore, reports, place, years, fmt):  # fmt: skip
+    """Compare report B with report A passage by passage: passages added, removed and
+    changed (the changed characters marked [-deleted-]{+inserted+}), and how much is
+    unchanged. With one report, compares it with the same place's report of the year
+    before. Exit 1 when the two are the same.
+
+    \b
+    Examples:
+      reportsearch diff 2020/panjin 2021/panjin
+      reportsearch diff 2021/panjin                  against the year before
+      reportsearch diff --place 盘锦 --years 2020,2021 --format json"""
+    from reportsearch.query.diff import place_reports, previous_report
+
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        if place or years:
+            if reports or not (place and years):
+                raise UsageError("give two reports, or --place PLACE --years A,B")
+            pair = _two_years(years)
+            found = [place_reports(opened, place, year) for year in pair]
+            for year, ids in zip(pair, found, strict=True):
+                if not ids:
+                    raise ReportNotFoundError(f"no report of {place} for {year}")
+            reports = (found[0][0], found[1][0])
+        elif len(reports) == 1:
+            before = previous_report(opened, opened.resolve_report(reports[0]))
+            if before is None:
+                raise ReportNotFoundError(
+                    f"report {reports[0]} has no report of its place for the year before"
+                )
+            reports = (before, reports[0])
+        elif len(reports) != 2:
+            raise UsageError("give two reports (A B), one (against the year before), or "
+                             "--place PLACE --years A,B")  # fmt: skip
+        data = opened.diff(*reports)
+    _print(render.diff_answer(data), fmt)
+    same = not (data["changed"] or data["added"] or data["removed"])
+    sys.exit(NOT_FOUND if same else FOUND)
+
+
+def _two_years(text: str) -> tuple[int, int]:
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 2 or not all(re.fullmatch(r"(19|20)\d\d", part) for part in parts):
+        raise UsageError(f"--years takes two years, e.g. 2020,2021, not {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+@cli.command(short_help="The words that keep company with a phrase.")
+@click.argument("query")
+@filter_options
+@click.option("--window", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Words on each side of an occurrence.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Rows to print (0: every word).")  # fmt: skip
+@click.option("--words", is_flag=True, help="Match jieba words in any order, not exact strings.")
+@concepts_option
+@output_options
+@click.pass_obj
+@index_dir_option
+def collocates(store: IndexStore, query, window, limit, words, concepts, fmt, **kwargs):
+    """The jieba words within --window words of QUERY's occurrences, over any filter,
+    ranked by log-likelihood (Dunning's G2, against the words of the whole index), with
+    mutual information and counts left and right, as AntConc's collocates. Exit 1 when
+    QUERY occurs nowhere.
+
+    \b
+    Examples:
+      reportsearch collocates 柔性执法
+      reportsearch collocates 柔性执法 --window 3 --province 四川 --format csv > c.csv
+      reportsearch collocates concept:免罚 --year 2021..2023 --format json"""
+    _ensure_index(store)
+    with open_index(store.directory, concepts) as opened:
+        data = opened.collocates(query, window=window, filters=_filters(kwargs), words=words,
+                                 limit=limit)  # fmt: skip
+    _print(render.collocates_answer(data), fmt)
+    sys.exit(FOUND if data["occurrences"] else NOT_FOUND)
 
 
 # ---- show ---------------------------------------------------------------------------------

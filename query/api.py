@@ -353,6 +353,26 @@ class ReportIndex:
         counted = self._engine.occurrence_counts([e.terms for e in entries], matches)
         return panel.panel(counted, entries, by)
 
+    def word_frequencies(self, words) -> dict:
+        """Every live passage's count of each jieba word in ``words``, and of all words:
+        ``{"counts", "tokens"}``."""
+        return self._engine.word_frequencies(words)
+
+    def collocates(self, query: str, *, window: int = 5, filters=None, words: bool = False,
+                   limit: int = 50) -> dict:  # fmt: skip
+        """The jieba words near ``query``'s occurrences, by log-likelihood and MI
+        (``query.collocates``)."""
+        from .collocates import collocates  # only collocates need it
+
+        return collocates(self, query, window=window, filters=filters, words=words,
+                          limit=limit)  # fmt: skip
+
+    def diff(self, a: str, b: str) -> dict:
+        """Report ``b`` against report ``a``, passage by passage (``query.diff``)."""
+        from .diff import diff_reports
+
+        return diff_reports(self, self.resolve_report(a), self.resolve_report(b))
+
     # ---- one report ------------------------------------------------------------------
 
     def report(self, report_id: str, query: str = "", *, words: bool = False) -> dict:

@@ -305,6 +305,21 @@ class Engine:
             columns["passages"].extend(counts[present].tolist())
         return columns
 
+    def word_frequencies(self, words) -> dict:
+        """How often each jieba word occurs in every live passage, from the segments'
+        inverted index of words: ``{"counts": {word: n}, "tokens": all words}`` (the
+        reference of ``query.collocates``)."""
+        counts = {}
+        for word in words:
+            total = 0
+            for segment, live in zip(self.segments, self.live, strict=True):
+                docs, tf = word_postings(segment, word)
+                total += int(tf[live[docs]].sum())
+            counts[word] = total
+        tokens = sum(int(segment.arrays["word_length"][live].sum())
+                     for segment, live in zip(self.segments, self.live, strict=True))  # fmt: skip
+        return {"counts": counts, "tokens": tokens}
+
     def occurrence_counts(self, groups: list[tuple[str, ...]], matches: Matches) -> dict:
         """How often each group of strings (search forms) occurs in each report, counted in
         the passages of ``matches`` only. For each report with such a passage, in index

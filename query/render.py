@@ -365,6 +365,53 @@ def panel_answer(data: dict) -> Answer:
     return Answer(data, rows, columns, text=text, name="panel")
 
 
+COLLOCATE_COLUMNS = ("word", "count", "left", "right", "frequency", "ll", "mi")
+DIFF_COLUMNS = ("change", "section", "before_passage", "after_passage", "similarity", "before",
+                "after")  # fmt: skip
+
+
+def collocates_answer(data: dict) -> Answer:
+    """Collocates (``query.collocates``): one row a word, strongest first."""
+    rows = data["rows"]
+
+    def text(color: bool) -> str:
+        head = (f"words within {data['window']} of {data['query']}: {data['occurrences']} "
+                f"occurrences in {data['passages']} passages\n")  # fmt: skip
+        return head + table(rows, COLLOCATE_COLUMNS)
+
+    return Answer(data, rows, COLLOCATE_COLUMNS, text=text, name="collocates")
+
+
+def diff_answer(data: dict) -> Answer:
+    """A diff (``query.diff``): CSV and JSON lines one row a change (added, removed,
+    changed), text the changed characters marked as [-deleted-]{+inserted+}."""
+    rows = [
+        *({"change": "changed", **{k: row.get(k, "") for k in DIFF_COLUMNS[1:]}}
+          for row in data["changed"]),
+        *({"change": "added", "section": row.get("section", ""), "after_passage":
+           row["passage"], "after": row["text"]} for row in data["added"]),
+        *({"change": "removed", "section": row.get("section", ""), "before_passage":
+           row["passage"], "before": row["text"]} for row in data["removed"]),
+    ]  # fmt: skip
+    rows = [{key: row.get(key, "") for key in DIFF_COLUMNS} for row in rows]
+    for row in rows:  # a section path is one cell: 一、主要工作 > (一)…
+        if isinstance(row["section"], list):
+            row["section"] = " > ".join(row["section"])
+
+    def text(color: bool) -> str:
+        a, b, kept = data["a"], data["b"], data["unchanged"]
+        lines = [f"{b['report']} ({b.get('year') or 'no year'}) against {a['report']} "
+                 f"({a.get('year') or 'no year'}): {kept['passages']} passages unchanged, "
+                 f"{kept['share']:.0%} of its characters; {len(data['changed'])} changed, "
+                 f"{len(data['added'])} added, {len(data['removed'])} removed"]  # fmt: skip
+        lines += [f"~ {row['inline']}" for row in data["changed"]]
+        lines += [f"+ {row['text']}" for row in data["added"]]
+        lines += [f"- {row['text']}" for row in data["removed"]]
+        return terminal_safe("\n".join(lines)) + "\n"
+
+    return Answer(data, rows, DIFF_COLUMNS, text=text, name="diff")
+
+
 def trend_answer(data: dict) -> Answer:
     rows = data["rows"]
     return Answer(data, rows, tuple(rows[0]) if rows else None,

@@ -1007,3 +1007,47 @@ def test_panel_and_concept_help_has_examples(command):
     assert ("reportsearch panel --terms" if command == "panel" else "concept:") in result.stdout
     if command == "panel":  # the examples as typed, indented as every command's are
         assert "\n  Examples:\n    printf '复议\\n免罚\\t首违不罚" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def two_years_dir(tmp_path_factory):
+    """A place's reports of two years, the second with a figure edited and a section added."""
+    from reportsearch.indexer.store import IndexStore
+
+    source = tmp_path_factory.mktemp("two-years")
+    body = ("{year}年,盘锦市坚持依法行政,推行柔性执法。\n一、主要工作\n"
+            "办理行政复议案件{n}件,网格化柔性执法成效明显。\n")  # fmt: skip
+    (source / "p2020.txt").write_text("盘锦市人民政府关于2020年法治政府建设情况的报告\n"
+                                      + body.format(year=2020, n=12), "utf-8")  # fmt: skip
+    (source / "p2021.txt").write_text("盘锦市人民政府关于2021年法治政府建设情况的报告\n"
+                                      + body.format(year=2021, n=35)
+                                      + "二、下一步打算\n深化改革。\n", "utf-8")  # fmt: skip
+    directory = tmp_path_factory.mktemp("two-years-index")
+    IndexStore(directory).update([source])
+    return directory
+
+
+def test_diff_marks_the_planted_change_and_finds_the_year_before(run, two_years_dir):
+    result = run("diff", "p2021", "--format", "json", index_dir=two_years_dir)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"added", "removed", "changed", "unchanged"}
+    assert any("办理行政复议案件[-12-]{+35+}件" in row["inline"] for row in data["changed"])
+    assert [row["text"] for row in data["added"]] == ["二、下一步打算", "深化改革。"]
+    same = run("diff", "--place", "盘锦", "--years", "2020,2021", "--format", "json",
+               index_dir=two_years_dir)  # fmt: skip
+    assert json.loads(same.stdout)["changed"] == data["changed"]
+    assert run("diff", "p2021", "p2021", index_dir=two_years_dir).exit_code == 1
+    assert_one_line_error(run("diff", "--years", "2020", index_dir=two_years_dir), "--place")
+    assert_one_line_error(run("diff", "p2020", index_dir=two_years_dir), "year before")
+
+
+def test_collocates_rank_the_planted_neighbour_first(run, two_years_dir):
+    result = run("collocates", "柔性执法", "--format", "json", "--window", "2",
+                 index_dir=two_years_dir)  # fmt: skip
+    data = json.loads(result.stdout)
+    assert set(data["rows"][0]) >= {"word", "count", "ll", "mi"}
+    planted = next(row for row in data["rows"] if row["word"] == "网格化")
+    assert (planted["count"], planted["left"], planted["right"]) == (2, 2, 0)
+    assert run("collocates", "无此短语", index_dir=two_years_dir).exit_code == 1
+    assert run("collocates", "柔性执法", "--window", "0", index_dir=two_years_dir).exit_code == 2
