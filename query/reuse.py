@@ -19,6 +19,8 @@ Output, as the CLI's JSON will print it:
   the source). Families come largest first. ``formulas`` are the phrases and passages shared
   by so many reports that they are quoted from central documents or templates, not reuse
   between governments (``reports``: how many reports hold it; ``share``: of all reports).
+* ``family_rows(find_reuse(...))`` and ``match_rows(report_reuse(...))``: the same as flat
+  rows, for CSV.
 * ``report_reuse(records, REPORT)`` -> ``{"report", "province", "city", "year",
   "published", "passages": [{"passage", "text", "chars", "formulas": [...], "matches":
   [{"report", "passage", "province", "city", "year", "published", "similarity", "when"}]}],
@@ -277,6 +279,30 @@ def report_reuse(
         "share_later": share(later),
         "share_formula": share(formula),
     }
+
+
+def family_rows(result: dict) -> list[dict]:
+    """``find_reuse``'s families as flat rows, one per passage, for CSV: ``family`` (its
+    number, from 1, in the order of ``families``), ``source`` and ``source_passage``, then
+    the passage's ``report``, ``passage``, ``province``, ``city``, ``year``, ``published``
+    and ``similarity``."""
+    return [
+        {"family": n, "source": family["source"], "source_passage": family["passage"], **row}
+        for n, family in enumerate(result["families"], 1)
+        for row in family["reports"]
+    ]
+
+
+def match_rows(result: dict) -> list[dict]:
+    """``report_reuse``'s matches as flat rows, one per (passage, match), for CSV:
+    ``passage``, then the match's ``report``, ``passage`` (as ``match_passage``),
+    ``province``, ``city``, ``year``, ``published``, ``similarity`` and ``when``."""
+    return [
+        {"passage": passage["passage"], **{k: v for k, v in match.items() if k != "passage"},
+         "match_passage": match["passage"]}
+        for passage in result["passages"]
+        for match in passage["matches"]
+    ]  # fmt: skip
 
 
 def similarity(a: str, b: str) -> float:

@@ -131,6 +131,11 @@ def test_planted_families_sources_and_formula():
     # by year, then publication date: hz (2020, published 01-04) before yc (01-05)
     assert [r["report"] for r in three["reports"]] == ["zigong", "hz", "yc", "wf"]
     assert [r["similarity"] for r in three["reports"][:3]] == [1.0, 1.0, 1.0]  # figures
+    rows = reuse.family_rows(result)
+    assert len(rows) == 6 and {r["family"] for r in rows} == {1, 2}
+    assert rows[0] == dict(
+        three["reports"][0], family=1, source="zigong", source_passage=three["passage"]
+    )
     formulas = [f for f in result["formulas"] if f["text"] == FORMULA.rstrip("。")]
     assert formulas and formulas[0]["share"] > 0.6 and formulas[0]["reports"] >= 40
     assert all(FORMULA[:10] not in f["text"] for f in result["families"])
@@ -157,6 +162,9 @@ def test_report_reuse_earlier_and_later():
     chars = sum(p["chars"] for p in copy["passages"])
     assert copy["share"] == copy["share_earlier"] == round(matched[0]["chars"] / chars, 4)
     assert copy["share_later"] == 0.0
+    assert reuse.match_rows(copy) == [
+        dict(match[0], passage="panjin#0002", match_passage="suining#0001")
+    ]
     source = report_reuse(records, "zigong")
     found = {m["report"]: m["when"] for p in source["passages"] for m in p["matches"]}
     assert found == {"hz": "later", "yc": "later", "wf": "later"}
