@@ -834,7 +834,38 @@ def panel(store: IndexStore, terms_file, by, concepts, fmt, **kwargs):
     sys.exit(FOUND if any(row["count"] for row in data["rows"]) else NOT_FOUND)
 
 
-# ---- diff, collocates ---------------------------------------------------------------------
+# ---- reuse, diff, collocates --------------------------------------------------------------
+
+
+@cli.command(short_help="Passages reports share: who copied whom.")
+@click.argument("report", required=False)
+@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.7, show_default=True,
+              help="Least similarity of two passages that are one reused.")  # fmt: skip
+@click.option("--formula-share", type=click.FloatRange(0.0, 1.0), default=0.05,
+              show_default=True, help="Share of reports above which a phrase is a common "
+              "formula, not reuse.")  # fmt: skip
+@output_options
+@click.pass_obj
+@index_dir_option
+def reuse(store: IndexStore, report, threshold, formula_share, fmt):
+    """Passages shared between reports, exactly or nearly (a place name swapped, a few
+    characters edited), grouped into families, each with its likely source: the earliest
+    report by year, then publication date. Phrases most reports share (quoted from central
+    documents) are listed apart as common formulas. With REPORT, where each of its passages
+    appears elsewhere, earlier or later, and the share of the report reused. Exit 1 when
+    nothing is shared.
+
+    \b
+    Examples:
+      reportsearch reuse --format json > families.json
+      reportsearch reuse --format csv > families.csv      one row a passage of a family
+      reportsearch reuse 2021/panjin                      one report's passages"""
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        data = opened.reuse(report, threshold=threshold, formula_share=formula_share)
+    _print(render.reuse_answer(data), fmt)
+    shared = data["families"] if "families" in data else data["share"]
+    sys.exit(FOUND if shared else NOT_FOUND)
 
 
 @cli.command(short_help="What changed between two reports.")

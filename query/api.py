@@ -367,6 +367,19 @@ class ReportIndex:
         return collocates(self, query, window=window, filters=filters, words=words,
                           limit=limit)  # fmt: skip
 
+    def reuse(self, report_id: str | None = None, *, threshold: float = 0.7,
+              formula_share: float = 0.05) -> dict:  # fmt: skip
+        """Passages shared between reports (``query.reuse``): with no report, every family
+        of shared passages with its likely source and the common formulas apart; with one,
+        where each of its passages appears elsewhere, earlier or later."""
+        from . import reuse  # only reuse needs it
+
+        records = reuse.records_from_index(self._opened)
+        options = dict(threshold=threshold, formula_share=formula_share)
+        if report_id is None:
+            return reuse.find_reuse(records, **options)
+        return reuse.report_reuse(records, self.resolve_report(report_id), **options)
+
     def diff(self, a: str, b: str) -> dict:
         """Report ``b`` against report ``a``, passage by passage (``query.diff``)."""
         from .diff import diff_reports

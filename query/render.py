@@ -382,6 +382,44 @@ def collocates_answer(data: dict) -> Answer:
     return Answer(data, rows, COLLOCATE_COLUMNS, text=text, name="collocates")
 
 
+def _place_year(row: dict) -> str:
+    return f"{row['city'] or row['province'] or row['report']} {row['year'] or ''}".strip()
+
+
+def reuse_answer(data: dict) -> Answer:
+    """Reuse (``query.reuse``): every family (CSV one row a passage of a family), or one
+    report's passages and where else each appears (one row a passage and match)."""
+    from .reuse import family_rows, match_rows  # only reuse needs it
+
+    if "families" in data:
+        rows = family_rows(data)
+
+        def text(color: bool) -> str:
+            lines = [f"{len(data['families'])} families of shared passages, "
+                     f"{len(data['formulas'])} common formulas"]  # fmt: skip
+            for n, family in enumerate(data["families"], 1):
+                members = ", ".join(_place_year(r) for r in family["reports"])
+                lines.append(f"{n}. source {family['source']}: {members}")
+                lines.append(f"   {family['text'][:80]}")
+            return terminal_safe("\n".join(lines)) + "\n"
+
+        return Answer(data, rows, tuple(rows[0]) if rows else None, text=text, name="reuse")
+    rows = match_rows(data)
+
+    def report_text(color: bool) -> str:
+        lines = [f"{data['report']}: {data['share']:.0%} of its characters appear elsewhere "
+                 f"({data['share_earlier']:.0%} earlier, {data['share_later']:.0%} later), "
+                 f"{data['share_formula']:.0%} common formulas"]  # fmt: skip
+        for passage in data["passages"]:
+            if passage["matches"]:
+                where = ", ".join(f"{_place_year(m)} ({m['when']})"
+                                  for m in passage["matches"][:5])  # fmt: skip
+                lines.append(f"{passage['passage']}: also in {where}")
+        return terminal_safe("\n".join(lines)) + "\n"
+
+    return Answer(data, rows, tuple(rows[0]) if rows else None, text=report_text, name="reuse")
+
+
 def diff_answer(data: dict) -> Answer:
     """A diff (``query.diff``): CSV and JSON lines one row a change (added, removed,
     changed), text the changed characters marked as [-deleted-]{+inserted+}."""

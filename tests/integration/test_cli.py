@@ -1051,3 +1051,27 @@ def test_collocates_rank_the_planted_neighbour_first(run, two_years_dir):
     assert (planted["count"], planted["left"], planted["right"]) == (2, 2, 0)
     assert run("collocates", "无此短语", index_dir=two_years_dir).exit_code == 1
     assert run("collocates", "柔性执法", "--window", "0", index_dir=two_years_dir).exit_code == 2
+
+
+def test_reuse_finds_a_copied_passage_with_its_source(run, tmp_path):
+    from reportsearch.indexer.store import IndexStore
+
+    source = tmp_path / "reports"
+    source.mkdir()
+    text = ("{city}市人民政府关于{year}年法治政府建设情况的报告\n一、主要工作\n"
+            "我市创新推行网格化柔性执法机制,建立首违不罚清单制度,全年办理行政复议案件{n}件。\n"
+            "{own}\n")  # fmt: skip
+    own_a = "遂宁坚持依法行政,规范行政裁量权基准。"
+    own_b = "盘锦深化综合行政执法改革,推进执法下沉。"
+    a = text.format(city="遂宁", year=2019, n=12, own=own_a)
+    (source / "a.txt").write_text(a, "utf-8")
+    (source / "b.txt").write_text(text.format(city="盘锦", year=2021, n=35, own=own_b), "utf-8")
+    IndexStore(tmp_path / "index").update([source])
+    result = run("reuse", "--format", "json", index_dir=tmp_path / "index")
+    assert result.exit_code == 0, result.output
+    families = json.loads(result.stdout)["families"]
+    assert len(families) == 1 and families[0]["source"] == "a"
+    assert [row["report"] for row in families[0]["reports"]] == ["a", "b"]
+    one = json.loads(run("reuse", "b", "--format", "json", index_dir=tmp_path / "index").stdout)
+    assert one["share_earlier"] > 0 and one["share_later"] == 0
+    assert run("reuse", "nosuch", index_dir=tmp_path / "index").exit_code == 2
