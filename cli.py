@@ -837,6 +837,27 @@ def panel(store: IndexStore, terms_file, by, concepts, fmt, **kwargs):
 # ---- reuse, diff, collocates --------------------------------------------------------------
 
 
+@cli.command(short_help="Write every passage for another tool (passim).")
+@click.option("--format", "fmt", type=click.Choice(["passim"]), default="passim",
+              show_default=True, help="passim: JSON lines of id, series, date, text.")  # fmt: skip
+@click.pass_obj
+@index_dir_option
+def export(store: IndexStore, fmt):
+    """Every passage of the index as JSON lines in the layout passim reads: id (the passage
+    id), series (its report's city, else province), date (the year it is about, as
+    YYYY-01-01; empty when unknown) and text (the search form). For text reuse over a
+    corpus beyond one machine: run passim on a Spark cluster over this file.
+
+    \b
+    Examples:
+      reportsearch export --format passim > passages.jsonl
+      passim passages.jsonl reuse-out        # on a machine with Spark and passim"""
+    _ensure_index(store)
+    with open_index(store.directory) as opened:
+        for record in opened.passim_records():
+            click.echo(render.to_json_line(record))
+
+
 @cli.command(short_help="Passages reports share: who copied whom.")
 @click.argument("report", required=False)
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.7, show_default=True,

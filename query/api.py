@@ -380,6 +380,18 @@ class ReportIndex:
             return reuse.find_reuse(records, **options)
         return reuse.report_reuse(records, self.resolve_report(report_id), **options)
 
+    def passim_records(self):
+        """Every live passage as passim reads it (``{"id", "series", "date", "text"}``:
+        the passage id, its report's place, the year it is about as a date, its search
+        form), for text reuse on a Spark cluster when one machine is not enough."""
+        from . import reuse  # only exports need it
+
+        for record in reuse.records_from_index(self._opened):
+            place = record.city or record.province or "unknown"
+            yield {"id": record.passage, "series": place,
+                   "date": f"{record.year:04d}-01-01" if record.year else "",
+                   "text": record.text}  # fmt: skip
+
     def diff(self, a: str, b: str) -> dict:
         """Report ``b`` against report ``a``, passage by passage (``query.diff``)."""
         from .diff import diff_reports

@@ -1075,3 +1075,13 @@ def test_reuse_finds_a_copied_passage_with_its_source(run, tmp_path):
     one = json.loads(run("reuse", "b", "--format", "json", index_dir=tmp_path / "index").stdout)
     assert one["share_earlier"] > 0 and one["share_later"] == 0
     assert run("reuse", "nosuch", index_dir=tmp_path / "index").exit_code == 2
+
+
+def test_export_writes_passages_as_passim_reads_them(run, two_years_dir):
+    result = run("export", "--format", "passim", index_dir=two_years_dir)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(set(row) == {"id", "series", "date", "text"} for row in rows)
+    assert {row["series"] for row in rows} == {"盘锦市"}
+    assert {row["date"] for row in rows} == {"2020-01-01", "2021-01-01"}
+    assert "办理行政复议案件35件,网格化柔性执法成效明显。" in {row["text"] for row in rows}
