@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,22 +40,21 @@ CASES = {
 
 
 def run_case(args: list[str], index_dir: Path, out: Path) -> dict:
-    """One command in its own process: seconds, peak RSS in MB, exit code, output bytes."""
-    command = [sys.executable, "-m", "reportsearch.cli", "--index-dir", str(index_dir), *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """One command in its own process: seconds, its own peak RSS in MB (GNU time's %M),
+    exit code, output bytes."""
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "reportsearch.cli",
+               "--index-dir", str(index_dir), *args]  # fmt: skip
     start = time.perf_counter()
     with out.open("wb") as sink:
         done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stderr = done.stderr.decode("utf-8", "replace").strip().splitlines()
     return {
         "seconds": round(seconds, 1),
-        # ru_maxrss of children is the largest child so far: cases run largest-last or
-        # alone give their own peak; the table says when a case did not raise it
-        "peak_mb": round(max(peak, before) / 1024),
+        "peak_mb": round(int(stderr[-1]) / 1024) if stderr and stderr[-1].isdigit() else None,
         "exit": done.returncode,
         "bytes": out.stat().st_size,
-        "stderr": done.stderr.decode("utf-8", "replace")[-300:],
+        "stderr": "\n".join(stderr[:-1])[-300:],
     }
 
 
