@@ -8,6 +8,7 @@ registers for its format, so every answer is byte for byte what the CLI prints.
 
 from __future__ import annotations
 
+from reportsearch.indexer.errors import UsageError
 from reportsearch.indexer.fields import facet_names
 from reportsearch.query import render
 from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
@@ -108,3 +109,19 @@ def api_report(request: Request):
     params = parse_params(request, {"q": Param(default=""), "words": Param("flag", False)})
     with opened_index(request) as index:
         return json_answer(index.report(wanted, params["q"], words=params["words"]))
+
+
+def api_diff(request: Request):
+    """``/api/diff?a=A&b=B``: the CLI's ``diff --format json``."""
+    params = parse_params(request, {"a": Param(default=""), "b": Param(default="")})
+    if not params["a"] or not params["b"]:
+        raise UsageError("give a=REPORT and b=REPORT")
+    with opened_index(request) as index:
+        return json_answer(index.diff(params["a"], params["b"]))
+
+
+def api_reuse(request: Request):
+    """``/api/reuse`` (every family) or ``/api/reuse?report=ID``: the CLI's ``reuse``."""
+    params = parse_params(request, {"report": Param(default="")})
+    with opened_index(request) as index:
+        return json_answer(index.reuse(params["report"] or None))

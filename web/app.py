@@ -34,6 +34,8 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 ROUTES = {
     "/": views.search_page,
     "/report/{report_id:path}": views.report_page,
+    "/diff/{report_id:path}": views.diff_page,
+    "/reuse/{report_id:path}": views.reuse_page,
     "/metrics": views.metrics_page,
     "/api/search": api.api_search,
     "/api/facets": api.api_facets,
@@ -42,6 +44,8 @@ ROUTES = {
     "/api/metrics": api.api_metrics,
     "/api/reports": api.api_reports,
     "/api/report/{report_id:path}": api.api_report,
+    "/api/diff": api.api_diff,
+    "/api/reuse": api.api_reuse,
 }
 
 

@@ -1,8 +1,10 @@
 """The HTML pages: a request -> the ``query`` API -> a page rendered from ``templates/``.
 
 Input: GET requests with the parameters of ``web.params``. Output: ``/`` (search: passages,
-concordance, where & when), ``/report/{id}`` (the reader) and ``/metrics`` (indicators and
-one indicator's figures). One plain function per page; none holds search logic.
+concordance, where & when), ``/report/{id}`` (the reader), ``/diff/{id}`` (a report against
+another, by default the same place's year before), ``/reuse/{id}`` (where else a report's
+passages appear) and ``/metrics`` (indicators and one indicator's figures). One plain
+function per page; none holds search logic.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
+from reportsearch.indexer.errors import ReportNotFoundError
 from reportsearch.indexer.fields import facet_names
 from reportsearch.query import render
 from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
@@ -89,6 +92,46 @@ def report_page(request: Request):
     for entry in data["outline"]:
         entry["anchor"] = _anchor(entry["passage"])
     return page(request, "report.html", data=data, params=params, summary=data["report"])
+
+
+def diff_page(request: Request):
+    """Report B (the path) against ``?against=A``, by default the same place's report of
+    the year before; the changed characters marked."""
+    wanted = report_id(request)
+    params = parse_params(request, {"against": Param(default="")})
+    with opened_index(request) as index:
+        from reportsearch.query.diff import previous_report
+
+        b = index.resolve_report(wanted)
+        a = params["against"] or previous_report(index, b)
+        if not a:
+            raise ReportNotFoundError(f"report {b} has no report of its place for the year before")
+        data = index.diff(a, b)
+    for row in data["changed"]:
+        row["before_html"] = _spans(row["before"], row["marks"]["before"], "del")
+        row["after_html"] = _spans(row["after"], row["marks"]["after"], "ins")
+    return page(request, "diff.html", data=data)
+
+
+def reuse_page(request: Request):
+    """Where else each passage of a report appears, earlier or later, with links."""
+    wanted = report_id(request)
+    with opened_index(request) as index:
+        data = index.reuse(wanted)
+    for passage in data["passages"]:
+        passage["anchor"] = _anchor(passage["passage"])
+    return page(request, "reuse.html", data=data)
+
+
+def _spans(text: str, spans, tag: str) -> Markup:
+    """``text`` escaped, with ``<tag>`` around each [start, end) span."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [escape(text[last:start]), Markup(f"<{tag}>"), escape(text[start:end]),
+                Markup(f"</{tag}>")]  # fmt: skip
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def metrics_page(request: Request):

@@ -575,3 +575,34 @@ def test_issuer_level_kind_and_title_on_the_page_and_api(issuer_index_dir):
         assert {hit["report"] for hit in found["hits"]} == {"news"}
         counted = client.get("/api/facets", params={"by": "issuer,level"}).json()["facets"]
         assert {row["value"] for row in counted["issuer"]} == {"人民政府", "司法局"}
+
+
+@pytest.fixture(scope="module")
+def years_index(tmp_path_factory):
+    """A place's reports of two years and another city's copy of a passage."""
+    source = tmp_path_factory.mktemp("years-source")
+    body = ("{city}市人民政府关于{year}年法治政府建设情况的报告\n一、主要工作\n"
+            "我市创新推行网格化柔性执法机制,建立首违不罚清单制度,"
+            "办理行政复议案件{n}件。\n")  # fmt: skip
+    (source / "p2020.txt").write_text(body.format(city="盘锦", year=2020, n=12), "utf-8")
+    (source / "p2021.txt").write_text(body.format(city="盘锦", year=2021, n=35), "utf-8")
+    (source / "s2022.txt").write_text(body.format(city="遂宁", year=2022, n=41), "utf-8")
+    directory = tmp_path_factory.mktemp("years-index")
+    IndexStore(directory).update([source])
+    return directory
+
+
+def test_the_reader_compares_with_the_year_before_and_shows_reuse(years_index):
+    with TestClient(create_app(years_index), base_url="http://localhost") as client:
+        reader = client.get("/report/p2021")
+        assert 'href="/diff/p2021"' in reader.text and 'href="/reuse/p2021"' in reader.text
+        diff = client.get("/diff/p2021")
+        assert diff.status_code == 200
+        assert "<del>12</del>" in diff.text and "<ins>35</ins>" in diff.text
+        against = client.get("/api/diff", params={"a": "p2020", "b": "p2021"}).json()
+        assert against["unchanged"]["passages"] >= 1 and len(against["changed"]) == 1
+        assert client.get("/diff/p2020").status_code == 404  # no year before
+        reuse = client.get("/reuse/s2022")
+        assert reuse.status_code == 200 and 'href="/report/p2020"' in reuse.text
+        families = client.get("/api/reuse").json()["families"]
+        assert families[0]["source"] == "p2020"
