@@ -43,6 +43,7 @@ class FieldSpec:
     filter: bool = True  # an option of the CLI's query commands and a parameter of the page
     facet: bool = False  # can be counted by (``--facets``, ``facets --by``)
     column: str = ""  # the engine's column in the segments; "" means ``name``
+    choices: tuple[str, ...] = ()  # the only values it takes (a typo is an error, not 0 hits)
 
     @property
     def source(self) -> str:
@@ -75,6 +76,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         REPORT,
         "Tier of the issuing government: national, province, city or district.",
         facet=True,
+        choices=("national", "province", "city", "district"),
     ),  # fmt: skip
     FieldSpec(
         "kind",
@@ -82,6 +84,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         REPORT,
         "Document kind: report, interpretation, news or speech.",
         facet=True,
+        choices=("report", "interpretation", "news", "speech"),
     ),  # fmt: skip
     FieldSpec("title", TITLE, REPORT, "Text in the report's title, e.g. 生态环境."),
     FieldSpec("section", SECTION, PASSAGE, "Text in the section headings."),

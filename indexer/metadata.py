@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from .cleaning import CleanedText, Line
+from .fields import named
 from .gazetteer import Division, Gazetteer, default_gazetteer, short_name
 from .issuers import canonical_issuer, is_government_body, known_issuers
 from .normalizing import NormalizedText
@@ -42,8 +43,8 @@ from .numerals import parse_chinese_number
 from .places import TIERS, Scope, Subject, find_place, opening_subject
 from .sections import heading_style
 
-LEVELS = ("national", "province", "city", "district")
-KINDS = ("report", "interpretation", "news", "speech")
+LEVELS = named("level").choices  # national, province, city, district (the field registry's)
+KINDS = named("kind").choices  # report, interpretation, news, speech
 SCRIPTS = ("simplified", "traditional")
 
 

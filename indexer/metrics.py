@@ -404,7 +404,8 @@ def _bare_verb(clause: str) -> str:
 def _bare_head(modifier: str, variant: str, canonical: str) -> str:
     """The canonical a bare head word (满意度) takes after ``modifier``: its own when the
     modifier is empty once neutral words go, else the canonical of the same head whose
-    names share the most two-character words with the modifier, else none."""
+    names share the most two-character words with the modifier (two at least, or the
+    first two characters of one of its names: 法治 of 法治建设满意度), else none."""
     # "参考率和合格率": the words before a coordination are another rate's
     modifier = re.split("[和及与或、]", modifier)[-1]
     if _qualified(canonical, variant) and "法" in modifier:
@@ -420,6 +421,10 @@ def _bare_head(modifier: str, variant: str, canonical: str) -> str:
     best, best_shared = (canonical if len(canonical) <= 3 else ""), 0
     for name, names in _names_by_head(_head_key(variant)).items():
         shared = len(grams & {n[i : i + 2] for n in names for i in range(len(n) - 1)})
+        if shared < 2 and not any(n[:2] in grams for n in names):
+            # one common word inside a name (服务 of 公共法律服务 and 政务服务) is not the
+            # same thing; a name's first word (事项 of 事项进驻率, 法治 of 法治建设满意度) is
+            continue
         if shared > best_shared or (shared == best_shared and shared and name == canonical):
             best, best_shared = name, shared
     return best

@@ -387,7 +387,9 @@ class ReportIndex:
         from . import reuse  # only exports need it
 
         for record in reuse.records_from_index(self._opened):
-            place = record.city or record.province or "unknown"
+            # passim compares only documents of different series: a report of no known
+            # place is a series of its own, never one "unknown" series
+            place = record.city or record.province or record.report
             yield {"id": record.passage, "series": place,
                    "date": f"{record.year:04d}-01-01" if record.year else "",
                    "text": record.text}  # fmt: skip

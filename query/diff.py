@@ -174,22 +174,33 @@ def _summary(row: dict, passages: list) -> dict:
     return {**{name: row.get(name) for name in SUMMARY}, "passages": len(passages)}
 
 
-def previous_report(index, report_id: str) -> str | None:
+def previous_report(index, report_id: str, summary: dict | None = None) -> str | None:
     """The id of the same place's report for the year before ``report_id``'s (same
-    province, city, district and kind), None if there is none or its year is unknown. Of
-    several, the one by the same issuer, then the first by id."""
-    rows = index.reports()
-    this = next((row for row in rows if row["report"] == report_id), None)
-    if this is None:
-        this = index.report(report_id)["report"]  # resolves "33" for "033", or raises
-    if not this.get("year"):
+    province, city, district and kind), None if there is none, or its year or place is
+    unknown. Of several, the one by the same issuer, then the first by id. ``summary``: the
+    report's row when the caller has it (the reader does). Found with filters on the
+    index's columns, never a walk over every report."""
+    this = summary or index.report(report_id)["report"]  # resolves "33" for "033", or raises
+    place = {key: this.get(key) or "" for key in ("province", "city", "district")}
+    if not this.get("year") or not any(place.values()):
+        return None  # no year, or no place: nothing is "the same place"
+    filters = {key: value for key, value in place.items() if value}
+    filters.update(year=str(int(this["year"]) - 1), kind=this.get("kind") or "report")
+    found = index.search("", filters=filters, limit=0, group="report", facets=[])
+    same = sorted(
+        (hit for hit in found.hits
+         if all((getattr(hit, key) or "") == value for key, value in place.items())),
+        key=lambda hit: hit.report,
+    )  # fmt: skip
+    if not same:
         return None
-    place = ("province", "city", "district", "kind")
-    found = [row for row in rows
-             if row.get("year") == this["year"] - 1 and row["report"] != this["report"]
-             and all(row.get(key) == this.get(key) for key in place)]  # fmt: skip
-    found.sort(key=lambda row: (row.get("issuer") != this.get("issuer"), row["report"]))
-    return found[0]["report"] if found else None
+    issuers = {row["report"]: row.get("issuer") for row in map(_row_of(index), same)}
+    same.sort(key=lambda hit: (issuers.get(hit.report) != this.get("issuer"), hit.report))
+    return same[0].report
+
+
+def _row_of(index):
+    return lambda hit: index.report(hit.report)["report"]
 
 
 def place_reports(index, place: str, year: int, *, kind: str = "report") -> list[str]:
@@ -205,5 +216,10 @@ def place_reports(index, place: str, year: int, *, kind: str = "report") -> list
         if found.total:
             finer = {"province": ("city", "district"), "city": ("district",), "district": ()}
             rank = {h.report: sum(1 for f in finer[level] if getattr(h, f)) for h in found.hits}
-            return sorted(rank, key=lambda report: (rank[report], report))
+            # the place's own government first, then its departments (a 司法局's report)
+            issuer = {row["report"]: row.get("issuer") for row in index.reports()
+                      if row["report"] in rank}  # fmt: skip
+            return sorted(
+                rank, key=lambda report: (rank[report], issuer.get(report) != "人民政府", report)
+            )
     return []

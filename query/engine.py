@@ -111,6 +111,7 @@ class Engine:
         ]
         self._occurrences: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._dense: dict[tuple[int, str, str], np.ndarray] = {}  # counts per passage
+        self._places: dict[tuple[str, str], set[str]] = {}  # a place filter's names
         self._report_rank: list[np.ndarray] | None = None
         self._first: dict[int, np.ndarray] = {}
         self._report_codes: dict[str, tuple[int, int]] | None = None
@@ -213,11 +214,18 @@ class Engine:
         if spec.kind == PLACE:
             from reportsearch.indexer.gazetteer import short_name, today_names  # places only
 
-            wanted = {node.value, short_name(node.value)}
-            values = segment.values(column)
-            if not any(v in wanted or short_name(v) in wanted for v in values if v):
-                # A former name (那曲地区, 那曲县) finds what it is part of today.
-                wanted |= {n for name in today_names(node.value) for n in (name, short_name(name))}
+            key = (column, node.value)
+            if key not in self._places:
+                wanted = {node.value, short_name(node.value)}
+                named = any(v in wanted or short_name(v) in wanted
+                            for seg in self.segments for v in seg.values(column) if v)  # fmt: skip
+                if not named:
+                    # A former name (那曲地区, 那曲县) finds what it is part of today; decided
+                    # over the whole index, so the answer never depends on how it was built.
+                    wanted |= {n for name in today_names(node.value)
+                               for n in (name, short_name(name))}  # fmt: skip
+                self._places[key] = wanted
+            wanted = self._places[key]
             return self._coded(segment, column, lambda v: bool(v) and (
                 v in wanted or short_name(v) in wanted))  # fmt: skip
         if spec.kind == YEAR:

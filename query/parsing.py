@@ -359,7 +359,13 @@ def concept_node(name: str, concepts=None, column: int | None = None):
 def _field(token: _Token) -> Field:
     """The node of one ``name:value``; the field's kind says how its value reads."""
     value = normalize_for_search(token.value)
-    kind = named(token.field).kind
+    spec = named(token.field)
+    kind = spec.kind
+    if spec.choices and value not in spec.choices:
+        raise QuerySyntaxError(
+            f"{token.field}:{token.value} is not one of {', '.join(spec.choices)} "
+            f"(column {token.column + 1})"
+        )
     if kind == YEAR:
         match = re.fullmatch(r"(\d{4})(?:\.\.(\d{4}))?", value)
         if not match:

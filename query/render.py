@@ -382,6 +382,12 @@ def collocates_answer(data: dict) -> Answer:
     return Answer(data, rows, COLLOCATE_COLUMNS, text=text, name="collocates")
 
 
+FAMILY_COLUMNS = ("family", "source", "source_passage", "report", "passage", "province",
+                  "city", "year", "published", "similarity")  # fmt: skip
+MATCH_COLUMNS = ("passage", "report", "province", "city", "year", "published", "similarity",
+                 "when", "match_passage")  # fmt: skip
+
+
 def _place_year(row: dict) -> str:
     return f"{row['city'] or row['province'] or row['report']} {row['year'] or ''}".strip()
 
@@ -403,7 +409,7 @@ def reuse_answer(data: dict) -> Answer:
                 lines.append(f"   {family['text'][:80]}")
             return terminal_safe("\n".join(lines)) + "\n"
 
-        return Answer(data, rows, tuple(rows[0]) if rows else None, text=text, name="reuse")
+        return Answer(data, rows, FAMILY_COLUMNS, text=text, name="reuse")
     rows = match_rows(data)
 
     def report_text(color: bool) -> str:
@@ -417,7 +423,7 @@ def reuse_answer(data: dict) -> Answer:
                 lines.append(f"{passage['passage']}: also in {where}")
         return terminal_safe("\n".join(lines)) + "\n"
 
-    return Answer(data, rows, tuple(rows[0]) if rows else None, text=report_text, name="reuse")
+    return Answer(data, rows, MATCH_COLUMNS, text=report_text, name="reuse")
 
 
 def diff_answer(data: dict) -> Answer:

@@ -86,12 +86,16 @@ def report_page(request: Request):
     wanted = report_id(request)
     params = parse_params(request, {"q": Param(default=""), "words": Param("flag", False)})
     with opened_index(request) as index:
+        from reportsearch.query.diff import previous_report
+
         data = index.report(wanted, params["q"], words=params["words"])
+        previous = previous_report(index, data["report"]["report"], data["report"])
     for passage in data["passages"]:
         passage["anchor"] = _anchor(passage["passage"])
     for entry in data["outline"]:
         entry["anchor"] = _anchor(entry["passage"])
-    return page(request, "report.html", data=data, params=params, summary=data["report"])
+    return page(request, "report.html", data=data, params=params, summary=data["report"],
+                previous=previous)  # fmt: skip
 
 
 def diff_page(request: Request):

@@ -595,7 +595,9 @@ def years_index(tmp_path_factory):
 def test_the_reader_compares_with_the_year_before_and_shows_reuse(years_index):
     with TestClient(create_app(years_index), base_url="http://localhost") as client:
         reader = client.get("/report/p2021")
-        assert 'href="/diff/p2021"' in reader.text and 'href="/reuse/p2021"' in reader.text
+        assert 'href="/diff/p2021?against=p2020"' in reader.text
+        assert 'href="/reuse/p2021"' in reader.text
+        assert "/diff/p2020" not in client.get("/report/p2020").text  # no year before
         diff = client.get("/diff/p2021")
         assert diff.status_code == 200
         assert "<del>12</del>" in diff.text and "<ins>35</ins>" in diff.text

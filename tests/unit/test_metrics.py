@@ -918,3 +918,10 @@ def test_any_written_count_is_read_with_its_value(number, measure, noun, verb):
 def test_no_listed_slogan_is_a_figure(slogan):
     for text in (f"坚持{slogan},推进工作。", f"深入落实{slogan}要求", f"“{slogan}”"):
         assert extract_facts(text) == [], text
+
+
+def test_a_satisfaction_rate_shares_more_than_one_common_word_with_its_name():
+    (rate,) = extract_facts("公共法律服务满意度达到98.5%。")
+    assert (rate.value, rate.canonical) == (98.5, "")  # 服务 alone is not 政务服务
+    (rate,) = extract_facts("群众对法治建设的满意度为95%。")
+    assert rate.canonical == "法治建设满意度"

@@ -128,3 +128,12 @@ def test_hints_name_quotes_wildcards_and_a_lone_minus():
     assert "wildcards" in query_hints("柔性*")[0]
     assert "'-' with nothing after it" in query_hints("柔性执法 -")[0]
     assert query_hints("2015-2020年 -试点") == []  # a hyphen in a word, a real NOT
+
+
+def test_a_field_of_fixed_values_refuses_a_typo():
+    from reportsearch.indexer.errors import QuerySyntaxError
+
+    assert parse_query("level:City") == Field("level", "city")
+    for typo in ("level:市", "level:department", "kind:解读"):
+        with pytest.raises(QuerySyntaxError, match="is not one of"):
+            parse_query(typo)
