@@ -908,7 +908,7 @@ def diff(store: IndexStore, reports, place, years, fmt):  # fmt: skip
       reportsearch diff 2020/panjin 2021/panjin
       reportsearch diff 2021/panjin                  against the year before
       reportsearch diff --place 盘锦 --years 2020,2021 --format json"""
-    from reportsearch.query.diff import place_reports, previous_report
+    from reportsearch.query.diff import place_reports
 
     _ensure_index(store)
     with open_index(store.directory) as opened:
@@ -922,12 +922,7 @@ def diff(store: IndexStore, reports, place, years, fmt):  # fmt: skip
                     raise ReportNotFoundError(f"no report of {place} for {year}")
             reports = (found[0][0], found[1][0])
         elif len(reports) == 1:
-            before = previous_report(opened, opened.resolve_report(reports[0]))
-            if before is None:
-                raise ReportNotFoundError(
-                    f"report {reports[0]} has no report of its place for the year before"
-                )
-            reports = (before, reports[0])
+            reports = (None, reports[0])  # against the year before
         elif len(reports) != 2:
             raise UsageError("give two reports (A B), one (against the year before), or "
                              "--place PLACE --years A,B")  # fmt: skip

@@ -394,11 +394,20 @@ class ReportIndex:
                    "date": f"{record.year:04d}-01-01" if record.year else "",
                    "text": record.text}  # fmt: skip
 
-    def diff(self, a: str, b: str) -> dict:
-        """Report ``b`` against report ``a``, passage by passage (``query.diff``)."""
-        from .diff import diff_reports
+    def diff(self, a: str | None, b: str) -> dict:
+        """Report ``b`` against report ``a``, passage by passage (``query.diff``); with no
+        ``a``, against the same place's report of the year before (ReportNotFoundError if
+        there is none)."""
+        from .diff import diff_reports, previous_report
 
-        return diff_reports(self, self.resolve_report(a), self.resolve_report(b))
+        b = self.resolve_report(b)
+        if a is None:
+            a = previous_report(self, b)
+            if a is None:
+                raise ReportNotFoundError(
+                    f"report {b} has no report of its place for the year before"
+                )
+        return diff_reports(self, self.resolve_report(a), b)
 
     # ---- one report ------------------------------------------------------------------
 

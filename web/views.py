@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
-from reportsearch.indexer.errors import ReportNotFoundError
 from reportsearch.indexer.fields import facet_names
 from reportsearch.query import render
 from reportsearch.query.api import CONCORDANCE_ORDERS, SORTS
@@ -104,13 +103,7 @@ def diff_page(request: Request):
     wanted = report_id(request)
     params = parse_params(request, {"against": Param(default="")})
     with opened_index(request) as index:
-        from reportsearch.query.diff import previous_report
-
-        b = index.resolve_report(wanted)
-        a = params["against"] or previous_report(index, b)
-        if not a:
-            raise ReportNotFoundError(f"report {b} has no report of its place for the year before")
-        data = index.diff(a, b)
+        data = index.diff(params["against"] or None, wanted)
     for row in data["changed"]:
         row["before_html"] = _spans(row["before"], row["marks"]["before"], "del")
         row["after_html"] = _spans(row["after"], row["marks"]["after"], "ins")
