@@ -35,6 +35,7 @@ ROUTES = {
     "/": views.search_page,
     "/report/{report_id:path}": views.report_page,
     "/diff/{report_id:path}": views.diff_page,
+    "/reuse": views.families_page,
     "/reuse/{report_id:path}": views.reuse_page,
     "/metrics": views.metrics_page,
     "/api/search": api.api_search,

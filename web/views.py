@@ -120,6 +120,18 @@ def reuse_page(request: Request):
     return page(request, "reuse.html", data=data)
 
 
+def families_page(request: Request):
+    """Every family of shared passages, largest first, each with its source and a link to
+    its spread over years and on the map (the search page's "where & when" of its
+    reports)."""
+    with opened_index(request) as index:
+        data = index.reuse()
+    for family in data["families"]:
+        reports = " OR ".join(f'"{row["report"]}"' for row in family["reports"])
+        family["spread"] = page_url("/", {"q": f"report:({reports})", "view": "spread"})
+    return page(request, "families.html", data=data)
+
+
 def _spans(text: str, spans, tag: str) -> Markup:
     """``text`` escaped, with ``<tag>`` around each [start, end) span."""
     out, last = [], 0

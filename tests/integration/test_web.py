@@ -608,3 +608,8 @@ def test_the_reader_compares_with_the_year_before_and_shows_reuse(years_index):
         assert reuse.status_code == 200 and 'href="/report/p2020"' in reuse.text
         families = client.get("/api/reuse").json()["families"]
         assert families[0]["source"] == "p2020"
+        listing = client.get("/reuse")
+        assert listing.status_code == 200 and "over years and on the map" in listing.text
+        spread = client.get("/", params={"q": 'report:("p2020" OR "p2021" OR "s2022")',
+                                         "view": "spread"})  # fmt: skip
+        assert spread.status_code == 200 and 'data-chart="map"' in spread.text
