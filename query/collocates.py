@@ -33,11 +33,10 @@ N (all the words of the index). With E11 = R1·C1/N, ``ll`` is the log-likelihoo
 query than elsewhere (O11 < E11), and ``mi`` is log2(O11/E11). Rows are sorted by ``ll``,
 then ``count``, both descending, then by word.
 
-**The reference counts** come from ``index.word_frequencies(words)`` when the index has
-that method (``{"counts": {word: n}, "tokens": N}``, from the index's own inverted index
-of words), else from cutting every live passage once per open index (kept in memory while
-the index stays current). A caller may also pass ``reference=`` a callable of the same
-shape (tests, or another reference corpus).
+**The reference counts** come from ``index.word_frequencies(words)``
+(``{"counts": {word: n}, "tokens": N}``, from the index's own inverted index of words, in
+milliseconds). A caller may also pass ``reference=`` a callable of the same shape (tests,
+or another reference corpus).
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -112,7 +110,7 @@ def collocates(
                 counter.update(word for word, _, _, counted in side if counted)
 
     counted = left + right
-    reference = reference or _reference_of(index)
+    reference = reference or index.word_frequencies
     frequencies = reference(sorted(counted)) if counted else {"counts": {}, "tokens": 0}
     total = max(int(frequencies["tokens"]), slots)
     rows = []
@@ -221,33 +219,6 @@ class _Context:
 
 
 # ---- the reference: every word of the index -----------------------------------------------
-
-_SCANNED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _reference_of(index) -> Reference:
-    own = getattr(index, "word_frequencies", None)
-    if callable(own):
-        return own
-    return lambda wanted: _scanned(index, wanted)
-
-
-def _scanned(index, wanted: list[str]) -> dict:
-    """Counts of ``wanted`` among all the words of every live passage, cut once per open
-    index and kept while the index is current."""
-    kept = _SCANNED.get(index)
-    if kept is None or not index.is_current():
-        counts: Counter = Counter()
-        for row in index.reports():
-            for passage in index.report(row["report"])["passages"]:
-                form = normalize_for_search(passage["text"])
-                for m in _BLOCK.finditer(form):
-                    counts.update(w for w, _, _ in _block_words(m.group()))
-        kept = (counts, sum(counts.values()))
-        _SCANNED[index] = kept
-    counts, tokens = kept
-    return {"counts": {w: counts.get(w, 0) for w in wanted}, "tokens": tokens}
-
 
 def corpus_words(form: str) -> list[str]:
     """The words of a search form as the collocates count them: ``word_tokens`` of each
