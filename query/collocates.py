@@ -220,6 +220,7 @@ class _Context:
 
 # ---- the reference: every word of the index -----------------------------------------------
 
+
 def corpus_words(form: str) -> list[str]:
     """The words of a search form as the collocates count them: ``word_tokens`` of each
     block (the same as ``word_tokens(form)``; the tests check it)."""
