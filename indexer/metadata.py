@@ -208,7 +208,8 @@ def extract_metadata(
                                   hints.get("url", ""))  # fmt: skip
     report_name = _report_name(head)
     issuer_line, sources["issuer"] = _issuer(all_lines, title_proper or title_text,
-                                             report_name, subject, head, opening)  # fmt: skip
+                                             report_name, subject, head, opening,
+                                             gazetteer)  # fmt: skip
     sources["issuer_name"] = sources["issuer"]
     scopes = [
         Scope(f"{title_proper} {issuer_line or ''}", "the title and issuer"),
@@ -524,7 +525,8 @@ def _doc_number(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
-            head: list[Line], opening: list[Line]) -> tuple[str | None, str]:  # fmt: skip
+            head: list[Line], opening: list[Line],
+            gazetteer: Gazetteer) -> tuple[str | None, str]:  # fmt: skip
     """The issuer as written: the title's prefix ("XX人民政府关于…"), the signature line at
     the end, the issuer of a report named in the head, the government or department opening
     the body, the page's 发布机构/发文机关 property."""
@@ -539,6 +541,9 @@ def _issuer(lines: list[Line], title: str, report_name: str, subject: Subject,
         return match.group(1), "the name of the report in the head of the page"
     if subject.body:
         return subject.body, "the subject of the opening sentence"
+    if subject.clause and any(start == 0 for start, _ in gazetteer.mentions(subject.clause)):
+        return None, ""  # "下陆区坚持…": the place itself speaks, its government (not the
+        # department a page's 发布机构 names)
     for line in head:
         crumbs = [name for name in _CRUMB.findall(line.text) if is_government_body(name)]
         if crumbs and ">" in line.text:

@@ -46,9 +46,12 @@ _SPEAKER = re.compile(rf"(?:全|我|本)({_MARKER})(?!委)")
 # longest marker: "自治区党委" is a region's).
 _COMMITTEE = re.compile(rf"({_MARKER})(?:党)?委(?!员)")
 # A government or department opening the clause: "省政府", "区司法局", "泾源县公安局".
+# (Its place may not hold a body's end or 在: "市市场监管局在市委市政府…" opens with the
+# bureau, not with the 市政府 it answers to.)
+_PLACE_PART = r"(?:(?!局|厅|委|办|处|在)[\u4e00-\u9fff])"
 _BODY = re.compile(
-    rf"^(?:[\u4e00-\u9fff]{{0,10}}?)({_MARKER})(?:人民)?政府(?:办公室|办公厅|办)?"
-    rf"|^[\u4e00-\u9fff]{{0,14}}?({_MARKER})[\u4e00-\u9fff]{{1,12}}?(局|厅|委员会|办公室|处)"
+    rf"^{_PLACE_PART}{{0,10}}?({_MARKER})(?:人民)?政府(?:办公室|办公厅|办)?"
+    rf"|^{_PLACE_PART}{{0,14}}?({_MARKER}){_PLACE_PART}{{1,12}}?(局|厅|委员会|办公室|处)"
 )
 # A national body opening the clause: "司法部坚持…", "国家税务总局认真…".
 _NATIONAL_BODY = re.compile(

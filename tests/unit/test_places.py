@@ -191,6 +191,17 @@ def test_real_report_classes(text, expected):
             "2021年,在区委、区政府的坚强领导下,区政府办认真贯彻落实习近平法治思想。",
             dict(issuer="政府办公室", level="district"),
         ),
+        # the bureau opens the sentence; the 市政府 after 在市委 is whom it answers to
+        (
+            "2023年,市市场监管局在市委市政府的坚强领导下,深入学习贯彻习近平法治思想。",
+            dict(issuer="市场监管局", level="city"),
+        ),
+        # the place itself speaks: its government, not the 发布机构 that posted the page
+        (
+            "名称: 下陆区2024年法治政府建设工作报告\n发布机构: 下陆区司法局\n"
+            "2024年,下陆区坚持以习近平法治思想为指导,全面推进依法行政。",
+            dict(issuer="人民政府", district="下陆区", year=2024),
+        ),
         # a meeting's news
         (
             "融水县召开争创法治政府建设示范县工作推进会\n发布日期: 2021-07-12 10:20\n"
