@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from helpers import RUN_REPORT, SEED_FILES, SEEDS
+from helpers import RUN_REPORT, SEED_FILES, SEEDS, index_of
 from hypothesis import settings
 from reportsearch.indexer.pipeline import ingest_file
 
@@ -56,14 +56,7 @@ ISSUER_REPORTS = {
 @pytest.fixture(scope="session")
 def issuer_index_dir(tmp_path_factory):
     """An index of four short reports by different issuers, tiers and kinds."""
-    from reportsearch.indexer.store import IndexStore
-
-    source = tmp_path_factory.mktemp("issuer-source")
-    for name, text in ISSUER_REPORTS.items():
-        (source / name).write_text(text, "utf-8")
-    directory = tmp_path_factory.mktemp("issuer-index")
-    IndexStore(directory).update([source])
-    return directory
+    return index_of(tmp_path_factory.mktemp("issuers"), ISSUER_REPORTS)
 
 
 @pytest.fixture(scope="session")

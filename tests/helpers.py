@@ -20,6 +20,20 @@ SEED_FILES = {
     "嘉陵": "004_f05f222353707495",
 }
 
+
+def index_of(directory: Path, reports: dict[str, str]) -> Path:
+    """An index of ``reports`` (file name -> text), built in ``directory``: the files in
+    ``directory/reports``, the index in ``directory/index``, which is returned."""
+    from reportsearch.indexer.store import IndexStore
+
+    source = directory / "reports"
+    source.mkdir(parents=True)
+    for name, text in reports.items():
+        (source / name).write_text(text, "utf-8")
+    IndexStore(directory / "index").update([source])
+    return directory / "index"
+
+
 # Numbers tests report at the end of the run (printed by conftest's terminal summary).
 RUN_REPORT: dict[str, str] = {}
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT, SEED_FILES, SEEDS
+from helpers import ROOT, SEED_FILES, SEEDS, index_of
 from reportsearch.cli import cli
 from reportsearch.indexer.normalizing import normalize_for_search as normalize
 from reportsearch.query.render import HIT_COLUMNS
@@ -1012,19 +1012,13 @@ def test_panel_and_concept_help_has_examples(command):
 @pytest.fixture(scope="module")
 def two_years_dir(tmp_path_factory):
     """A place's reports of two years, the second with a figure edited and a section added."""
-    from reportsearch.indexer.store import IndexStore
-
-    source = tmp_path_factory.mktemp("two-years")
-    body = ("{year}年,盘锦市坚持依法行政,推行柔性执法。\n一、主要工作\n"
+    body = ("盘锦市人民政府关于{year}年法治政府建设情况的报告\n"
+            "{year}年,盘锦市坚持依法行政,推行柔性执法。\n一、主要工作\n"
             "办理行政复议案件{n}件,网格化柔性执法成效明显。\n")  # fmt: skip
-    (source / "p2020.txt").write_text("盘锦市人民政府关于2020年法治政府建设情况的报告\n"
-                                      + body.format(year=2020, n=12), "utf-8")  # fmt: skip
-    (source / "p2021.txt").write_text("盘锦市人民政府关于2021年法治政府建设情况的报告\n"
-                                      + body.format(year=2021, n=35)
-                                      + "二、下一步打算\n深化改革。\n", "utf-8")  # fmt: skip
-    directory = tmp_path_factory.mktemp("two-years-index")
-    IndexStore(directory).update([source])
-    return directory
+    added = "二、下一步打算\n深化改革。\n"
+    reports = {"p2020.txt": body.format(year=2020, n=12),
+               "p2021.txt": body.format(year=2021, n=35) + added}  # fmt: skip
+    return index_of(tmp_path_factory.mktemp("two-years"), reports)
 
 
 def test_diff_marks_the_planted_change_and_finds_the_year_before(run, two_years_dir):
@@ -1054,19 +1048,13 @@ def test_collocates_rank_the_planted_neighbour_first(run, two_years_dir):
 
 
 def test_reuse_finds_a_copied_passage_with_its_source(run, tmp_path):
-    from reportsearch.indexer.store import IndexStore
-
-    source = tmp_path / "reports"
-    source.mkdir()
     text = ("{city}市人民政府关于{year}年法治政府建设情况的报告\n一、主要工作\n"
             "我市创新推行网格化柔性执法机制,建立首违不罚清单制度,全年办理行政复议案件{n}件。\n"
             "{own}\n")  # fmt: skip
     own_a = "遂宁坚持依法行政,规范行政裁量权基准。"
     own_b = "盘锦深化综合行政执法改革,推进执法下沉。"
-    a = text.format(city="遂宁", year=2019, n=12, own=own_a)
-    (source / "a.txt").write_text(a, "utf-8")
-    (source / "b.txt").write_text(text.format(city="盘锦", year=2021, n=35, own=own_b), "utf-8")
-    IndexStore(tmp_path / "index").update([source])
+    index_of(tmp_path, {"a.txt": text.format(city="遂宁", year=2019, n=12, own=own_a),
+                        "b.txt": text.format(city="盘锦", year=2021, n=35, own=own_b)})  # fmt: skip
     result = run("reuse", "--format", "json", index_dir=tmp_path / "index")
     assert result.exit_code == 0, result.output
     families = json.loads(result.stdout)["families"]

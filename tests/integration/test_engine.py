@@ -9,7 +9,7 @@ import functools
 import numpy as np
 import opencc
 import pytest
-from helpers import RUN_REPORT
+from helpers import RUN_REPORT, index_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportsearch.indexer.errors import QuerySyntaxError
@@ -260,33 +260,21 @@ def test_former_and_current_names_are_one_place_in_facets_and_filters(tmp_path):
     """The issue's acceptance: a report about 2016 naming 那曲地区 and one about 2023 naming
     那曲市 land on the same place in facets, filters and the map; a former name typed as a
     filter finds today's place."""
-    from reportsearch.indexer.store import IndexStore
-
-    body = "坚持依法行政,深入推进法治政府建设,柔性执法取得成效。\n一、主要工作\n全面推进依法行政。"
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "naqu-2016.txt").write_text(
-        f"那曲地区行政公署关于2016年度法治政府建设情况的报告\n2016年,那曲地区{body}", "utf-8"
-    )
-    (folder / "naqu-2023.txt").write_text(
-        f"那曲市人民政府关于2023年度法治政府建设情况的报告\n2023年,那曲市{body}", "utf-8"
-    )
-    (folder / "seni-2016.txt").write_text(
-        f"那曲县人民政府关于2016年度法治政府建设情况的报告\n2016年,那曲县{body}", "utf-8"
-    )
     from reportsearch.query import open_index
 
-    IndexStore(tmp_path / "index").update([folder])
-    with open_index(tmp_path / "index") as index:
-        _check_naqu(index)
-
-
-def _check_naqu(index):
-    cities = index.facets("", ["city", "district"])["facets"]
-    assert [(row["value"], row["reports"]) for row in cities["city"]] == [("那曲市", 3)]
-    assert ("色尼区", 1) in [(row["value"], row["reports"]) for row in cities["district"]]
-    for old in ("那曲地区", "那曲"):
-        assert index.search("柔性执法", filters={"city": old}, limit=0).reports == 3
-    assert index.search("柔性执法", filters={"district": "那曲县"}, limit=0).reports == 1
-    places = index.spread("柔性执法")["places"]
-    assert len({(p["longitude"], p["latitude"]) for p in places if p["city"] == "那曲市"}) <= 2
+    body = "坚持依法行政,深入推进法治政府建设,柔性执法取得成效。\n一、主要工作\n全面推进依法行政。"
+    title = "{place}{issuer}关于{year}年度法治政府建设情况的报告\n{year}年,{place}"
+    reports = {
+        "naqu-2016.txt": title.format(place="那曲地区", issuer="行政公署", year=2016) + body,
+        "naqu-2023.txt": title.format(place="那曲市", issuer="人民政府", year=2023) + body,
+        "seni-2016.txt": title.format(place="那曲县", issuer="人民政府", year=2016) + body,
+    }
+    with open_index(index_of(tmp_path, reports)) as index:
+        cities = index.facets("", ["city", "district"])["facets"]
+        assert [(row["value"], row["reports"]) for row in cities["city"]] == [("那曲市", 3)]
+        assert ("色尼区", 1) in [(row["value"], row["reports"]) for row in cities["district"]]
+        for old in ("那曲地区", "那曲"):
+            assert index.search("柔性执法", filters={"city": old}, limit=0).reports == 3
+        assert index.search("柔性执法", filters={"district": "那曲县"}, limit=0).reports == 1
+        places = index.spread("柔性执法")["places"]
+        assert len({(p["longitude"], p["latitude"]) for p in places if p["city"] == "那曲市"}) <= 2

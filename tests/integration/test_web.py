@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
-from helpers import SEED_FILES, SEEDS
+from helpers import SEED_FILES, SEEDS, index_of
 from reportsearch.cli import cli
 from reportsearch.indexer.store import IndexStore
 from reportsearch.web.app import MAX_QUERY, create_app
@@ -580,16 +580,13 @@ def test_issuer_level_kind_and_title_on_the_page_and_api(issuer_index_dir):
 @pytest.fixture(scope="module")
 def years_index(tmp_path_factory):
     """A place's reports of two years and another city's copy of a passage."""
-    source = tmp_path_factory.mktemp("years-source")
     body = ("{city}市人民政府关于{year}年法治政府建设情况的报告\n一、主要工作\n"
             "我市创新推行网格化柔性执法机制,建立首违不罚清单制度,"
             "办理行政复议案件{n}件。\n")  # fmt: skip
-    (source / "p2020.txt").write_text(body.format(city="盘锦", year=2020, n=12), "utf-8")
-    (source / "p2021.txt").write_text(body.format(city="盘锦", year=2021, n=35), "utf-8")
-    (source / "s2022.txt").write_text(body.format(city="遂宁", year=2022, n=41), "utf-8")
-    directory = tmp_path_factory.mktemp("years-index")
-    IndexStore(directory).update([source])
-    return directory
+    reports = {"p2020.txt": body.format(city="盘锦", year=2020, n=12),
+               "p2021.txt": body.format(city="盘锦", year=2021, n=35),
+               "s2022.txt": body.format(city="遂宁", year=2022, n=41)}  # fmt: skip
+    return index_of(tmp_path_factory.mktemp("years"), reports)
 
 
 def test_the_reader_compares_with_the_year_before_and_shows_reuse(years_index):

@@ -7,12 +7,11 @@ import random
 from types import SimpleNamespace
 
 import pytest
-from helpers import SEEDS
+from helpers import SEEDS, index_of
 from hypothesis import given
 from hypothesis import strategies as st
 from reportsearch.indexer.errors import UsageError
 from reportsearch.indexer.normalizing import normalize_for_search
-from reportsearch.indexer.store import IndexStore
 from reportsearch.indexer.words import word_tokens
 from reportsearch.query import open_index
 from reportsearch.query.collocates import association, collocates, corpus_words
@@ -41,18 +40,9 @@ def generated_reports(count: int = 12) -> dict[str, str]:
     return reports
 
 
-def build(directory, reports: dict[str, str]):
-    source = directory / "source"
-    source.mkdir()
-    for name, text in reports.items():
-        (source / name).write_text(text, "utf-8")
-    IndexStore(directory / "index").update([source])
-    return directory / "index"
-
-
 @pytest.fixture(scope="module")
 def planted_index(tmp_path_factory):
-    with open_index(build(tmp_path_factory.mktemp("collocates"), generated_reports())) as index:
+    with open_index(index_of(tmp_path_factory.mktemp("collocates"), generated_reports())) as index:
         yield index
 
 
@@ -93,7 +83,7 @@ def test_counts_on_a_hand_checked_example(tmp_path):
         "盘锦市人民政府关于2021年法治政府建设情况的报告\n"
         "我们推行柔性执法制度,坚持柔性执法。\n加强行政复议应诉工作。\n"
     )
-    with open_index(build(tmp_path, {"a.txt": text})) as index:
+    with open_index(index_of(tmp_path, {"a.txt": text})) as index:
         # 我们 推行 [柔性 执法] 制度 坚持 [柔性 执法]: windows 我们 推行 | 制度 坚持 and
         # 制度 坚持 | (the passage ends)
         rows = {r["word"]: r for r in collocates(index, "柔性执法", window=2)["rows"]}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from reportsearch.indexer.store import IndexStore
+from helpers import index_of
 from reportsearch.query import open_index
 from reportsearch.query.diff import SIMILAR, diff_reports, place_reports, previous_report
 
@@ -43,12 +43,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    source = tmp_path_factory.mktemp("diff-source")
-    for name, text in REPORTS.items():
-        (source / name).write_text(text, "utf-8")
-    directory = tmp_path_factory.mktemp("diff-index")
-    IndexStore(directory).update([source])
-    with open_index(directory) as opened:
+    with open_index(index_of(tmp_path_factory.mktemp("diff"), REPORTS)) as opened:
         yield opened
 
 
@@ -117,13 +112,10 @@ def test_a_swapped_place_name_is_one_changed_passage(index):
 
 
 def test_a_moved_passage_is_unchanged(tmp_path):
-    source = tmp_path / "source"
-    source.mkdir()
     body = [DECISIONS.format(n=35), FLEXIBLE, REVIEW, NEW_ONLY]
-    (source / "a.txt").write_text(report("盘锦", 2021, body=body), "utf-8")
-    (source / "b.txt").write_text(report("盘锦", 2021, body=body[1:] + body[:1]), "utf-8")
-    IndexStore(tmp_path / "index").update([source])
-    with open_index(tmp_path / "index") as opened:
+    reports = {"a.txt": report("盘锦", 2021, body=body),
+               "b.txt": report("盘锦", 2021, body=body[1:] + body[:1])}  # fmt: skip
+    with open_index(index_of(tmp_path, reports)) as opened:
         result = diff_reports(opened, "a", "b")
     assert result["added"] == result["removed"] == result["changed"] == []
     assert result["unchanged"]["moved"] == 1 and result["unchanged"]["share"] == 1.0
