@@ -36,11 +36,10 @@ def _variants() -> tuple[tuple[str, str], ...]:
 def canonical_issuer(name: str, places: tuple[str, ...] = ()) -> str:
     """The canonical short name of the issuer ``name`` ("" for ""). ``places``: names of
     divisions (full or short) that may open ``name``; they are removed first."""
-    text = normalize_for_search(name).replace(" ", "")
-    text = text.removeprefix("原")  # "原环境保护部": the body before a reform, by its name
-    for variant, canonical in _variants():
-        if text.endswith(variant):
-            return canonical
+    text = _compact(name)
+    canonical = _variant_ending(text)
+    if canonical:
+        return canonical
     for place in sorted(places, key=len, reverse=True):
         if place and text.startswith(place) and len(text) > len(place) + 1:
             text = text[len(place) :]
@@ -56,5 +55,15 @@ def known_issuers() -> list[str]:
 def is_government_body(name: str) -> bool:
     """True if ``name`` ends like a government or one of its departments (人民政府, 司法局,
     政府办公室 …), not a newspaper or a web site."""
-    text = normalize_for_search(name).replace(" ", "")
-    return any(text.endswith(variant) for variant, _ in _variants())
+    return bool(_variant_ending(_compact(name)))
+
+
+def _compact(name: str) -> str:
+    """A name in search form, without spaces, nor 原 ("原环境保护部": the body before a
+    reform, by its name)."""
+    return normalize_for_search(name).replace(" ", "").removeprefix("原")
+
+
+def _variant_ending(text: str) -> str:
+    """The canonical issuer of the longest variant ``text`` ends with; "" when none does."""
+    return next((canonical for variant, canonical in _variants() if text.endswith(variant)), "")

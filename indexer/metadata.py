@@ -90,13 +90,6 @@ _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!\d{1,2}月)")
 # Leading junk (a full-width indent lost as "??" or "□") is skipped, and a lost 年
 # ("2022,在省委…") still reads.
 _YEAR_OPENING = re.compile(r"^[^\w\u4e00-\u9fff]*((?:19|20)\d\d)(?:年度?(?:[,，:：]|是|里)|[,，])")
-# The name of a report on a year, wherever the head of the page gives it: a title lost in
-# page furniture, or quoted (《…关于2024年法治政府建设情况的报告》, "发布2023年度法治政府
-# 建设年度报告"); plans (工作要点) are not reports.
-_REPORT_NAME_YEAR = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)年度?[^,。;:《》\d]{0,24}?法治(?:政府)?建设[^,。;:《》]{0,12}?"
-    r"(?:年度报告|工作报告|情况报告|情况的报告|报告)"
-)
 # "This year" and "the past year", read against the publication date.
 _THIS_YEAR = re.compile(r"今年以来|今年来|本年度以来")
 _PAST_YEAR = re.compile(r"一年来|过去一年|过去的一年|上一年度|本年度")
@@ -129,9 +122,12 @@ _NATIONAL = re.compile(
     r"^(国务院|国家)?[\u4e00-\u9fff]{1,12}(部|总局|总署|委员会)$|^国家[\u4e00-\u9fff]{1,10}委$"
 )
 _SENTENCE = re.compile(r"[。,;!?]")
+# The name of a report on a year, wherever the head of the page gives it, with the issuer
+# before it: a title lost in page furniture, or quoted (《…关于2024年法治政府建设情况的报告》,
+# "发布2023年度法治政府建设年度报告"); plans (工作要点) are not reports.
 _REPORT_NAME = re.compile(
-    r"[^,。;:《》()|]{0,30}?(?:19|20)\d\d年度?[^,。;:《》\d|]{0,24}?法治(?:政府)?(?:部门|机关)?建设"
-    r"[^,。;:《》]{0,12}?(?:年度报告|工作报告|情况报告|情况的报告|报告)"
+    r"[^,。;:《》()|]{0,30}?(?<!\d)(?P<year>(?:19|20)\d\d)年度?[^,。;:《》\d|]{0,24}?"
+    r"法治(?:政府)?(?:部门|机关)?建设[^,。;:《》]{0,12}?(?:年度报告|工作报告|情况报告|情况的报告|报告)"
 )
 # The year's work named in an opening: "介绍2024年南宁市法治政府建设情况".
 _YEAR_OF_WORK = re.compile(
@@ -204,9 +200,10 @@ def extract_metadata(
     if not published and hints.get("published"):
         published = hints["published"]
         sources["published"] = hints.get("published_from", "the file's properties")
-    year, sources["year"] = _year(title_text, head, body, opening, kind, published,
+    named = _report_name(head)
+    report_name = named.group(0) if named else ""
+    year, sources["year"] = _year(title_text, named, body, opening, kind, published,
                                   hints.get("url", ""))  # fmt: skip
-    report_name = _report_name(head)
     issuer_line, sources["issuer"] = _issuer(all_lines, title_proper or title_text,
                                              report_name, subject, head, opening,
                                              gazetteer)  # fmt: skip
@@ -339,14 +336,15 @@ def _opening(body: list[Line]) -> list[Line]:
     return lines
 
 
-def _report_name(head: list[Line]) -> str:
+def _report_name(head: list[Line]) -> re.Match | None:
     """The name of a report on a year in the head of the page ("《安徽省人民政府2020年法治
-    政府建设报告》出炉", a title lost among page furniture), with the issuer before it."""
+    政府建设报告》出炉", a title lost among page furniture), with the issuer before it: its
+    match, the year in group ``year``."""
     for line in head:
         match = _REPORT_NAME.search(line.text)
         if match:
-            return match.group(0)
-    return ""
+            return match
+    return None
 
 
 def _properties(head: list[Line]) -> str:
@@ -409,8 +407,8 @@ def _kind(title_text: str, head: list[Line], opening: list[Line],
     return "report", "no sign of news, speech or interpretation"
 
 
-def _year(title_text: str, head: list[Line], body: list[Line], opening: list[Line], kind: str,
-          published: str, url: str) -> tuple[int | None, str]:  # fmt: skip
+def _year(title_text: str, report_name: re.Match | None, body: list[Line], opening: list[Line],
+          kind: str, published: str, url: str) -> tuple[int | None, str]:  # fmt: skip
     """The year a report is about, and where it was read: the title; the name of a report
     on a year in the head of the page (a title lost among page furniture, or quoted); the
     body's opening ("2021年,…"); a heading naming the year's 法治政府建设; the year most
@@ -429,10 +427,8 @@ def _year(title_text: str, head: list[Line], body: list[Line], opening: list[Lin
         match = _YEAR_OPENING.match(line.text)
         if match:
             return int(match.group(1)), "the opening of the body"
-    for line in head:
-        match = _REPORT_NAME_YEAR.search(line.text)
-        if match:
-            return int(match.group(1)), "the name of the report in the head of the page"
+    if report_name:
+        return int(report_name.group("year")), "the name of the report in the head of the page"
     for line in opening:
         match = _YEAR_OF_WORK.search(line.text)
         if match:

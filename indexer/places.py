@@ -147,11 +147,12 @@ def _mentions(text: str, gazetteer: Gazetteer) -> list[tuple[int, str, list[Divi
     return [(start, name, divisions) for start, (name, divisions) in sorted(found.items())]
 
 
-def context_names(text: str, gazetteer: Gazetteer) -> set[str]:
-    """The full names of every division ``text`` names by its full or short name: what
-    tells apart the divisions that share a name (城中区 of 西宁 or of 柳州)."""
+def context_names(mentions) -> set[str]:
+    """The full names of every division ``mentions`` (``_mentions`` of a text) name by their
+    full or short names: what tells apart the divisions that share a name (城中区 of 西宁 or
+    of 柳州)."""
     names = set()
-    for _, name, divisions in _mentions(text, gazetteer):
+    for _, name, divisions in mentions:
         names.update(d.name for d in divisions) if divisions else names.add(name)
     return names
 
@@ -191,7 +192,8 @@ def find_place(scopes: list[Scope], text: str, gazetteer: Gazetteer, tier: str =
                year: int | None = None) -> tuple[Division | None, str]:  # fmt: skip
     """The report's division: the first scope naming one, else the places ``text`` names
     voting at the text's ``tier``; and where it was found (see the module docstring)."""
-    context = context_names(text, gazetteer)
+    mentions = _mentions(text, gazetteer)  # read once: the context and the vote both use them
+    context = context_names(mentions)
     for scope in scopes:
         division = subject_division(scope.text, gazetteer, context, year)
         zone = gazetteer.zone(scope.text)
@@ -204,11 +206,11 @@ def find_place(scopes: list[Scope], text: str, gazetteer: Gazetteer, tier: str =
                 return division, f"{scope.source}, via the gazetteer"
             finer = _finer(division, tier)
             if finer:  # a county's report on its prefecture's site: the county it names
-                inside, source = _vote(text, gazetteer, context, tier, year, within=division)
+                inside, source = _vote(mentions, gazetteer, context, tier, year, division)
                 if inside is not None and _tier(inside) == tier:
                     return inside, f"{source}, inside {scope.source}"
             return at_tier(division, tier, gazetteer), f"{scope.source}, via the gazetteer"
-    return _vote(text, gazetteer, context, tier, year)
+    return _vote(mentions, gazetteer, context, tier, year)
 
 
 def _finer(division: Division, tier: str) -> bool:
@@ -231,11 +233,11 @@ def _tier(division: Division) -> str:
     return "city" if division.level == "province" and division.city else division.level
 
 
-def _vote(text: str, gazetteer: Gazetteer, context: set[str], tier: str, year: int | None,
+def _vote(mentions, gazetteer: Gazetteer, context: set[str], tier: str, year: int | None,
           within: Division | None = None) -> tuple[Division | None, str]:  # fmt: skip
-    """The division the places ``text`` names vote for (at ``tier``; ``within`` one)."""
+    """The division the places ``mentions`` name vote for (at ``tier``; ``within`` one)."""
     votes: Counter = Counter()
-    for _, name, divisions in _mentions(text, gazetteer):
+    for _, name, divisions in mentions:
         division = _resolve(name, divisions, context, gazetteer, year)
         if division is not None and (within is None or within.contains(division)):
             votes[division.code] += 1
